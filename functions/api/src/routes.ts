@@ -1,0 +1,4 @@
+import { type AnyRoute, healthRoutes } from '@devctx/shared';
+
+/** Every family's route table, mounted together by the long-running api variant. */
+export const allRoutes: AnyRoute[] = [...healthRoutes];

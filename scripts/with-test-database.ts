@@ -1,0 +1,38 @@
+// Runs a command (the test suite) with TEST_DATABASE_URL pointing at a PostgreSQL superuser
+// connection: DATABASE_URL when given (CI and these machines: 127.0.0.1:5432), otherwise a
+// throw-away embedded PostgreSQL that is removed afterwards.
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, startEmbeddedPostgres } from './lib/embedded-postgres.ts';
+
+const [command, ...args] = process.argv.slice(2);
+if (!command) throw new Error('usage: with-test-database.ts <command> [args…]');
+
+let stop: (() => Promise<void>) | undefined;
+let url = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+if (!url) {
+  const root = await mkdtemp(path.join(tmpdir(), 'devctx-test-pg-'));
+  const port = await freePort();
+  console.log(`No DATABASE_URL: starting a throw-away embedded PostgreSQL on 127.0.0.1:${port}`);
+  const cluster = await startEmbeddedPostgres({
+    dataDir: path.join(root, 'data'),
+    port,
+    password: 'unused-with-trust',
+    authMethod: 'trust',
+    persistent: false,
+  });
+  stop = cluster.stop;
+  url = cluster.adminUrl;
+}
+
+const child = spawn(command, args, {
+  stdio: 'inherit',
+  env: { ...process.env, TEST_DATABASE_URL: url, METADATA_SERVER_DETECTION: 'none' },
+});
+const code = await new Promise<number>((resolve) =>
+  child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
+);
+await stop?.();
+process.exit(code);

@@ -1,0 +1,44 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Logger } from '../logging/logger.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url: string;
+  poolMax: number;
+  statementTimeoutMs: number;
+  log: Logger;
+  applicationName?: string;
+}
+
+/**
+ * One pool per process (per function instance), created lazily by whoever serves requests.
+ * A killed connection must never take the process down: pg emits 'error' on idle pooled
+ * clients through the pool, and on checked-out clients through the client itself, so both
+ * get a listener (an unheard 'error' event would end the process). The broken client is then dropped by the pool when it is released.
+ */
+export function createDatabase(options: DatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: options.statementTimeoutMs,
+    application_name: options.applicationName ?? 'devctx',
+  });
+  pool.on('error', (error) => options.log.warn('idle database connection lost', { error }));
+  // In-use failures also reject the running query, which is where they are reported.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.log.debug('database connection error', { error }));
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool, close: () => db.destroy() };
+}

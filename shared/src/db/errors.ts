@@ -1,0 +1,45 @@
+import { AppError } from '../errors/app-error.ts';
+
+/** SQLSTATE classes and driver messages that mean "the database is not there right now". */
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '53300',
+]);
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+]);
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Connection ended unexpectedly',
+];
+
+/**
+ * Turns driver errors a client should see differently from a bug into AppErrors: a lost or
+ * refused database is a 503 worth retrying, not a 500.
+ */
+export function translateDatabaseError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const unavailable =
+    (typeof code === 'string' &&
+      (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) ||
+    UNAVAILABLE_MESSAGES.some((m) => error.message.includes(m));
+  if (unavailable) {
+    return new AppError('service_unavailable', 'The database is unavailable; retry shortly.', {
+      headers: { 'retry-after': '2' },
+    });
+  }
+  return error;
+}

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { migrate } from 'postgres-migrations';
+
+/** The role that owns the schema and runs migrations, and the role the app connects as. */
+export const OWNER_ROLE = 'devctx_owner';
+export const APP_ROLE = 'devctx_app';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../sql/migrations/', import.meta.url));
+const BOOTSTRAP_SQL = fileURLToPath(new URL('../../../sql/bootstrap.sql', import.meta.url));
+
+export interface RolePasswords {
+  owner?: string | undefined;
+  app?: string | undefined;
+}
+
+/**
+ * Creates the roles and the owner's rights in one database, as an administrator. Safe to
+ * run again and from several processes at once (serialised by an advisory lock).
+ */
+export async function bootstrapDatabase(adminUrl: string, passwords: RolePasswords = {}) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`select pg_advisory_lock(hashtext('devctx:bootstrap'))`);
+    await client.query(await readFile(BOOTSTRAP_SQL, 'utf8'));
+    for (const [role, password] of [
+      [OWNER_ROLE, passwords.owner],
+      [APP_ROLE, passwords.app],
+    ] as const) {
+      if (password)
+        await client.query(`alter role ${role} password ${client.escapeLiteral(password)}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Applies sql/migrations in order, each file in its own transaction, under an advisory lock,
+ * recording each file's hash; refuses to run if an applied file was edited
+ * (postgres-migrations does the bookkeeping). Objects are created as OWNER_ROLE whichever
+ * member of it connects.
+ */
+export async function migrateDatabase(
+  url: string,
+  options: { log?: (message: string) => void; dir?: string } = {},
+): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`set role ${OWNER_ROLE}`);
+    const applied = await migrate({ client }, options.dir ?? MIGRATIONS_DIR, {
+      logger: options.log ?? (() => {}),
+    });
+    return applied.map((m) => m.fileName);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,32 @@
+import { sql, type Transaction } from 'kysely';
+import { AppError } from '../errors/app-error.ts';
+import type { Db } from './database.ts';
+import type { Database } from './schema.ts';
+
+export type Trx = Transaction<Database>;
+
+export interface TenantScope {
+  db: Db;
+  tenantId: string;
+  /** The acting user, recorded for policies and audit; absent for system work. */
+  userId?: string | undefined;
+}
+
+const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
+
+/**
+ * Runs `fn` in one transaction with the tenant (and acting user) set transaction-locally,
+ * so row-level security applies to every query inside and nothing leaks to the next user
+ * of the pooled connection — also behind a transaction pooler.
+ */
+export async function withTenant<T>(scope: TenantScope, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  if (!UUID.test(scope.tenantId)) throw new AppError('not_found', 'The tenant does not exist.');
+  if (scope.userId !== undefined && !UUID.test(scope.userId)) {
+    throw new Error('withTenant: userId must be a UUID');
+  }
+  return scope.db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.tenant_id', ${scope.tenantId}, true),
+                     set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
+    return fn(trx);
+  });
+}

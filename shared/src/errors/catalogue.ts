@@ -1,0 +1,27 @@
+/**
+ * The closed catalogue of error codes. Every error a client can see has one of these codes;
+ * the HTTP status and title come from here and nowhere else.
+ */
+export const errorCatalogue = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  unauthenticated: { status: 401, title: 'Authentication is required' },
+  forbidden: { status: 403, title: 'You do not have permission for this' },
+  not_found: { status: 404, title: 'Not found' },
+  route_not_found: { status: 404, title: 'No such endpoint' },
+  method_not_allowed: { status: 405, title: 'Method not allowed on this endpoint' },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
+  precondition_failed: { status: 412, title: 'The resource has changed' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal error' },
+  service_unavailable: { status: 503, title: 'Service temporarily unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Where a client reads about a code; stable, so clients may key on it. */
+export function errorTypeUri(code: ErrorCode): string {
+  return `https://devcontext.dev/problems/${code.replaceAll('_', '-')}`;
+}

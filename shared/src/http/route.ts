@@ -1,0 +1,76 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
+import type { Config } from '../config/config.ts';
+import type { Db } from '../db/database.ts';
+import type { Logger } from '../logging/logger.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who is calling; filled in by authentication. */
+export interface Actor {
+  userId: string;
+  tenantId: string;
+  permissions: ReadonlySet<string>;
+  /** 'user' for a JWT, 'api_key' for a machine key. */
+  kind: 'user' | 'api_key';
+}
+
+/** What every use case receives: who asks, in which request, and the handles it may use. */
+export interface RequestContext {
+  requestId: string;
+  log: Logger;
+  db: Db;
+  config: Config;
+  ip: string;
+  userAgent: string | undefined;
+  actor: Actor | undefined;
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  headers: IncomingHttpHeaders;
+}
+
+export interface RouteResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+}
+
+/**
+ * A route, declared once as data: the router, input validation and (later) the OpenAPI
+ * document all read this one declaration.
+ */
+export interface Route<P = unknown, Q = unknown, B = unknown> {
+  method: HttpMethod;
+  /** OpenAPI-style template, e.g. `/v1/projects/{id}`. */
+  path: string;
+  summary: string;
+  tags?: string[];
+  /** `resource:action` the caller needs, or null for a public route. */
+  permission: string | null;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Overrides BODY_LIMIT_BYTES for routes that take large batches. */
+  bodyLimitBytes?: number;
+  responses: Record<number, ResponseSpec>;
+  handler(ctx: RequestContext, input: RouteInput<P, Q, B>): Promise<RouteResult>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a route table holds routes of every input type.
+export type AnyRoute = Route<any, any, any>;
+
+/** Identity function that lets TypeScript infer P, Q and B from the schemas. */
+export function defineRoute<P = undefined, Q = undefined, B = undefined>(
+  route: Route<P, Q, B>,
+): Route<P, Q, B> {
+  return route;
+}

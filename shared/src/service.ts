@@ -1,0 +1,75 @@
+import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { createDatabase, type DatabaseHandle } from './db/database.ts';
+import { type Authenticator, createApp, type RequestListener } from './http/app.ts';
+import type { AnyRoute } from './http/route.ts';
+import { type RunningServer, serve, shutdownOnSignals } from './http/server.ts';
+import { createLogger, type Logger } from './logging/logger.ts';
+
+export interface Service {
+  config: Config;
+  log: Logger;
+  database: DatabaseHandle;
+  listener: RequestListener;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  name: string;
+  routes: AnyRoute[];
+  env?: Record<string, string | undefined>;
+  authenticate?: Authenticator;
+}
+
+/** Config, logger, pool and request pipeline for one process. Connects lazily (pg does). */
+export function createService(options: ServiceOptions): Service {
+  const config = loadConfig(options.env);
+  const log = createLogger(config.LOG_LEVEL, { service: options.name });
+  const database = createDatabase({
+    url: config.DATABASE_URL,
+    poolMax: config.DATABASE_POOL_MAX,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    log,
+    applicationName: `devctx-${options.name}`,
+  });
+  const listener = createApp({
+    config,
+    db: database.db,
+    log,
+    routes: options.routes,
+    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+  });
+  return { config, log, database, listener, close: () => database.close() };
+}
+
+/**
+ * The long-running variant (GKE, laptop): serve on PORT until SIGTERM/SIGINT, then drain.
+ * A configuration error ends the process with one line naming the variable.
+ */
+export async function runServer(
+  options: ServiceOptions & { host?: string; afterShutdown?: (() => Promise<void>) | undefined },
+): Promise<RunningServer> {
+  let service: Service;
+  try {
+    service = createService(options);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const running = await serve({
+    listener: service.listener,
+    port: service.config.PORT,
+    ...(options.host ? { host: options.host } : {}),
+    log: service.log,
+    graceMs: service.config.SHUTDOWN_GRACE_MS,
+    onClosed: async () => {
+      await service.close();
+      await options.afterShutdown?.();
+    },
+  });
+  shutdownOnSignals(running.shutdown, service.log);
+  service.log.info(`listening on http://localhost:${running.port}`, { port: running.port });
+  return running;
+}

@@ -1,0 +1,89 @@
+import { appendFile, cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR, migrateDatabase } from '../src/index.ts';
+import { adminQuery, createEmptyDatabase, type TestDatabase } from './support/index.ts';
+
+const created: TestDatabase[] = [];
+async function emptyDatabase() {
+  const database = await createEmptyDatabase();
+  created.push(database);
+  return database;
+}
+afterEach(async () => {
+  await Promise.all(created.splice(0).map((d) => d.drop()));
+});
+
+async function copyOfMigrations(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'devctx-migrations-'));
+  await cp(MIGRATIONS_DIR, dir, { recursive: true });
+  return dir;
+}
+
+const tables = (url: string) =>
+  adminQuery<{ relname: string; owner: string }>(
+    url,
+    `select c.relname, pg_get_userbyid(c.relowner) as owner from pg_class c
+     join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'public' and c.relkind = 'r' order by 1`,
+  );
+
+describe('migrations', () => {
+  it('apply from scratch, owned by the owner role, and a second run applies nothing', async () => {
+    const db = await emptyDatabase();
+    const first = await migrateDatabase(db.adminUrl);
+    expect(first).toContain('0001_tenants_and_users.sql');
+    expect(await tables(db.adminUrl)).toEqual([
+      { relname: 'migrations', owner: 'devctx_owner' },
+      { relname: 'tenants', owner: 'devctx_owner' },
+      { relname: 'users', owner: 'devctx_owner' },
+    ]);
+    expect(await migrateDatabase(db.adminUrl)).toEqual([]);
+  });
+
+  it('records each applied file with its hash', async () => {
+    const db = await emptyDatabase();
+    await migrateDatabase(db.adminUrl);
+    const rows = await adminQuery(db.adminUrl, 'select name, hash from migrations order by id');
+    expect(rows.map((r) => r.name)).toContain('tenants_and_users');
+    for (const row of rows) expect(row.hash).toMatch(/^[\da-f]{40}$/);
+  });
+
+  it('refuse to run when an applied file was edited', async () => {
+    const db = await emptyDatabase();
+    const dir = await copyOfMigrations();
+    await migrateDatabase(db.adminUrl, { dir });
+    await appendFile(path.join(dir, '0001_tenants_and_users.sql'), '\n-- edited after the fact\n');
+    await expect(migrateDatabase(db.adminUrl, { dir })).rejects.toThrow(/hash/i);
+  });
+
+  it('roll back a failing file completely and record nothing for it', async () => {
+    const db = await emptyDatabase();
+    const dir = await copyOfMigrations();
+    await writeFile(
+      path.join(dir, '0002_broken.sql'),
+      'create table half_done (id int primary key);\nselect 1 / 0;\n',
+    );
+    await expect(migrateDatabase(db.adminUrl, { dir })).rejects.toThrow(/division by zero/);
+    const names = (await tables(db.adminUrl)).map((t) => t.relname);
+    expect(names).not.toContain('half_done');
+    expect(names).toContain('users');
+    const recorded = await adminQuery(
+      db.adminUrl,
+      `select 1 from migrations where name = 'broken'`,
+    );
+    expect(recorded).toHaveLength(0);
+  });
+
+  it('two concurrent runs apply each file exactly once', async () => {
+    const db = await emptyDatabase();
+    const [a, b] = await Promise.all([migrateDatabase(db.adminUrl), migrateDatabase(db.adminUrl)]);
+    expect([...a, ...b].filter((f) => f === '0001_tenants_and_users.sql')).toHaveLength(1);
+    const rows = await adminQuery(
+      db.adminUrl,
+      `select count(*)::int as n from migrations where name = 'tenants_and_users'`,
+    );
+    expect(rows[0]?.n).toBe(1);
+  });
+});

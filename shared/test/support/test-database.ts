@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { APP_ROLE, urlForDatabase, urlForRole } from '../../src/index.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+    templateDatabase: string;
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  /** Superuser connection: for arranging data and inspecting the catalogue, never the app. */
+  adminUrl: string;
+  /** The runtime role, as the application connects. */
+  appUrl: string;
+  drop(): Promise<void>;
+}
+
+/** A freshly migrated database of this test file's own, cloned from the run's template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = inject('adminDatabaseUrl');
+  const name = `devctx_test_${randomBytes(8).toString('hex')}`;
+  await adminQuery(
+    serverUrl,
+    `create database ${name} template ${inject('templateDatabase')} owner devctx_owner`,
+  );
+  const adminUrl = urlForDatabase(serverUrl, name);
+  return {
+    name,
+    adminUrl,
+    appUrl: urlForRole(adminUrl, APP_ROLE),
+    drop: async () => {
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+/** An empty database (no migrations), for tests of the migrator itself. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const serverUrl = inject('adminDatabaseUrl');
+  const name = `devctx_empty_${randomBytes(8).toString('hex')}`;
+  await adminQuery(serverUrl, `create database ${name} owner devctx_owner`);
+  const adminUrl = urlForDatabase(serverUrl, name);
+  return {
+    name,
+    adminUrl,
+    appUrl: urlForRole(adminUrl, APP_ROLE),
+    drop: async () => {
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}

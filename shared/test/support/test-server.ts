@@ -1,0 +1,35 @@
+import {
+  type AnyRoute,
+  createService,
+  type RunningServer,
+  type Service,
+  serve,
+} from '../../src/index.ts';
+
+export interface TestServer {
+  baseUrl: string;
+  service: Service;
+  close(): Promise<void>;
+}
+
+/** The real pipeline on a real socket (127.0.0.1, random port), connected as the runtime role. */
+export async function startTestServer(
+  routes: AnyRoute[],
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const service = createService({
+    name: 'test',
+    routes,
+    env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', ...env },
+  });
+  const running: RunningServer = await serve({
+    listener: service.listener,
+    port: 0,
+    host: '127.0.0.1',
+    log: service.log,
+    graceMs: 1000,
+    onClosed: service.close,
+  });
+  return { baseUrl: `http://127.0.0.1:${running.port}`, service, close: running.shutdown };
+}

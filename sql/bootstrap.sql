@@ -1,0 +1,27 @@
+-- Run by an administrator against the product's database before migrating: the local
+-- launcher and the test setup do it themselves; on Cloud SQL the deploy pipeline does.
+-- Idempotent. Passwords are set apart, from configuration or Secret Manager, never here.
+--
+-- devctx_owner  owns every table and runs the migrations.
+-- devctx_app    what the application connects as: not superuser, no BYPASSRLS, owns nothing,
+--               and gets only the DML grants each migration gives it.
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'devctx_owner') then
+    create role devctx_owner login nosuperuser nocreaterole nocreatedb nobypassrls;
+  end if;
+  if not exists (select from pg_roles where rolname = 'devctx_app') then
+    create role devctx_app login nosuperuser nocreaterole nocreatedb nobypassrls noinherit;
+  end if;
+  -- Re-assert the attributes that tenant isolation relies on, in case someone changed them.
+  alter role devctx_app nosuperuser nobypassrls nocreaterole nocreatedb;
+  alter role devctx_owner nosuperuser nobypassrls;
+  -- The administrator running migrations must be able to SET ROLE devctx_owner.
+  if current_user <> 'devctx_owner' and not pg_has_role(current_user, 'devctx_owner', 'member') then
+    execute format('grant devctx_owner to %I', current_user);
+  end if;
+end
+$$;
+
+-- The owner creates the product's objects in this database's public schema.
+grant usage, create on schema public to devctx_owner;
