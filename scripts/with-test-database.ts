@@ -2,11 +2,13 @@
 // connection: DATABASE_URL when given (CI and these machines: 127.0.0.1:5432), otherwise a
 // throw-away embedded PostgreSQL that is removed afterwards.
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedPostgres } from './lib/embedded-postgres.ts';
 
+const startedAt = Date.now();
 const [command, ...args] = process.argv.slice(2);
 if (!command) throw new Error('usage: with-test-database.ts <command> [args…]');
 
@@ -35,4 +37,24 @@ const code = await new Promise<number>((resolve) =>
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
 );
 await stop?.();
+await printSummary();
 process.exit(code);
+
+/** One closing line over every package's vitest JSON report written by this run. */
+async function printSummary() {
+  const root = path.resolve(import.meta.dirname, '..');
+  const reports = [
+    'shared',
+    ...(await readdir(path.join(root, 'functions'))).map((f) => `functions/${f}`),
+  ]
+    .map((dir) => path.join(root, dir, 'test-results', 'vitest.json'))
+    .filter((file) => existsSync(file) && statSync(file).mtimeMs >= startedAt);
+  let passed = 0;
+  let failed = 0;
+  for (const file of reports) {
+    const report = JSON.parse(await readFile(file, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+  }
+  if (reports.length) console.log(`\ntests: ${passed} passed, ${failed} failed`);
+}

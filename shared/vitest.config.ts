@@ -1,10 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from './test/support/vitest-config.ts';
 
-export default defineConfig({
-  test: {
-    globalSetup: ['./test/support/global-setup.ts'],
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-  },
-});
+export default packageTestConfig();

@@ -1,10 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '@devctx/shared/testing/vitest-config';
 
-export default defineConfig({
-  test: {
-    globalSetup: ['../../shared/test/support/global-setup.ts'],
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-  },
-});
+export default packageTestConfig();

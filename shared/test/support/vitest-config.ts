@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The test settings every workspace package uses: the shared database setup, and a JSON
+ * report that `npm test` sums up into one closing line.
+ */
+export function packageTestConfig() {
+  return defineConfig({
+    test: {
+      globalSetup: [fileURLToPath(new URL('./global-setup.ts', import.meta.url))],
+      include: ['test/**/*.test.ts'],
+      testTimeout: 20_000,
+      hookTimeout: 30_000,
+      reporters: ['default', 'json'],
+      outputFile: { json: 'test-results/vitest.json' },
+    },
+  });
+}
