@@ -1,3 +1,32 @@
+export { type AuditEvent, recordAudit } from './audit/record-audit.ts';
+export { createGuard, type Guard } from './auth/guard.ts';
+export { type AccessClaims, AccessTokens } from './auth/jwt.ts';
+export { keySourceFor } from './auth/key-source-for.ts';
+export {
+  FileKeySource,
+  type KeySet,
+  type KeySetSource,
+  MemoryKeySource,
+  type SecretManagerClientLike,
+  SecretManagerKeySource,
+} from './auth/key-sources.ts';
+export {
+  createOpaqueToken,
+  hashToken,
+  type OpaqueKind,
+  parseOpaqueToken,
+  sameHash,
+} from './auth/opaque-tokens.ts';
+export {
+  allPermissions,
+  effectivePermissions,
+  isPermission,
+  type Permission,
+  permissionCatalogue,
+  systemRoleKeys,
+  systemRoles,
+} from './auth/permissions.ts';
+export { enforceRateLimit, hitRateLimit, rateLimitHeaders } from './auth/rate-limit.ts';
 export { type Config, ConfigError, configSchema, loadConfig } from './config/config.ts';
 export { createDatabase, type DatabaseHandle, type Db } from './db/database.ts';
 export { translateDatabaseError } from './db/errors.ts';
@@ -10,15 +39,17 @@ export {
 } from './db/migrate.ts';
 export type { Database } from './db/schema.ts';
 export { databaseName, urlForDatabase, urlForRole } from './db/urls.ts';
-export { type TenantScope, type Trx, withTenant } from './db/with-tenant.ts';
+export { actorScope, type TenantScope, type Trx, withTenant } from './db/with-tenant.ts';
 export { AppError, type FieldError, notFound } from './errors/app-error.ts';
 export { type ErrorCode, errorCatalogue } from './errors/catalogue.ts';
 export { PROBLEM_CONTENT_TYPE, type Problem, toProblem } from './errors/problem.ts';
 export { healthRoutes } from './health/routes.ts';
-export { type Authenticator, createApp, type RequestListener } from './http/app.ts';
+export { createApp, type RequestListener } from './http/app.ts';
+export { type Cursor, decodeCursor, type Page, pageQuery, toPage } from './http/pagination.ts';
 export {
   type Actor,
   type AnyRoute,
+  actorOf,
   defineRoute,
   type HttpMethod,
   type RequestContext,

@@ -1,6 +1,9 @@
+import { createGuard } from './auth/guard.ts';
+import { AccessTokens } from './auth/jwt.ts';
+import { keySourceFor } from './auth/key-source-for.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
-import { type Authenticator, createApp, type RequestListener } from './http/app.ts';
+import { createApp, type RequestListener } from './http/app.ts';
 import type { AnyRoute } from './http/route.ts';
 import { type RunningServer, serve, shutdownOnSignals } from './http/server.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
@@ -9,6 +12,7 @@ export interface Service {
   config: Config;
   log: Logger;
   database: DatabaseHandle;
+  tokens: AccessTokens;
   listener: RequestListener;
   close(): Promise<void>;
 }
@@ -17,7 +21,6 @@ export interface ServiceOptions {
   name: string;
   routes: AnyRoute[];
   env?: Record<string, string | undefined>;
-  authenticate?: Authenticator;
 }
 
 /** Config, logger, pool and request pipeline for one process. Connects lazily (pg does). */
@@ -31,14 +34,21 @@ export function createService(options: ServiceOptions): Service {
     log,
     applicationName: `devctx-${options.name}`,
   });
+  const tokens = new AccessTokens(keySourceFor(config), {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  const guard = createGuard({ db: database.db, tokens, config });
   const listener = createApp({
     config,
     db: database.db,
     log,
     routes: options.routes,
-    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    tokens,
+    guard,
   });
-  return { config, log, database, listener, close: () => database.close() };
+  return { config, log, database, tokens, listener, close: () => database.close() };
 }
 
 /**

@@ -11,7 +11,12 @@ export interface Spawned {
 export function spawnNode(args: string[], env: Record<string, string>): Spawned {
   const child = spawn(process.execPath, args, {
     cwd: new URL('..', import.meta.url).pathname,
-    env: { PATH: process.env.PATH ?? '', METADATA_SERVER_DETECTION: 'none', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      METADATA_SERVER_DETECTION: 'none',
+      JWT_KEYS: 'memory',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

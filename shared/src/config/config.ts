@@ -40,6 +40,84 @@ export const configSchema = z.object({
     .string()
     .optional()
     .describe('Project id, used to link log lines to Cloud Trace.'),
+  JWT_ISSUER: z
+    .string()
+    .min(1)
+    .default('https://devcontext.local')
+    .describe('`iss` of access tokens; verification requires exactly this.'),
+  JWT_AUDIENCE: z
+    .string()
+    .min(1)
+    .default('dev-context-api')
+    .describe('`aud` of access tokens; verification requires exactly this.'),
+  JWT_KEYS: z
+    .enum(['file', 'memory', 'secret-manager'])
+    .default('file')
+    .describe(
+      'Where the ES256 signing keys live: a file under .data/, memory (tests), or Secret Manager.',
+    ),
+  JWT_KEYS_FILE: z
+    .string()
+    .default('.data/jwt-keys.json')
+    .describe('Key file when JWT_KEYS=file (generated on first start, mode 600).'),
+  JWT_KEYS_SECRET: z
+    .string()
+    .regex(/^projects\/[^/]+\/secrets\/[^/]+$/)
+    .optional()
+    .describe('Secret holding the key set when JWT_KEYS=secret-manager: projects/P/secrets/S.'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(86400)
+    .default(3600)
+    .describe('Lifetime of an access token.'),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .default(7 * 86400)
+    .describe('Absolute lifetime of a sign-in session (its refresh tokens).'),
+  REFRESH_IDLE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(3 * 86400)
+    .describe('A session not refreshed for this long ends.'),
+  INVITATION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(7 * 86400)
+    .describe('How long an invitation can be accepted.'),
+  ARGON2_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe(
+      'Password hashes computed at once; more wait in line, so logins cannot starve requests.',
+    ),
+  RATE_LIMIT_ANONYMOUS_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100)
+    .describe('Requests per hour per IP address to unauthenticated endpoints.'),
+  LOGIN_FAILURES_PER_15_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Failed logins per 15 minutes for one account from one IP before 429.'),
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .default(0)
+    .describe('Proxies in front of the server whose X-Forwarded-For is trusted (1 on Cloud Run).'),
   SHUTDOWN_GRACE_MS: z.coerce
     .number()
     .int()
@@ -49,6 +127,24 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Rules across variables, checked after each variable is valid on its own. */
+const crossChecks = configSchema.superRefine((config, issues) => {
+  if (config.JWT_KEYS === 'secret-manager' && !config.JWT_KEYS_SECRET) {
+    issues.addIssue({
+      code: 'custom',
+      path: ['JWT_KEYS_SECRET'],
+      message: 'required when JWT_KEYS=secret-manager',
+    });
+  }
+  if (config.NODE_ENV === 'production' && config.JWT_KEYS !== 'secret-manager') {
+    issues.addIssue({
+      code: 'custom',
+      path: ['JWT_KEYS'],
+      message: 'must be secret-manager in production',
+    });
+  }
+});
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -60,7 +156,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  const parsed = crossChecks.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.');

@@ -36,6 +36,19 @@ export function translateDatabaseError(error: unknown): unknown {
     (typeof code === 'string' &&
       (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) ||
     UNAVAILABLE_MESSAGES.some((m) => error.message.includes(m));
+  if (code === 'DC001') {
+    const [resource, limit] = error.message.split(':');
+    return new AppError(
+      'quota_exceeded',
+      `Your tier allows ${limit} ${resource?.replace('_', ' ')}; this would exceed it.`,
+      {
+        headers: { 'x-quota-limit': `${resource}` },
+      },
+    );
+  }
+  if (code === '23505') {
+    return new AppError('conflict', 'Something with the same unique value already exists.');
+  }
   if (unavailable) {
     return new AppError('service_unavailable', 'The database is unavailable; retry shortly.', {
       headers: { 'retry-after': '2' },

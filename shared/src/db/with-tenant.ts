@@ -12,6 +12,15 @@ export interface TenantScope {
   userId?: string | undefined;
 }
 
+/** The tenant and user of an authenticated request, as withTenant takes them. */
+export function actorScope(ctx: {
+  db: Db;
+  actor?: { tenantId: string; userId: string } | undefined;
+}): TenantScope {
+  if (!ctx.actor) throw new Error('actorScope needs an authenticated request');
+  return { db: ctx.db, tenantId: ctx.actor.tenantId, userId: ctx.actor.userId };
+}
+
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
 
 /**

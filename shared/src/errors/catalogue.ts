@@ -7,6 +7,7 @@ export const errorCatalogue = {
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'You do not have permission for this' },
+  quota_exceeded: { status: 403, title: 'A limit of your tier is reached' },
   not_found: { status: 404, title: 'Not found' },
   route_not_found: { status: 404, title: 'No such endpoint' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this endpoint' },

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Guard } from '../auth/guard.ts';
+import type { AccessTokens } from '../auth/jwt.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { translateDatabaseError } from '../db/errors.ts';
@@ -7,21 +9,21 @@ import { AppError } from '../errors/app-error.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.ts';
 import { type Logger, parseTraceHeaders, traceLogFields } from '../logging/logger.ts';
 import { readJsonBody } from './body.ts';
-import type { Actor, AnyRoute, RequestContext, RouteResult } from './route.ts';
+import { clientIp } from './client-ip.ts';
+import type { AnyRoute, RequestContext, RouteResult } from './route.ts';
 import { createRouter } from './router.ts';
 import { queryObject, validate } from './validate.ts';
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
-/** Resolves the caller from the request; identity provides it. Throws AppError 401. */
-export type Authenticator = (req: IncomingMessage, ctx: RequestContext) => Promise<Actor>;
 
 export interface AppOptions {
   config: Config;
   db: Db;
   log: Logger;
   routes: AnyRoute[];
-  authenticate?: Authenticator;
+  tokens: AccessTokens;
+  /** Authentication and rate limits; without one, every route that needs a permission is 401. */
+  guard?: Guard;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -50,7 +52,8 @@ export function createApp(options: AppOptions): RequestListener {
       log,
       db: options.db,
       config: options.config,
-      ip: req.socket.remoteAddress ?? 'unknown',
+      tokens: options.tokens,
+      ip: clientIp(req, options.config.TRUSTED_PROXY_HOPS),
       userAgent: req.headers['user-agent'],
       actor: undefined,
     };
@@ -59,7 +62,7 @@ export function createApp(options: AppOptions): RequestListener {
 
     let status = 500;
     try {
-      const result = await dispatch(req, ctx);
+      const result = await dispatch(req, res, ctx);
       status = result.status ?? (result.body === undefined ? 204 : 200);
       sendJson(res, status, result.body, result.headers);
     } catch (thrown) {
@@ -84,7 +87,11 @@ export function createApp(options: AppOptions): RequestListener {
     }
   };
 
-  async function dispatch(req: IncomingMessage, ctx: RequestContext): Promise<RouteResult> {
+  async function dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+  ): Promise<RouteResult> {
     const url = new URL(req.url ?? '/', 'http://internal');
     const found = match(req.method ?? 'GET', url.pathname);
     if (found.kind === 'not_found') {
@@ -98,13 +105,17 @@ export function createApp(options: AppOptions): RequestListener {
     const { route } = found;
 
     if (route.permission !== null) {
-      if (!options.authenticate) {
+      if (!options.guard) {
         throw new AppError('unauthenticated', 'This endpoint needs a bearer token.');
       }
-      ctx.actor = await options.authenticate(req, ctx);
-      if (!ctx.actor.permissions.has(route.permission)) {
+      const { actor, headers } = await options.guard.authenticate(req, ctx);
+      setHeaders(res, headers);
+      ctx.actor = actor;
+      if (!actor.permissions.has(route.permission)) {
         throw new AppError('forbidden', `This needs the ${route.permission} permission.`);
       }
+    } else if (route.rateLimit !== false && options.guard) {
+      setHeaders(res, await options.guard.limitAnonymous(ctx));
     }
 
     const params = validate(route.params, found.params, 'params');
@@ -118,6 +129,10 @@ export function createApp(options: AppOptions): RequestListener {
   }
 }
 
+function setHeaders(res: ServerResponse, headers: Record<string, string>) {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+}
+
 function sendJson(
   res: ServerResponse,
   status: number,
@@ -128,7 +143,7 @@ function sendJson(
   const payload =
     body === undefined || status === 204 || status === 304 ? undefined : JSON.stringify(body);
   res.statusCode = status;
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  setHeaders(res, headers);
   if (payload !== undefined) {
     if (!res.hasHeader('content-type'))
       res.setHeader('content-type', 'application/json; charset=utf-8');

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
+import type { AccessTokens } from '../auth/jwt.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -13,6 +14,9 @@ export interface Actor {
   permissions: ReadonlySet<string>;
   /** 'user' for a JWT, 'api_key' for a machine key. */
   kind: 'user' | 'api_key';
+  /** The sign-in session behind a JWT. */
+  sessionId?: string | undefined;
+  apiKeyId?: string | undefined;
 }
 
 /** What every use case receives: who asks, in which request, and the handles it may use. */
@@ -21,9 +25,16 @@ export interface RequestContext {
   log: Logger;
   db: Db;
   config: Config;
+  tokens: AccessTokens;
   ip: string;
   userAgent: string | undefined;
   actor: Actor | undefined;
+}
+
+/** The actor of a route that declares a permission (the pipeline has authenticated it). */
+export function actorOf(ctx: RequestContext): Actor {
+  if (!ctx.actor) throw new Error('route declared no permission but needs an actor');
+  return ctx.actor;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -59,6 +70,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** false for service endpoints (health, keys, docs) that anonymous callers may poll. */
+  rateLimit?: false;
   /** Overrides BODY_LIMIT_BYTES for routes that take large batches. */
   bodyLimitBytes?: number;
   responses: Record<number, ResponseSpec>;

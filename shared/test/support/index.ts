@@ -1,3 +1,4 @@
+export { Client, type Reply } from './http-client.ts';
 export {
   adminQuery,
   createEmptyDatabase,

@@ -21,7 +21,15 @@ export async function startTestServer(
   const service = createService({
     name: 'test',
     routes,
-    env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', ...env },
+    env: {
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      PORT: '0',
+      JWT_KEYS: 'memory',
+      RATE_LIMIT_ANONYMOUS_PER_HOUR: '100000',
+      ...env,
+    },
   });
   const running: RunningServer = await serve({
     listener: service.listener,

@@ -1,0 +1,187 @@
+import {
+  AppError,
+  actorOf,
+  actorScope,
+  createOpaqueToken,
+  decodeCursor,
+  defineRoute,
+  isPermission,
+  notFound,
+  pageQuery,
+  recordAudit,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { assertCanGrant } from '../roles/guard-grants.ts';
+
+const tags = ['api-keys'];
+const keyColumns = [
+  'id',
+  'name',
+  'prefix',
+  'permissions',
+  'expires_at',
+  'last_used_at',
+  'revoked_at',
+  'created_at',
+] as const;
+const keySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string().describe('The first characters of the key, to recognise it.'),
+  permissions: z.array(z.string()),
+  expiresAt: z.iso.datetime().nullable(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  revokedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+
+function toKeyView(row: {
+  id: string;
+  name: string;
+  prefix: string;
+  permissions: string[];
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  created_at: Date;
+}): z.infer<typeof keySchema> {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    permissions: row.permissions,
+    expiresAt: row.expires_at?.toISOString() ?? null,
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export const apiKeyRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/api-keys',
+    summary: 'Your API keys (never their secrets)',
+    tags,
+    permission: 'api_keys:manage',
+    query: pageQuery,
+    responses: {
+      200: {
+        description: 'A page of keys',
+        schema: z.object({ items: z.array(keySchema), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler: async (ctx, { query }) => {
+      const actor = actorOf(ctx);
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(actorScope(ctx), (trx) => {
+        let q = trx
+          .selectFrom('api_keys')
+          .select(keyColumns)
+          .where('tenant_id', '=', actor.tenantId)
+          .where('user_id', '=', actor.userId);
+        if (after)
+          q = q.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after.after, after.id)));
+        return q
+          .orderBy('name')
+          .orderBy('id')
+          .limit(query.limit + 1)
+          .execute();
+      });
+      const page = toPage(rows, query.limit, (k) => ({ after: k.name, id: k.id }));
+      return { body: { items: page.items.map(toKeyView), nextCursor: page.nextCursor } };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/api-keys',
+    summary: 'Create an API key for machines; the secret is shown once',
+    tags,
+    permission: 'api_keys:manage',
+    body: z.object({
+      name: z.string().trim().min(1).max(100),
+      permissions: z
+        .array(z.string().refine(isPermission, 'not a permission; see GET /v1/permissions'))
+        .min(1)
+        .max(100)
+        .transform((list) => [...new Set(list)].sort())
+        .describe('A subset of your own permissions.'),
+      expiresAt: z.iso.datetime().optional().describe('Optional; the key stops working then.'),
+    }),
+    responses: {
+      201: { description: 'Created', schema: z.object({ apiKey: keySchema, secret: z.string() }) },
+      403: { description: 'A permission you lack, or the caller is itself an API key' },
+    },
+    handler: async (ctx, { body }) => {
+      const actor = actorOf(ctx);
+      if (actor.kind === 'api_key')
+        throw new AppError('forbidden', 'API keys cannot create API keys; sign in as a user.');
+      assertCanGrant(actor, body.permissions, 'create this key');
+      const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+      if (expiresAt && expiresAt <= new Date()) {
+        throw new AppError('validation_failed', 'expiresAt must be in the future.', {
+          fieldErrors: [{ path: 'body.expiresAt', message: 'in the past' }],
+        });
+      }
+      const key = createOpaqueToken('dck', actor.tenantId);
+      const row = await withTenant(actorScope(ctx), async (trx) => {
+        const created = await trx
+          .insertInto('api_keys')
+          .values({
+            tenant_id: actor.tenantId,
+            user_id: actor.userId,
+            name: body.name,
+            prefix: `dck_…${key.secret.slice(0, 8)}`,
+            secret_hash: key.hash,
+            permissions: body.permissions,
+            expires_at: expiresAt,
+            last_used_at: null,
+            revoked_at: null,
+          })
+          .returning(keyColumns)
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx, actor.tenantId, {
+          action: 'api_key.created',
+          targetType: 'api_key',
+          targetId: created.id,
+          details: { name: body.name, permissions: body.permissions },
+        });
+        return created;
+      });
+      return { status: 201, body: { apiKey: toKeyView(row), secret: key.token } };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/api-keys/{id}',
+    summary: 'Revoke one of your API keys',
+    tags,
+    permission: 'api_keys:manage',
+    params: z.object({ id: z.uuid() }),
+    responses: { 204: { description: 'Revoked' }, 404: { description: 'No such key of yours' } },
+    handler: async (ctx, { params }) => {
+      const actor = actorOf(ctx);
+      await withTenant(actorScope(ctx), async (trx) => {
+        const key = await trx
+          .updateTable('api_keys')
+          .set({ revoked_at: new Date() })
+          .where('tenant_id', '=', actor.tenantId)
+          .where('user_id', '=', actor.userId)
+          .where('id', '=', params.id)
+          .where('revoked_at', 'is', null)
+          .returning(['id', 'name'])
+          .executeTakeFirst();
+        if (!key) throw notFound('API key');
+        await recordAudit(trx, ctx, actor.tenantId, {
+          action: 'api_key.revoked',
+          targetType: 'api_key',
+          targetId: key.id,
+          details: { name: key.name },
+        });
+      });
+      return { status: 204 };
+    },
+  }),
+];

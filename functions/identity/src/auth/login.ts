@@ -1,0 +1,89 @@
+import {
+  AppError,
+  enforceRateLimit,
+  hitRateLimit,
+  type RequestContext,
+  recordAudit,
+  withTenant,
+} from '@devctx/shared';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { slugSchema, tenantColumns, tenantSchema, toTenantView } from '../tenant/representation.ts';
+import { emailSchema, toUserView, userColumns, userSchema } from '../users/representation.ts';
+import { passwordsFor } from './passwords.ts';
+import { startSession, tokenPairSchema } from './sessions.ts';
+
+export const loginBody = z.object({
+  tenant: slugSchema.describe('The tenant slug.'),
+  email: emailSchema,
+  password: z.string().min(1).max(256),
+});
+
+export const loginResponse = tokenPairSchema.extend({ tenant: tenantSchema, user: userSchema });
+
+const FAILURE_WINDOW = 15 * 60;
+const badCredentials = () =>
+  new AppError('unauthenticated', 'The tenant, email or password is not right.');
+
+/**
+ * Unknown tenant, unknown email, inactive user and wrong password all get the same answer
+ * after one password verification each, so accounts cannot be told apart by reply or time.
+ * Failures are counted per tenant, email and IP; past the limit the door closes for the window.
+ */
+export async function login(ctx: RequestContext, body: z.infer<typeof loginBody>) {
+  const limit = ctx.config.LOGIN_FAILURES_PER_15_MIN;
+  const failureKey = `login:${body.tenant}:${body.email}:${ctx.ip}`;
+  const failures = await hitRateLimit(ctx.db, failureKey, limit, FAILURE_WINDOW, 0);
+  if (failures.hits >= limit)
+    enforceRateLimit({ ...failures, hits: failures.hits + 1 }, FAILURE_WINDOW, 'login');
+
+  const found = await sql<{
+    id: string | null;
+  }>`select tenant_id_by_slug(${body.tenant}) as id`.execute(ctx.db);
+  const tenantId = found.rows[0]?.id ?? undefined;
+  const user = tenantId
+    ? await withTenant({ db: ctx.db, tenantId }, (trx) =>
+        trx
+          .selectFrom('users')
+          .select([...userColumns, 'password_hash'])
+          .where('tenant_id', '=', tenantId)
+          .where('email', '=', body.email)
+          .executeTakeFirst(),
+      )
+    : undefined;
+
+  const passwordOk = await passwordsFor(ctx.config.ARGON2_CONCURRENCY).verify(
+    user?.password_hash,
+    body.password,
+  );
+  if (!tenantId || !user || !passwordOk || user.status !== 'active') {
+    await hitRateLimit(ctx.db, failureKey, limit, FAILURE_WINDOW, 1);
+    if (tenantId) {
+      await withTenant({ db: ctx.db, tenantId }, (trx) =>
+        recordAudit(trx, ctx, tenantId, {
+          action: 'login.failed',
+          actorUserId: user?.id,
+          details: { email: body.email },
+        }),
+      );
+    }
+    throw badCredentials();
+  }
+
+  return withTenant({ db: ctx.db, tenantId, userId: user.id }, async (trx) => {
+    const tokens = await startSession(trx, ctx, tenantId, user.id);
+    await recordAudit(trx, ctx, tenantId, {
+      action: 'login.succeeded',
+      actorUserId: user.id,
+      targetType: 'session',
+      targetId: tokens.sessionId,
+    });
+    const tenant = await trx
+      .selectFrom('tenants')
+      .select(tenantColumns)
+      .where('id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    const { sessionId: _, ...pair } = tokens;
+    return { ...pair, tenant: toTenantView(tenant), user: toUserView(user) };
+  });
+}

@@ -1,0 +1,108 @@
+import {
+  AppError,
+  parseOpaqueToken,
+  type RequestContext,
+  recordAudit,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { issueTokens, revokeSessions, type TokenPair } from './sessions.ts';
+
+export const refreshBody = z.object({ refreshToken: z.string().min(1).max(200) });
+
+const rejected = () =>
+  new AppError('unauthenticated', 'The refresh token is invalid, expired or revoked.');
+
+/**
+ * Rotates the refresh token: the presented one is spent, a new one is issued in the same
+ * family. A spent token shown again means it was stolen or replayed: the whole family
+ * (the session) is revoked, and that revocation is committed before the 401 goes out.
+ */
+export async function refresh(
+  ctx: RequestContext,
+  body: z.infer<typeof refreshBody>,
+): Promise<TokenPair> {
+  const token = parseOpaqueToken(body.refreshToken, 'rt');
+  if (!token) throw rejected();
+  const { tenantId } = token;
+
+  const outcome = await withTenant({ db: ctx.db, tenantId }, async (trx) => {
+    const row = await trx
+      .selectFrom('refresh_tokens as rt')
+      .innerJoin('auth_sessions as s', (j) =>
+        j.onRef('s.tenant_id', '=', 'rt.tenant_id').onRef('s.id', '=', 'rt.session_id'),
+      )
+      .innerJoin('users as u', (j) =>
+        j.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.id', '=', 's.user_id'),
+      )
+      .select([
+        'rt.id',
+        'rt.used_at',
+        's.id as session_id',
+        's.user_id',
+        's.revoked_at',
+        's.expires_at',
+        's.idle_expires_at',
+        'u.status',
+      ])
+      .where('rt.tenant_id', '=', tenantId)
+      .where('rt.token_hash', '=', token.hash)
+      .forUpdate('rt')
+      .executeTakeFirst();
+    if (!row) return { kind: 'rejected' as const };
+
+    if (row.used_at) {
+      const revoked = await revokeSessions(
+        trx,
+        tenantId,
+        { sessionId: row.session_id },
+        'refresh_token_reused',
+      );
+      if (revoked > 0) {
+        await recordAudit(trx, ctx, tenantId, {
+          action: 'token_family.revoked',
+          actorUserId: row.user_id,
+          targetType: 'session',
+          targetId: row.session_id,
+          details: { reason: 'refresh_token_reused' },
+        });
+      }
+      return { kind: 'rejected' as const };
+    }
+    const now = new Date();
+    if (
+      row.revoked_at ||
+      row.expires_at <= now ||
+      row.idle_expires_at <= now ||
+      row.status !== 'active'
+    ) {
+      return { kind: 'rejected' as const };
+    }
+
+    await trx
+      .updateTable('refresh_tokens')
+      .set({ used_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', row.id)
+      .execute();
+    const idle = new Date(
+      Math.min(
+        now.getTime() + ctx.config.REFRESH_IDLE_TTL_SECONDS * 1000,
+        row.expires_at.getTime(),
+      ),
+    );
+    await trx
+      .updateTable('auth_sessions')
+      .set({ last_used_at: now, idle_expires_at: idle })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', row.session_id)
+      .execute();
+    return {
+      kind: 'issued' as const,
+      tokens: await issueTokens(trx, ctx, tenantId, row.user_id, row.session_id),
+    };
+  });
+
+  if (outcome.kind === 'rejected') throw rejected();
+  return outcome.tokens;
+}

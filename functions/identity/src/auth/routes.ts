@@ -1,0 +1,76 @@
+import { defineRoute } from '@devctx/shared';
+import { login, loginBody, loginResponse } from './login.ts';
+import { logout } from './logout.ts';
+import { refresh, refreshBody } from './refresh.ts';
+import { tokenPairSchema } from './sessions.ts';
+import { signup, signupBody, signupResponse } from './signup.ts';
+
+const tags = ['auth'];
+
+export const authRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/auth/signup',
+    summary: 'Create a tenant and its owner, and sign in',
+    tags,
+    permission: null,
+    body: signupBody,
+    responses: {
+      201: { description: 'Tenant created; the owner is signed in', schema: signupResponse },
+      409: { description: 'The slug is taken' },
+    },
+    handler: async (ctx, { body }) => ({ status: 201, body: await signup(ctx, body) }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/auth/login',
+    summary: 'Sign in with tenant slug, email and password',
+    tags,
+    permission: null,
+    body: loginBody,
+    responses: {
+      200: { description: 'Signed in', schema: loginResponse },
+      401: { description: 'Wrong tenant, email or password (one answer for all three)' },
+      429: { description: 'Too many failures for this account from this address' },
+    },
+    handler: async (ctx, { body }) => ({ body: await login(ctx, body) }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/auth/refresh',
+    summary: 'Exchange a refresh token for a new token pair (rotation)',
+    tags,
+    permission: null,
+    body: refreshBody,
+    responses: {
+      200: { description: 'New token pair', schema: tokenPairSchema },
+      401: { description: 'Invalid, expired or revoked; a reused token revokes its session' },
+    },
+    handler: async (ctx, { body }) => ({ body: await refresh(ctx, body) }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/auth/logout',
+    summary: 'End the current sign-in session',
+    tags,
+    permission: 'profile:read',
+    responses: { 204: { description: 'Signed out' } },
+    handler: async (ctx) => {
+      await logout(ctx);
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    summary: 'Public keys that verify access tokens',
+    tags,
+    permission: null,
+    rateLimit: false,
+    responses: { 200: { description: 'JSON Web Key Set' } },
+    handler: async (ctx) => ({
+      body: await ctx.tokens.jwks(),
+      headers: { 'cache-control': 'public, max-age=300' },
+    }),
+  }),
+];

@@ -1,0 +1,89 @@
+import {
+  AppError,
+  type RequestContext,
+  recordAudit,
+  systemRoleKeys,
+  systemRoles,
+} from '@devctx/shared';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { slugSchema, tenantColumns, tenantSchema, toTenantView } from '../tenant/representation.ts';
+import { emailSchema, toUserView, userColumns, userSchema } from '../users/representation.ts';
+import { passwordSchema, passwordsFor } from './passwords.ts';
+import { startSession, tokenPairSchema } from './sessions.ts';
+
+export const signupBody = z.object({
+  tenant: z.object({ name: z.string().trim().min(1).max(200), slug: slugSchema }),
+  user: z.object({
+    email: emailSchema,
+    password: passwordSchema,
+    name: z.string().trim().min(1).max(200),
+  }),
+});
+
+export const signupResponse = tokenPairSchema.extend({ tenant: tenantSchema, user: userSchema });
+
+/**
+ * Creates a tenant on the free tier, its system roles and its owner, and signs the owner in
+ * — all in one transaction, so a failure leaves no half-made tenant behind.
+ */
+export async function signup(ctx: RequestContext, body: z.infer<typeof signupBody>) {
+  const passwordHash = await passwordsFor(ctx.config.ARGON2_CONCURRENCY).hash(body.user.password);
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const created = await sql<{
+        id: string;
+      }>`select create_tenant(${body.tenant.slug}, ${body.tenant.name}) as id`.execute(trx);
+      const tenantId = created.rows[0]?.id as string;
+      const roles = await trx
+        .insertInto('roles')
+        .values(
+          systemRoleKeys.map((key) => ({
+            tenant_id: tenantId,
+            name: key,
+            description: systemRoles[key].description,
+            system_key: key,
+          })),
+        )
+        .returning(['id', 'system_key'])
+        .execute();
+      const user = await trx
+        .insertInto('users')
+        .values({
+          tenant_id: tenantId,
+          email: body.user.email,
+          name: body.user.name,
+          password_hash: passwordHash,
+        })
+        .returning(userColumns)
+        .executeTakeFirstOrThrow();
+      const owner = roles.find((r) => r.system_key === 'owner');
+      await trx
+        .insertInto('user_roles')
+        .values({ tenant_id: tenantId, user_id: user.id, role_id: owner?.id as string })
+        .execute();
+      const tenant = await trx
+        .selectFrom('tenants')
+        .select(tenantColumns)
+        .where('id', '=', tenantId)
+        .executeTakeFirstOrThrow();
+      const tokens = await startSession(trx, ctx, tenantId, user.id);
+      await recordAudit(trx, ctx, tenantId, {
+        action: 'tenant.created',
+        actorUserId: user.id,
+        targetType: 'tenant',
+        targetId: tenantId,
+        details: { slug: tenant.slug },
+      });
+      const { sessionId: _, ...pair } = tokens;
+      return { ...pair, tenant: toTenantView(tenant), user: toUserView(user) };
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      throw new AppError('conflict', `The tenant slug "${body.tenant.slug}" is taken.`, {
+        fieldErrors: [{ path: 'body.tenant.slug', message: 'already taken' }],
+      });
+    }
+    throw error;
+  }
+}

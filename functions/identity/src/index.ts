@@ -1,0 +1,10 @@
+import { createService, healthRoutes, type Service } from '@devctx/shared';
+import { http } from '@google-cloud/functions-framework';
+import { identityRoutes } from './routes.ts';
+
+// Function target `identity`: this family alone, for Cloud Run functions.
+let service: Service | undefined;
+http('identity', (req, res) => {
+  service ??= createService({ name: 'identity', routes: [...healthRoutes, ...identityRoutes] });
+  return service.listener(req, res);
+});

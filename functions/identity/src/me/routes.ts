@@ -1,0 +1,82 @@
+import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
+import { z } from 'zod';
+import { toUserView, userColumns, userSchema } from '../users/representation.ts';
+import { changePassword, changePasswordBody } from './change-password.ts';
+import { findUser, rolesOfUser } from './queries.ts';
+
+const tags = ['me'];
+
+const meSchema = z.object({
+  user: userSchema,
+  tenantId: z.uuid(),
+  roles: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  permissions: z.array(z.string()).describe('What this credential may do now.'),
+  credential: z.enum(['user', 'api_key']),
+});
+
+export const meRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/me',
+    summary: 'Who am I: profile, roles and effective permissions',
+    tags,
+    permission: 'profile:read',
+    responses: { 200: { description: 'The caller', schema: meSchema } },
+    handler: async (ctx) => {
+      const actor = actorOf(ctx);
+      const { user, roles } = await withTenant(actorScope(ctx), async (trx) => ({
+        user: await findUser(trx, actor.tenantId, actor.userId),
+        roles: await rolesOfUser(trx, actor.tenantId, actor.userId),
+      }));
+      if (!user) throw notFound('user');
+      return {
+        body: {
+          user: toUserView(user),
+          tenantId: actor.tenantId,
+          roles: roles.map((r) => ({ id: r.id, name: r.name })),
+          permissions: [...actor.permissions].sort(),
+          credential: actor.kind,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/me',
+    summary: 'Change your own name',
+    tags,
+    permission: 'profile:update',
+    body: z.object({ name: z.string().trim().min(1).max(200) }),
+    responses: { 200: { description: 'Updated profile', schema: userSchema } },
+    handler: async (ctx, { body }) => {
+      const actor = actorOf(ctx);
+      const user = await withTenant(actorScope(ctx), (trx) =>
+        trx
+          .updateTable('users')
+          .set({ name: body.name })
+          .where('tenant_id', '=', actor.tenantId)
+          .where('id', '=', actor.userId)
+          .returning(userColumns)
+          .executeTakeFirst(),
+      );
+      if (!user) throw notFound('user');
+      return { body: toUserView(user) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/me/password',
+    summary: 'Change your password; signs out your other sessions',
+    tags,
+    permission: 'profile:update',
+    body: changePasswordBody,
+    responses: {
+      204: { description: 'Changed' },
+      400: { description: 'The current password is wrong, or the new one too short or long' },
+    },
+    handler: async (ctx, { body }) => {
+      await changePassword(ctx, body);
+      return { status: 204 };
+    },
+  }),
+];

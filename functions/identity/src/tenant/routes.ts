@@ -1,0 +1,102 @@
+import {
+  actorOf,
+  actorScope,
+  defineRoute,
+  notFound,
+  recordAudit,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { tenantColumns, tenantSchema, toTenantView } from './representation.ts';
+import { tenantUsage, usageSchema } from './usage.ts';
+
+const tags = ['tenant'];
+
+export const tenantRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/tenant',
+    summary: 'The caller’s tenant',
+    tags,
+    permission: 'tenant:read',
+    responses: { 200: { description: 'The tenant', schema: tenantSchema } },
+    handler: async (ctx) => {
+      const actor = actorOf(ctx);
+      const tenant = await withTenant(actorScope(ctx), (trx) =>
+        trx
+          .selectFrom('tenants')
+          .select(tenantColumns)
+          .where('id', '=', actor.tenantId)
+          .executeTakeFirst(),
+      );
+      if (!tenant) throw notFound('tenant');
+      return { body: toTenantView(tenant) };
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/tenant',
+    summary: 'Rename the tenant',
+    tags,
+    permission: 'tenant:update',
+    body: z.object({ name: z.string().trim().min(1).max(200) }),
+    responses: { 200: { description: 'The tenant', schema: tenantSchema } },
+    handler: async (ctx, { body }) => {
+      const actor = actorOf(ctx);
+      const tenant = await withTenant(actorScope(ctx), (trx) =>
+        trx
+          .updateTable('tenants')
+          .set({ name: body.name })
+          .where('id', '=', actor.tenantId)
+          .returning(tenantColumns)
+          .executeTakeFirst(),
+      );
+      if (!tenant) throw notFound('tenant');
+      return { body: toTenantView(tenant) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/tenant/usage',
+    summary: 'Usage against the tier’s limits',
+    tags,
+    permission: 'tenant:read',
+    responses: { 200: { description: 'Usage and limits', schema: usageSchema } },
+    handler: async (ctx) => ({
+      body: await withTenant(actorScope(ctx), (trx) => tenantUsage(trx, actorOf(ctx).tenantId)),
+    }),
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/v1/tenant/tier',
+    summary: 'Change the tier (owner only); a downgrade never deletes data',
+    tags,
+    permission: 'tenant:manage_tier',
+    body: z.object({ tier: z.enum(['free', 'pro', 'enterprise']) }),
+    responses: { 200: { description: 'Usage under the new tier', schema: usageSchema } },
+    handler: async (ctx, { body }) => {
+      const actor = actorOf(ctx);
+      return {
+        body: await withTenant(actorScope(ctx), async (trx) => {
+          const before = await trx
+            .selectFrom('tenants')
+            .select('tier')
+            .where('id', '=', actor.tenantId)
+            .executeTakeFirstOrThrow();
+          await trx
+            .updateTable('tenants')
+            .set({ tier: body.tier })
+            .where('id', '=', actor.tenantId)
+            .execute();
+          await recordAudit(trx, ctx, actor.tenantId, {
+            action: 'tenant.tier_changed',
+            targetType: 'tenant',
+            targetId: actor.tenantId,
+            details: { from: before.tier, to: body.tier },
+          });
+          return tenantUsage(trx, actor.tenantId);
+        }),
+      };
+    },
+  }),
+];

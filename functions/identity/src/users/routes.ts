@@ -1,0 +1,149 @@
+import {
+  actorOf,
+  actorScope,
+  decodeCursor,
+  defineRoute,
+  notFound,
+  pageQuery,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { rolesOfUser } from '../me/queries.ts';
+import { acceptBody, acceptInvitation, acceptResponse } from './accept-invitation.ts';
+import { deactivateUser } from './deactivate-user.ts';
+import { inviteBody, inviteResponse, inviteUser } from './invite-user.ts';
+import { findUserById, listUsers } from './queries.ts';
+import { toUserView, userColumns, userSchema } from './representation.ts';
+
+const tags = ['users'];
+const idParams = z.object({ id: z.uuid() });
+const userWithRoles = userSchema.extend({
+  roles: z.array(z.object({ id: z.uuid(), name: z.string() })),
+});
+
+export const userRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/users',
+    summary: 'List users, optionally searched by email or name',
+    tags,
+    permission: 'users:read',
+    query: pageQuery.extend({
+      q: z.string().trim().min(1).max(200).optional().describe('Part of an email or name.'),
+      status: z.enum(['invited', 'active', 'deactivated']).optional(),
+    }),
+    responses: {
+      200: {
+        description: 'A page of users',
+        schema: z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler: async (ctx, { query }) => {
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listUsers(trx, actorOf(ctx).tenantId, query, query.limit, decodeCursor(query.cursor)),
+      );
+      const page = toPage(rows, query.limit, (u) => ({ after: u.email, id: u.id }));
+      return { body: { items: page.items.map(toUserView), nextCursor: page.nextCursor } };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users',
+    summary: 'Invite a user; returns a one-time invitation token',
+    tags,
+    permission: 'users:invite',
+    body: inviteBody,
+    responses: {
+      201: { description: 'Invited', schema: inviteResponse },
+      403: { description: 'A role you cannot give, or the tier’s user limit (quota_exceeded)' },
+      409: { description: 'The email is already a user' },
+    },
+    handler: async (ctx, { body }) => ({ status: 201, body: await inviteUser(ctx, body) }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/invitations/{token}/accept',
+    summary: 'Accept an invitation with a password, and sign in',
+    tags,
+    permission: null,
+    params: z.object({ token: z.string().min(1).max(200) }),
+    body: acceptBody,
+    responses: {
+      200: { description: 'Signed in', schema: acceptResponse },
+      404: { description: 'Unknown, expired or already used' },
+    },
+    handler: async (ctx, { params, body }) => ({
+      body: await acceptInvitation(ctx, params.token, body),
+    }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/users/{id}',
+    summary: 'A user, with their roles',
+    tags,
+    permission: 'users:read',
+    params: idParams,
+    responses: {
+      200: { description: 'The user', schema: userWithRoles },
+      404: { description: 'No such user' },
+    },
+    handler: async (ctx, { params }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const found = await withTenant(actorScope(ctx), async (trx) => {
+        const user = await findUserById(trx, tenantId, params.id);
+        return user && { user, roles: await rolesOfUser(trx, tenantId, user.id) };
+      });
+      if (!found) throw notFound('user');
+      return {
+        body: {
+          ...toUserView(found.user),
+          roles: found.roles.map((r) => ({ id: r.id, name: r.name })),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/users/{id}',
+    summary: 'Change a user’s name',
+    tags,
+    permission: 'users:update',
+    params: idParams,
+    body: z.object({ name: z.string().trim().min(1).max(200) }),
+    responses: {
+      200: { description: 'The user', schema: userSchema },
+      404: { description: 'No such user' },
+    },
+    handler: async (ctx, { params, body }) => {
+      const user = await withTenant(actorScope(ctx), (trx) =>
+        trx
+          .updateTable('users')
+          .set({ name: body.name })
+          .where('tenant_id', '=', actorOf(ctx).tenantId)
+          .where('id', '=', params.id)
+          .returning(userColumns)
+          .executeTakeFirst(),
+      );
+      if (!user) throw notFound('user');
+      return { body: toUserView(user) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/users/{id}',
+    summary: 'Deactivate a user: sessions and API keys revoked, history kept',
+    tags,
+    permission: 'users:deactivate',
+    params: idParams,
+    responses: {
+      204: { description: 'Deactivated' },
+      404: { description: 'No such user' },
+      409: { description: 'The last owner cannot be deactivated' },
+    },
+    handler: async (ctx, { params }) => {
+      await deactivateUser(ctx, params.id);
+      return { status: 204 };
+    },
+  }),
+];

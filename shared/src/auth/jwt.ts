@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import { AppError } from '../errors/app-error.ts';
+import type { KeySet, KeySetSource, SigningKeyRecord } from './key-sources.ts';
+
+export const ACCESS_TOKEN_TYPE = 'at+jwt'; // RFC 9068
+const ALGORITHM = 'ES256';
+const RELOAD_EVERY_MS = 60_000;
+
+export interface AccessClaims {
+  userId: string;
+  tenantId: string;
+  sessionId: string;
+}
+
+export interface JwtSettings {
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+}
+
+/**
+ * Signs and verifies access tokens with ES256 keys from a KeySetSource. Verification pins
+ * the algorithm, issuer, audience and `typ`, and accepts only keys of the current set.
+ * The set is re-read every minute so a rotation reaches every instance.
+ */
+export class AccessTokens {
+  readonly #source: KeySetSource;
+  readonly #settings: JwtSettings;
+  #set: KeySet | undefined;
+  #loadedAt = 0;
+  #loading: Promise<KeySet> | undefined;
+
+  constructor(source: KeySetSource, settings: JwtSettings) {
+    this.#source = source;
+    this.#settings = settings;
+  }
+
+  get ttlSeconds() {
+    return this.#settings.accessTtlSeconds;
+  }
+
+  async sign(claims: AccessClaims): Promise<string> {
+    const set = await this.#keySet();
+    const current = set.keys.at(-1) as SigningKeyRecord;
+    const key = await importJWK(current.privateJwk, ALGORITHM);
+    return new SignJWT({ tid: claims.tenantId, sid: claims.sessionId })
+      .setProtectedHeader({ alg: ALGORITHM, kid: current.kid, typ: ACCESS_TOKEN_TYPE })
+      .setIssuer(this.#settings.issuer)
+      .setAudience(this.#settings.audience)
+      .setSubject(claims.userId)
+      .setIssuedAt()
+      .setNotBefore('0s')
+      .setExpirationTime(`${this.#settings.accessTtlSeconds}s`)
+      .setJti(randomUUID())
+      .sign(key);
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    const set = await this.#keySet();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, createLocalJWKSet(await this.jwks(set)), {
+        algorithms: [ALGORITHM],
+        issuer: this.#settings.issuer,
+        audience: this.#settings.audience,
+        typ: ACCESS_TOKEN_TYPE,
+        requiredClaims: ['exp', 'iat', 'nbf', 'sub'],
+      }));
+    } catch {
+      throw new AppError('unauthenticated', 'The access token is invalid or expired.');
+    }
+    const { sub, tid, sid } = payload;
+    if (typeof sub !== 'string' || typeof tid !== 'string' || typeof sid !== 'string') {
+      throw new AppError('unauthenticated', 'The access token is invalid or expired.');
+    }
+    return { userId: sub, tenantId: tid, sessionId: sid };
+  }
+
+  /** The public keys, as served at /.well-known/jwks.json. */
+  async jwks(set?: KeySet): Promise<JSONWebKeySet> {
+    const keys = (set ?? (await this.#keySet())).keys;
+    return { keys: keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: ALGORITHM, use: 'sig' })) };
+  }
+
+  /**
+   * Adds a new signing key. The previous key keeps verifying until every token it signed
+   * has expired; keys superseded longer ago than that are dropped.
+   */
+  async rotate(now = new Date()): Promise<string> {
+    const set = (await this.#source.load()) ?? { keys: [] };
+    const next = await generateSigningKey(now);
+    const cutoff = now.getTime() - this.#settings.accessTtlSeconds * 1000;
+    const keep = set.keys.filter((_key, i) => {
+      const successor = set.keys[i + 1];
+      return !successor || Date.parse(successor.createdAt) > cutoff;
+    });
+    const rotated = { keys: [...keep, next] };
+    await this.#source.save(rotated);
+    this.#set = rotated;
+    this.#loadedAt = Date.now();
+    return next.kid;
+  }
+
+  async #keySet(): Promise<KeySet> {
+    if (this.#set && Date.now() - this.#loadedAt < RELOAD_EVERY_MS) return this.#set;
+    this.#loading ??= this.#load().finally(() => {
+      this.#loading = undefined;
+    });
+    return this.#loading;
+  }
+
+  async #load(): Promise<KeySet> {
+    let set = await this.#source.load();
+    if (!set?.keys.length) {
+      if (!this.#source.createIfMissing) {
+        throw new Error(
+          `No JWT signing keys in ${this.#source.name}: create them with npm run keys:rotate`,
+        );
+      }
+      set = { keys: [await generateSigningKey(new Date())] };
+      await this.#source.save(set);
+    }
+    this.#set = set;
+    this.#loadedAt = Date.now();
+    return set;
+  }
+}
+
+async function generateSigningKey(now: Date): Promise<SigningKeyRecord> {
+  const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+  return {
+    kid: `${now.toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`,
+    privateJwk: await exportJWK(privateKey),
+    publicJwk: await exportJWK(publicKey),
+    createdAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,91 @@
+import type { SystemRoleKey } from '../db/schema.ts';
+
+/**
+ * The closed catalogue of `resource:action` permissions (GET /v1/permissions). Routes name
+ * one of these; roles and API keys hold subsets of them.
+ */
+export const permissionCatalogue = {
+  'profile:read': 'See your own profile',
+  'profile:update': 'Change your own profile and password',
+  'tenant:read': 'See the tenant and its usage',
+  'tenant:update': 'Rename the tenant',
+  'tenant:manage_tier': 'Change the tenant’s tier',
+  'users:read': 'List and see users',
+  'users:invite': 'Invite users',
+  'users:update': 'Change other users’ profiles',
+  'users:deactivate': 'Deactivate users',
+  'roles:read': 'See roles and who holds them',
+  'roles:manage': 'Create, change and delete roles; assign and revoke them',
+  'teams:read': 'See teams and their members',
+  'teams:manage': 'Create, change and delete teams and their members',
+  'api_keys:manage': 'Create, list and revoke your own API keys',
+  'audit:read': 'Read the audit log',
+  'projects:read': 'See projects, plans and tasks',
+  'projects:write': 'Create and change projects, plans and tasks',
+  'projects:delete': 'Delete projects and task lists',
+  'sessions:read': 'See AI sessions, conversations and messages',
+  'sessions:write': 'Record AI sessions and messages; run imports',
+  'sessions:delete': 'Delete AI sessions',
+  'repositories:read': 'See repositories and commits',
+  'repositories:write': 'Connect repositories, sync them and rotate webhook secrets',
+  'repositories:delete': 'Disconnect repositories',
+} as const;
+
+export type Permission = keyof typeof permissionCatalogue;
+export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
+
+export function isPermission(value: string): value is Permission {
+  return Object.hasOwn(permissionCatalogue, value);
+}
+
+const readOnly = allPermissions.filter(
+  (p) => p.endsWith(':read') && p !== 'audit:read',
+) as Permission[];
+const selfService: Permission[] = ['profile:read', 'profile:update', 'api_keys:manage'];
+
+/** What each system role may do. Kept here, not in the database, so it grows with the code. */
+export const systemRoles: Record<
+  SystemRoleKey,
+  { description: string; permissions: Permission[] }
+> = {
+  owner: { description: 'Everything, including the tier', permissions: allPermissions },
+  admin: {
+    description: 'Everything except changing the tier',
+    permissions: allPermissions.filter((p) => p !== 'tenant:manage_tier'),
+  },
+  member: {
+    description: 'Works on projects, sessions and repositories',
+    permissions: [
+      ...new Set<Permission>([
+        ...readOnly,
+        ...selfService,
+        'projects:write',
+        'sessions:write',
+        'repositories:write',
+      ]),
+    ],
+  },
+  viewer: {
+    description: 'Reads everything but the audit log',
+    permissions: [...new Set([...readOnly, ...selfService])],
+  },
+  auditor: {
+    description: 'Reads everything, including the audit log',
+    permissions: [...new Set<Permission>([...readOnly, ...selfService, 'audit:read'])],
+  },
+};
+
+export const systemRoleKeys = Object.keys(systemRoles) as SystemRoleKey[];
+
+/** A user's effective permissions: their system roles' and custom roles' together. */
+export function effectivePermissions(
+  systemRoleKeysHeld: readonly string[],
+  customPermissions: readonly string[],
+): Set<string> {
+  const result = new Set<string>();
+  for (const key of systemRoleKeysHeld) {
+    for (const p of systemRoles[key as SystemRoleKey]?.permissions ?? []) result.add(p);
+  }
+  for (const p of customPermissions) if (isPermission(p)) result.add(p);
+  return result;
+}

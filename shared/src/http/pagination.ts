@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { AppError } from '../errors/app-error.ts';
+
+/** `?limit=` and `?cursor=` as every list takes them (API.md, "Lists"). */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Items per page (max 200).'),
+  cursor: z.string().max(512).optional().describe('The nextCursor of the previous page.'),
+});
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Keyset position: the sort value and id of the last item seen. Opaque to clients. */
+export interface Cursor {
+  after: string;
+  id: string;
+}
+
+export function decodeCursor(cursor: string | undefined): Cursor | undefined {
+  if (!cursor) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof value?.after === 'string' && typeof value?.id === 'string') return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('validation_failed', 'The cursor is not one this API issued.', {
+    fieldErrors: [{ path: 'query.cursor', message: 'invalid cursor' }],
+  });
+}
+
+/**
+ * Builds a page from `limit + 1` fetched rows: the extra row only says there is more.
+ * `position` gives the keyset of an item (its sort value and id).
+ */
+export function toPage<T>(rows: T[], limit: number, position: (item: T) => Cursor): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > limit && last
+      ? Buffer.from(JSON.stringify(position(last))).toString('base64url')
+      : null;
+  return { items, nextCursor };
+}
