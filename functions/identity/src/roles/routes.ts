@@ -24,11 +24,14 @@ const permissionList = z
   .array(z.string().refine(isPermission, 'not a permission; see GET /v1/permissions'))
   .max(100)
   .transform((list) => [...new Set(list)].sort());
-const roleBody = z.object({
+const roleFields = {
   name: z.string().trim().min(1).max(64),
-  description: z.string().trim().max(500).default(''),
+  description: z.string().trim().max(500),
   permissions: permissionList,
-});
+};
+const roleBody = z.object({ ...roleFields, description: roleFields.description.default('') });
+// No defaults here: a PATCH changes only what it names.
+const rolePatch = z.object(roleFields).partial();
 
 const systemRoleImmutable = () =>
   new AppError('conflict', 'System roles cannot be changed or deleted.');
@@ -152,7 +155,7 @@ export const roleRoutes = [
     tags,
     permission: 'roles:manage',
     params: idParams,
-    body: roleBody.partial(),
+    body: rolePatch,
     responses: {
       200: { description: 'The role', schema: roleSchema },
       403: { description: 'A permission you lack, before or after' },

@@ -30,10 +30,13 @@ const memberSchema = z.object({
   teamRole: z.enum(['maintainer', 'member']),
   addedAt: z.iso.datetime(),
 });
-const teamBody = z.object({
+const teamFields = {
   name: z.string().trim().min(1).max(100),
-  description: z.string().trim().max(1000).default(''),
-});
+  description: z.string().trim().max(1000),
+};
+const teamBody = z.object({ ...teamFields, description: teamFields.description.default('') });
+// No defaults here: a PATCH changes only what it names.
+const teamPatch = z.object(teamFields).partial();
 
 function toTeamView(row: {
   id: string;
@@ -158,7 +161,7 @@ export const teamRoutes = [
     tags,
     permission: 'teams:manage',
     params: idParams,
-    body: teamBody.partial(),
+    body: teamPatch,
     responses: {
       200: { description: 'The team', schema: teamSchema },
       404: { description: 'No such team' },

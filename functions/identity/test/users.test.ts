@@ -1,0 +1,221 @@
+import { adminQuery } from '@devctx/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addUser,
+  type IdentityHarness,
+  PASSWORD,
+  type SignedUp,
+  signup,
+  startIdentity,
+} from './support.ts';
+
+let h: IdentityHarness;
+let owner: SignedUp;
+beforeAll(async () => {
+  h = await startIdentity();
+  owner = await signup(h.anonymous, 'users');
+});
+afterAll(() => h.close());
+
+describe('invitations', () => {
+  it('invite -> accept with a password -> signed in with the given role', async () => {
+    const invited = await owner.client.post('/v1/users', {
+      email: 'Grace@Users.Example',
+      name: 'Grace',
+    });
+    expect(invited.status).toBe(201);
+    expect(invited.body.user).toMatchObject({ email: 'grace@users.example', status: 'invited' });
+    expect(invited.body.invitation.token).toMatch(/^inv_/);
+
+    const accepted = await h.anonymous.post(
+      `/v1/invitations/${invited.body.invitation.token}/accept`,
+      { password: PASSWORD, name: 'Grace H.' },
+    );
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.user).toMatchObject({ status: 'active', name: 'Grace H.' });
+    const me = await h.anonymous.as(accepted.body.accessToken).get('/v1/me');
+    expect(me.body.roles.map((r: { name: string }) => r.name)).toEqual(['member']);
+
+    const again = await h.anonymous.post(
+      `/v1/invitations/${invited.body.invitation.token}/accept`,
+      { password: PASSWORD },
+    );
+    expect(again.status).toBe(404);
+    const login = await h.anonymous.post('/v1/auth/login', {
+      tenant: owner.tenant.slug,
+      email: 'grace@users.example',
+      password: PASSWORD,
+    });
+    expect(login.status).toBe(200);
+  });
+
+  it('an invited user cannot sign in before accepting', async () => {
+    const invited = await owner.client.post('/v1/users', {
+      email: 'pending@users.example',
+      name: 'Pending',
+    });
+    expect(invited.status).toBe(201);
+    const login = await h.anonymous.post('/v1/auth/login', {
+      tenant: owner.tenant.slug,
+      email: 'pending@users.example',
+      password: PASSWORD,
+    });
+    expect(login.status).toBe(401);
+  });
+
+  it('refuses an email that is already a user, and unknown roles', async () => {
+    expect(
+      (await owner.client.post('/v1/users', { email: owner.user.email, name: 'Dup' })).status,
+    ).toBe(409);
+    const unknownRole = await owner.client.post('/v1/users', {
+      email: 'r@users.example',
+      name: 'R',
+      roleIds: ['00000000-0000-4000-8000-000000000000'],
+    });
+    expect(unknownRole.status).toBe(400);
+  });
+
+  it('rejects a malformed invitation token as not found', async () => {
+    expect(
+      (await h.anonymous.post('/v1/invitations/garbage/accept', { password: PASSWORD })).status,
+    ).toBe(404);
+  });
+});
+
+describe('users', () => {
+  it('lists with search and cursor pagination', async () => {
+    const all = [];
+    let cursor: string | null = null;
+    do {
+      const page = await owner.client.get(`/v1/users?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(1);
+      all.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const emails = all.map((u) => u.email);
+    expect(emails).toEqual([...emails].sort());
+    expect(new Set(emails).size).toBe(emails.length);
+    expect(emails).toContain(owner.user.email);
+
+    const search = await owner.client.get('/v1/users?q=GRACE');
+    expect(search.body.items.map((u: { email: string }) => u.email)).toEqual([
+      'grace@users.example',
+    ]);
+    const invitedOnly = await owner.client.get('/v1/users?status=invited');
+    expect(invitedOnly.body.items.every((u: { status: string }) => u.status === 'invited')).toBe(
+      true,
+    );
+    expect((await owner.client.get('/v1/users?cursor=not-a-cursor')).status).toBe(400);
+    expect((await owner.client.get('/v1/users?limit=500')).status).toBe(400);
+  });
+
+  it('reads one user with roles, and renames them', async () => {
+    const member = await addUser(owner, 'member', 'renamee');
+    const read = await owner.client.get(`/v1/users/${member.user.id}`);
+    expect(read.body.roles.map((r: { name: string }) => r.name)).toEqual(['member']);
+    const renamed = await owner.client.patch(`/v1/users/${member.user.id}`, { name: 'New Name' });
+    expect(renamed.body.name).toBe('New Name');
+    expect((await owner.client.get('/v1/users/00000000-0000-4000-8000-000000000000')).status).toBe(
+      404,
+    );
+  });
+
+  it('deactivation ends their sessions and keys at once, frees the seat, and keeps the record', async () => {
+    const member = await addUser(owner, 'member', 'leaver');
+    const key = await member.client.post('/v1/api-keys', {
+      name: 'ci',
+      permissions: ['profile:read'],
+    });
+    const keyClient = h.anonymous.as(key.body.secret);
+    expect((await keyClient.get('/v1/me')).status).toBe(200);
+    const usersBefore = (await owner.client.get('/v1/tenant/usage')).body.users.used;
+
+    expect((await owner.client.delete(`/v1/users/${member.user.id}`)).status).toBe(204);
+    expect((await member.client.get('/v1/me')).status).toBe(401);
+    expect((await keyClient.get('/v1/me')).status).toBe(401);
+    expect(
+      (await h.anonymous.post('/v1/auth/refresh', { refreshToken: member.refreshToken })).status,
+    ).toBe(401);
+    expect((await owner.client.get(`/v1/users/${member.user.id}`)).body.status).toBe('deactivated');
+    expect((await owner.client.get('/v1/tenant/usage')).body.users.used).toBe(usersBefore - 1);
+    expect((await owner.client.delete(`/v1/users/${member.user.id}`)).status).toBe(204);
+  });
+
+  it('the last owner cannot be deactivated', async () => {
+    const reply = await owner.client.delete(`/v1/users/${owner.user.id}`);
+    expect(reply.status).toBe(409);
+    expect((await owner.client.get('/v1/me')).status).toBe(200);
+  });
+});
+
+describe('tiers and quotas', () => {
+  it('the free tier allows 5 users; the 6th invitation is refused naming the limit', async () => {
+    const t = await signup(h.anonymous, 'quota');
+    for (let i = 1; i <= 4; i++) {
+      expect(
+        (await t.client.post('/v1/users', { email: `u${i}@quota.example`, name: `U${i}` })).status,
+      ).toBe(201);
+    }
+    const sixth = await t.client.post('/v1/users', { email: 'u5@quota.example', name: 'U5' });
+    expect(sixth.status).toBe(403);
+    expect(sixth.body.code).toBe('quota_exceeded');
+    expect(sixth.body.detail).toContain('5 users');
+    const usage = await t.client.get('/v1/tenant/usage');
+    expect(usage.body).toMatchObject({ tier: 'free', users: { used: 5, limit: 5 } });
+  });
+
+  it('concurrent invitations cannot overshoot the limit', async () => {
+    const t = await signup(h.anonymous, 'race');
+    const replies = await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
+        t.client.post('/v1/users', { email: `r${i}@race.example`, name: `R${i}` }),
+      ),
+    );
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(4);
+    expect(
+      replies.filter((r) => r.status === 403).every((r) => r.body.code === 'quota_exceeded'),
+    ).toBe(true);
+    const [row] = await adminQuery(
+      h.database.adminUrl,
+      'select count(*)::int as n from users where tenant_id = $1',
+      [t.tenant.id],
+    );
+    expect(row?.n).toBe(5);
+  });
+
+  it('the owner changes the tier; a downgrade keeps every user but refuses new ones', async () => {
+    const t = await signup(h.anonymous, 'tiers');
+    const up = await t.client.put('/v1/tenant/tier', { tier: 'pro' });
+    expect(up.status).toBe(200);
+    expect(up.body.users.limit).toBe(50);
+    for (let i = 1; i <= 6; i++) {
+      expect(
+        (await t.client.post('/v1/users', { email: `p${i}@tiers.example`, name: `P${i}` })).status,
+      ).toBe(201);
+    }
+    const down = await t.client.put('/v1/tenant/tier', { tier: 'free' });
+    expect(down.body).toMatchObject({ tier: 'free', users: { used: 7, limit: 5 } });
+    expect((await t.client.get('/v1/users?limit=200')).body.items).toHaveLength(7);
+    const refused = await t.client.post('/v1/users', { email: 'p7@tiers.example', name: 'P7' });
+    expect(refused.body.code).toBe('quota_exceeded');
+    const log = await t.client.get('/v1/audit-log?action=tenant.tier_changed');
+    expect(log.body.items.map((e: { details: unknown }) => e.details)).toEqual([
+      { from: 'pro', to: 'free' },
+      { from: 'free', to: 'pro' },
+    ]);
+  });
+
+  it('reads and renames the tenant', async () => {
+    const tenant = await owner.client.get('/v1/tenant');
+    expect(tenant.body).toMatchObject({
+      id: owner.tenant.id,
+      slug: owner.tenant.slug,
+      tier: 'free',
+    });
+    const renamed = await owner.client.patch('/v1/tenant', { name: 'Renamed Ltd' });
+    expect(renamed.body.name).toBe('Renamed Ltd');
+    const me = await owner.client.patch('/v1/me', { name: 'Boss' });
+    expect(me.body.name).toBe('Boss');
+  });
+});
