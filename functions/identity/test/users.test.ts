@@ -1,4 +1,4 @@
-import { adminQuery } from '@devctx/shared/testing';
+import { adminQuery, type Reply } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addUser,
@@ -87,7 +87,9 @@ describe('users', () => {
     const all = [];
     let cursor: string | null = null;
     do {
-      const page = await owner.client.get(`/v1/users?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: Reply = await owner.client.get(
+        `/v1/users?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(1);
       all.push(...page.body.items);

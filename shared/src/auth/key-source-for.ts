@@ -8,7 +8,9 @@ import {
 } from './key-sources.ts';
 
 /** The key driver the configuration names (validated at start-up). */
-export function keySourceFor(config: Config): KeySetSource {
+export function keySourceFor(
+  config: Pick<Config, 'JWT_KEYS' | 'JWT_KEYS_FILE' | 'JWT_KEYS_SECRET'>,
+): KeySetSource {
   switch (config.JWT_KEYS) {
     case 'memory':
       return new MemoryKeySource();

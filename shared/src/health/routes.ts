@@ -12,6 +12,7 @@ export const healthRoute = defineRoute({
   summary: 'Liveness: the process is up',
   tags: ['service'],
   permission: null,
+  rateLimit: false,
   responses: { 200: { description: 'Alive', schema: status } },
   handler: async () => ({ body: { status: 'ok' } }),
 });
@@ -23,6 +24,7 @@ export const readyRoute = defineRoute({
   summary: 'Readiness: the database is reachable',
   tags: ['service'],
   permission: null,
+  rateLimit: false,
   responses: {
     200: { description: 'Ready', schema: status },
     503: { description: 'The database is not reachable' },
