@@ -33,10 +33,16 @@ export interface JwtSettings {
  * the algorithm, issuer, audience and `typ`, and accepts only keys of the current set.
  * The set is re-read every minute so a rotation reaches every instance.
  */
+type Verifier = ReturnType<typeof createLocalJWKSet>;
+type SigningKey = Awaited<ReturnType<typeof importJWK>>;
+
 export class AccessTokens {
   readonly #source: KeySetSource;
   readonly #settings: JwtSettings;
   #set: KeySet | undefined;
+  // Derived from #set once per load, not per request: parsing keys is the costly part.
+  #verifier: Verifier | undefined;
+  #signing: Promise<SigningKey> | undefined;
   #loadedAt = 0;
   #loading: Promise<KeySet> | undefined;
 
@@ -52,7 +58,8 @@ export class AccessTokens {
   async sign(claims: AccessClaims): Promise<string> {
     const set = await this.#keySet();
     const current = set.keys.at(-1) as SigningKeyRecord;
-    const key = await importJWK(current.privateJwk, ALGORITHM);
+    this.#signing ??= importJWK(current.privateJwk, ALGORITHM);
+    const key = await this.#signing;
     return new SignJWT({ tid: claims.tenantId, sid: claims.sessionId })
       .setProtectedHeader({ alg: ALGORITHM, kid: current.kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.#settings.issuer)
@@ -66,10 +73,10 @@ export class AccessTokens {
   }
 
   async verify(token: string): Promise<AccessClaims> {
-    const set = await this.#keySet();
+    await this.#keySet();
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, createLocalJWKSet(await this.jwks(set)), {
+      ({ payload } = await jwtVerify(token, this.#verifier as Verifier, {
         algorithms: [ALGORITHM],
         issuer: this.#settings.issuer,
         audience: this.#settings.audience,
@@ -87,9 +94,8 @@ export class AccessTokens {
   }
 
   /** The public keys, as served at /.well-known/jwks.json. */
-  async jwks(set?: KeySet): Promise<JSONWebKeySet> {
-    const keys = (set ?? (await this.#keySet())).keys;
-    return { keys: keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: ALGORITHM, use: 'sig' })) };
+  async jwks(): Promise<JSONWebKeySet> {
+    return publicKeys(await this.#keySet());
   }
 
   /**
@@ -106,8 +112,7 @@ export class AccessTokens {
     });
     const rotated = { keys: [...keep, next] };
     await this.#source.save(rotated);
-    this.#set = rotated;
-    this.#loadedAt = Date.now();
+    this.#use(rotated);
     return next.kid;
   }
 
@@ -130,10 +135,24 @@ export class AccessTokens {
       set = { keys: [await generateSigningKey(new Date())] };
       await this.#source.save(set);
     }
-    this.#set = set;
-    this.#loadedAt = Date.now();
+    this.#use(set);
     return set;
   }
+
+  #use(set: KeySet) {
+    if (JSON.stringify(set) !== JSON.stringify(this.#set)) {
+      this.#verifier = createLocalJWKSet(publicKeys(set));
+      this.#signing = undefined;
+    }
+    this.#set = set;
+    this.#loadedAt = Date.now();
+  }
+}
+
+function publicKeys(set: KeySet): JSONWebKeySet {
+  return {
+    keys: set.keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: ALGORITHM, use: 'sig' })),
+  };
 }
 
 async function generateSigningKey(now: Date): Promise<SigningKeyRecord> {

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  APP_ROLE,
+  bootstrapDatabase,
+  migrateDatabase,
+  urlForDatabase,
+  urlForRole,
+} from '@devctx/shared';
+import pg from 'pg';
+import { freePort, startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres.ts';
+
+export interface BenchEnvironment {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh migrated database (on DATABASE_URL's server, else an embedded PostgreSQL) and the
+ * api server as a real child process on 127.0.0.1, configured by `env`.
+ */
+export async function startEnvironment(env: Record<string, string>): Promise<BenchEnvironment> {
+  let serverUrl = process.env.DATABASE_URL;
+  let stopPostgres = async () => {};
+  if (!serverUrl) {
+    const cluster = await startEmbeddedPostgres({
+      dataDir: path.join(await mkdtemp(path.join(tmpdir(), 'devctx-bench-pg-')), 'data'),
+      port: await freePort(),
+      password: 'unused-with-trust',
+      authMethod: 'trust',
+      persistent: false,
+    });
+    serverUrl = cluster.adminUrl;
+    stopPostgres = cluster.stop;
+  }
+  await bootstrapDatabase(serverUrl);
+  const name = `devctx_bench_${randomBytes(6).toString('hex')}`;
+  await admin(serverUrl, `create database ${name} owner devctx_owner`);
+  const adminUrl = urlForDatabase(serverUrl, name);
+  await bootstrapDatabase(adminUrl);
+  await migrateDatabase(adminUrl);
+
+  const port = await freePort();
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const child = spawn(process.execPath, ['functions/api/src/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      METADATA_SERVER_DETECTION: 'none',
+      DATABASE_URL: urlForRole(adminUrl, APP_ROLE),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      JWT_KEYS: 'memory',
+      DATABASE_POOL_MAX: '10',
+      ...env,
+    },
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (
+      await fetch(`${baseUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    baseUrl,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await admin(serverUrl as string, `drop database if exists ${name} with (force)`);
+      await stopPostgres();
+    },
+  };
+}
+
+async function admin(url: string, text: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}

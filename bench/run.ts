@@ -1,0 +1,21 @@
+// `npm run bench`: runs every scenario and prints its figures as a table, plus one JSON
+// report (bench/results/latest.json). Figures, not assertions: the exit code is 0 unless a
+// scenario could not run at all.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loginUnderLoad } from './login-under-load.ts';
+
+process.env.METADATA_SERVER_DETECTION ??= 'none';
+const scenarios = [loginUnderLoad];
+const report = [];
+for (const scenario of scenarios) {
+  const result = await scenario();
+  report.push(result);
+  console.log(`\n## ${result.name}`);
+  console.table(result.rows);
+  console.table(result.checks);
+}
+const out = path.join(import.meta.dirname, 'results', 'latest.json');
+await mkdir(path.dirname(out), { recursive: true });
+await writeFile(out, `${JSON.stringify({ at: new Date().toISOString(), report }, null, 2)}\n`);
+console.log(`\nreport: ${path.relative(process.cwd(), out)}`);
