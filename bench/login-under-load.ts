@@ -24,13 +24,13 @@ export async function loginUnderLoad() {
         },
         body: JSON.stringify(body),
       });
-    const signup = await (
+    const signup = (await (
       await post('/v1/auth/signup', {
         tenant: { name: 'Bench', slug: 'bench' },
         user: { email: 'bench@bench.example', password: PASSWORD, name: 'Bench' },
       })
-    ).json();
-    const token = signup.accessToken as string;
+    ).json()) as { accessToken: string };
+    const token = signup.accessToken;
     // Enterprise: the per-user hourly budget must not be what the benchmark measures.
     await fetch(`${env.baseUrl}/v1/tenant/tier`, {
       method: 'PUT',
