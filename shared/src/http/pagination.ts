@@ -33,14 +33,19 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
 
 /**
  * Builds a page from `limit + 1` fetched rows: the extra row only says there is more.
- * `position` gives the keyset of an item (its sort value and id).
+ * `position` gives the keyset of a row (its sort value and id); `view` shapes each item.
  */
-export function toPage<T>(rows: T[], limit: number, position: (item: T) => Cursor): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
+export function toPage<T, V>(
+  rows: T[],
+  limit: number,
+  position: (row: T) => Cursor,
+  view: (row: T) => V,
+): Page<V> {
+  const kept = rows.slice(0, limit);
+  const last = kept.at(-1);
   const nextCursor =
     rows.length > limit && last
       ? Buffer.from(JSON.stringify(position(last))).toString('base64url')
       : null;
-  return { items, nextCursor };
+  return { items: kept.map(view), nextCursor };
 }

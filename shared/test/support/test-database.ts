@@ -20,29 +20,19 @@ export interface TestDatabase {
 }
 
 /** A freshly migrated database of this test file's own, cloned from the run's template. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = inject('adminDatabaseUrl');
-  const name = `devctx_test_${randomBytes(8).toString('hex')}`;
-  await adminQuery(
-    serverUrl,
-    `create database ${name} template ${inject('templateDatabase')} owner devctx_owner`,
-  );
-  const adminUrl = urlForDatabase(serverUrl, name);
-  return {
-    name,
-    adminUrl,
-    appUrl: urlForRole(adminUrl, APP_ROLE),
-    drop: async () => {
-      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
-    },
-  };
+export function createTestDatabase(): Promise<TestDatabase> {
+  return createDatabase('devctx_test', `template ${inject('templateDatabase')}`);
 }
 
 /** An empty database (no migrations), for tests of the migrator itself. */
-export async function createEmptyDatabase(): Promise<TestDatabase> {
+export function createEmptyDatabase(): Promise<TestDatabase> {
+  return createDatabase('devctx_empty', '');
+}
+
+async function createDatabase(prefix: string, template: string): Promise<TestDatabase> {
   const serverUrl = inject('adminDatabaseUrl');
-  const name = `devctx_empty_${randomBytes(8).toString('hex')}`;
-  await adminQuery(serverUrl, `create database ${name} owner devctx_owner`);
+  const name = `${prefix}_${randomBytes(8).toString('hex')}`;
+  await adminQuery(serverUrl, `create database ${name} ${template} owner devctx_owner`);
   const adminUrl = urlForDatabase(serverUrl, name);
   return {
     name,

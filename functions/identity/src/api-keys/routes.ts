@@ -90,8 +90,7 @@ export const apiKeyRoutes = [
           .limit(query.limit + 1)
           .execute();
       });
-      const page = toPage(rows, query.limit, (k) => ({ after: k.name, id: k.id }));
-      return { body: { items: page.items.map(toKeyView), nextCursor: page.nextCursor } };
+      return { body: toPage(rows, query.limit, (k) => ({ after: k.name, id: k.id }), toKeyView) };
     },
   }),
   defineRoute({

@@ -74,10 +74,12 @@ export const auditRoutes = [
           .limit(query.limit + 1)
           .execute();
       });
-      const page = toPage(rows, query.limit, (e) => ({ after: String(e.seq), id: e.id }));
       return {
-        body: {
-          items: page.items.map((e) => ({
+        body: toPage(
+          rows,
+          query.limit,
+          (e) => ({ after: String(e.seq), id: e.id }),
+          (e) => ({
             id: e.id,
             occurredAt: e.occurred_at.toISOString(),
             action: e.action,
@@ -89,9 +91,8 @@ export const auditRoutes = [
             userAgent: e.user_agent,
             requestId: e.request_id,
             details: e.details,
-          })),
-          nextCursor: page.nextCursor,
-        },
+          }),
+        ),
       };
     },
   }),

@@ -8,10 +8,10 @@ import {
 } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { slugSchema, tenantColumns, tenantSchema, toTenantView } from '../tenant/representation.ts';
-import { emailSchema, toUserView, userColumns, userSchema } from '../users/representation.ts';
+import { slugSchema } from '../tenant/representation.ts';
+import { emailSchema, userColumns } from '../users/representation.ts';
 import { passwordsFor } from './passwords.ts';
-import { startSession, tokenPairSchema } from './sessions.ts';
+import { signedInSchema, signIn } from './sessions.ts';
 
 export const loginBody = z.object({
   tenant: slugSchema.describe('The tenant slug.'),
@@ -19,7 +19,7 @@ export const loginBody = z.object({
   password: z.string().min(1).max(256),
 });
 
-export const loginResponse = tokenPairSchema.extend({ tenant: tenantSchema, user: userSchema });
+export const loginResponse = signedInSchema;
 
 const FAILURE_WINDOW = 15 * 60;
 const badCredentials = () =>
@@ -71,19 +71,13 @@ export async function login(ctx: RequestContext, body: z.infer<typeof loginBody>
   }
 
   return withTenant({ db: ctx.db, tenantId, userId: user.id }, async (trx) => {
-    const tokens = await startSession(trx, ctx, tenantId, user.id);
+    const { sessionId, response } = await signIn(trx, ctx, tenantId, user);
     await recordAudit(trx, ctx, tenantId, {
       action: 'login.succeeded',
       actorUserId: user.id,
       targetType: 'session',
-      targetId: tokens.sessionId,
+      targetId: sessionId,
     });
-    const tenant = await trx
-      .selectFrom('tenants')
-      .select(tenantColumns)
-      .where('id', '=', tenantId)
-      .executeTakeFirstOrThrow();
-    const { sessionId: _, ...pair } = tokens;
-    return { ...pair, tenant: toTenantView(tenant), user: toUserView(user) };
+    return response;
   });
 }

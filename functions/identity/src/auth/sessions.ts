@@ -1,5 +1,7 @@
 import { createOpaqueToken, type RequestContext, type Trx } from '@devctx/shared';
 import { z } from 'zod';
+import { tenantColumns, tenantSchema, toTenantView } from '../tenant/representation.ts';
+import { toUserView, userSchema } from '../users/representation.ts';
 
 export const tokenPairSchema = z.object({
   accessToken: z.string().describe('ES256 JWT; send as Authorization: Bearer.'),
@@ -76,4 +78,22 @@ export async function revokeSessions(
   }
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+export const signedInSchema = tokenPairSchema.extend({ tenant: tenantSchema, user: userSchema });
+
+/** What signup, login and invitation acceptance answer: a new session's tokens, tenant, user. */
+export async function signIn(
+  trx: Trx,
+  ctx: RequestContext,
+  tenantId: string,
+  user: Parameters<typeof toUserView>[0],
+): Promise<{ sessionId: string; response: z.infer<typeof signedInSchema> }> {
+  const { sessionId, ...pair } = await startSession(trx, ctx, tenantId, user.id);
+  const tenant = await trx
+    .selectFrom('tenants')
+    .select(tenantColumns)
+    .where('id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  return { sessionId, response: { ...pair, tenant: toTenantView(tenant), user: toUserView(user) } };
 }

@@ -7,10 +7,10 @@ import {
 } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { slugSchema, tenantColumns, tenantSchema, toTenantView } from '../tenant/representation.ts';
-import { emailSchema, toUserView, userColumns, userSchema } from '../users/representation.ts';
+import { slugSchema } from '../tenant/representation.ts';
+import { emailSchema, userColumns } from '../users/representation.ts';
 import { passwordSchema, passwordsFor } from './passwords.ts';
-import { startSession, tokenPairSchema } from './sessions.ts';
+import { signedInSchema, signIn } from './sessions.ts';
 
 export const signupBody = z.object({
   tenant: z.object({ name: z.string().trim().min(1).max(200), slug: slugSchema }),
@@ -21,7 +21,7 @@ export const signupBody = z.object({
   }),
 });
 
-export const signupResponse = tokenPairSchema.extend({ tenant: tenantSchema, user: userSchema });
+export const signupResponse = signedInSchema;
 
 /**
  * Creates a tenant on the free tier, its system roles and its owner, and signs the owner in
@@ -62,21 +62,15 @@ export async function signup(ctx: RequestContext, body: z.infer<typeof signupBod
         .insertInto('user_roles')
         .values({ tenant_id: tenantId, user_id: user.id, role_id: owner?.id as string })
         .execute();
-      const tenant = await trx
-        .selectFrom('tenants')
-        .select(tenantColumns)
-        .where('id', '=', tenantId)
-        .executeTakeFirstOrThrow();
-      const tokens = await startSession(trx, ctx, tenantId, user.id);
+      const { response } = await signIn(trx, ctx, tenantId, user);
       await recordAudit(trx, ctx, tenantId, {
         action: 'tenant.created',
         actorUserId: user.id,
         targetType: 'tenant',
         targetId: tenantId,
-        details: { slug: tenant.slug },
+        details: { slug: body.tenant.slug },
       });
-      const { sessionId: _, ...pair } = tokens;
-      return { ...pair, tenant: toTenantView(tenant), user: toUserView(user) };
+      return response;
     });
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {

@@ -80,8 +80,7 @@ export const roleRoutes = [
           .limit(query.limit + 1)
           .execute();
       });
-      const page = toPage(rows, query.limit, (r) => ({ after: r.name, id: r.id }));
-      return { body: { items: page.items.map(toRoleView), nextCursor: page.nextCursor } };
+      return { body: toPage(rows, query.limit, (r) => ({ after: r.name, id: r.id }), toRoleView) };
     },
   }),
   defineRoute({

@@ -102,8 +102,7 @@ export const teamRoutes = [
           .limit(query.limit + 1)
           .execute();
       });
-      const page = toPage(rows, query.limit, (t) => ({ after: t.name, id: t.id }));
-      return { body: { items: page.items.map(toTeamView), nextCursor: page.nextCursor } };
+      return { body: toPage(rows, query.limit, (t) => ({ after: t.name, id: t.id }), toTeamView) };
     },
   }),
   defineRoute({
@@ -243,18 +242,19 @@ export const teamRoutes = [
           .limit(query.limit + 1)
           .execute();
       });
-      const page = toPage(rows, query.limit, (m) => ({ after: m.email, id: m.id }));
       return {
-        body: {
-          items: page.items.map((m) => ({
+        body: toPage(
+          rows,
+          query.limit,
+          (m) => ({ after: m.email, id: m.id }),
+          (m) => ({
             userId: m.id,
             email: m.email,
             name: m.name,
             teamRole: m.team_role,
             addedAt: m.created_at.toISOString(),
-          })),
-          nextCursor: page.nextCursor,
-        },
+          }),
+        ),
       };
     },
   }),

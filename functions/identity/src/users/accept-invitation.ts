@@ -7,15 +7,14 @@ import {
 } from '@devctx/shared';
 import { z } from 'zod';
 import { passwordSchema, passwordsFor } from '../auth/passwords.ts';
-import { startSession, tokenPairSchema } from '../auth/sessions.ts';
-import { tenantColumns, tenantSchema, toTenantView } from '../tenant/representation.ts';
-import { toUserView, userColumns, userSchema } from './representation.ts';
+import { signedInSchema, signIn } from '../auth/sessions.ts';
+import { userColumns } from './representation.ts';
 
 export const acceptBody = z.object({
   password: passwordSchema,
   name: z.string().trim().min(1).max(200).optional(),
 });
-export const acceptResponse = tokenPairSchema.extend({ tenant: tenantSchema, user: userSchema });
+export const acceptResponse = signedInSchema;
 
 const invalid = () =>
   new AppError('not_found', 'The invitation does not exist, expired or was already used.');
@@ -54,19 +53,13 @@ export async function acceptInvitation(
       .returning(userColumns)
       .executeTakeFirst();
     if (!user) throw invalid();
-    const tokens = await startSession(trx, ctx, tenantId, user.id);
+    const { response } = await signIn(trx, ctx, tenantId, user);
     await recordAudit(trx, ctx, tenantId, {
       action: 'invitation.accepted',
       actorUserId: user.id,
       targetType: 'user',
       targetId: user.id,
     });
-    const tenant = await trx
-      .selectFrom('tenants')
-      .select(tenantColumns)
-      .where('id', '=', tenantId)
-      .executeTakeFirstOrThrow();
-    const { sessionId: _, ...pair } = tokens;
-    return { ...pair, tenant: toTenantView(tenant), user: toUserView(user) };
+    return response;
   });
 }

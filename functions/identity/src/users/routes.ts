@@ -43,8 +43,7 @@ export const userRoutes = [
       const rows = await withTenant(actorScope(ctx), (trx) =>
         listUsers(trx, actorOf(ctx).tenantId, query, query.limit, decodeCursor(query.cursor)),
       );
-      const page = toPage(rows, query.limit, (u) => ({ after: u.email, id: u.id }));
-      return { body: { items: page.items.map(toUserView), nextCursor: page.nextCursor } };
+      return { body: toPage(rows, query.limit, (u) => ({ after: u.email, id: u.id }), toUserView) };
     },
   }),
   defineRoute({
