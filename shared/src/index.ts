@@ -45,6 +45,7 @@ export { type ErrorCode, errorCatalogue } from './errors/catalogue.ts';
 export { PROBLEM_CONTENT_TYPE, type Problem, toProblem } from './errors/problem.ts';
 export { healthRoutes } from './health/routes.ts';
 export { createApp, type RequestListener } from './http/app.ts';
+export { etagOf } from './http/conditional.ts';
 export { type Cursor, decodeCursor, type Page, pageQuery, toPage } from './http/pagination.ts';
 export {
   type Actor,
@@ -58,4 +59,6 @@ export {
 } from './http/route.ts';
 export { type RunningServer, serve, shutdownOnSignals } from './http/server.ts';
 export { createLogger, type Logger } from './logging/logger.ts';
+export { buildOpenApiDocument, type OpenApiDocument, operationId } from './openapi/document.ts';
+export { apiInfo, documentationRoutes } from './openapi/routes.ts';
 export { createService, runServer, type Service, type ServiceOptions } from './service.ts';

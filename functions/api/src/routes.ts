@@ -1,5 +1,7 @@
 import { identityRoutes } from '@devctx/identity/routes';
-import { type AnyRoute, healthRoutes } from '@devctx/shared';
+import { type AnyRoute, documentationRoutes, healthRoutes } from '@devctx/shared';
+
+const familyRoutes: AnyRoute[] = [...healthRoutes, ...identityRoutes];
 
 /** Every family's route table, mounted together by the long-running api variant. */
-export const allRoutes: AnyRoute[] = [...healthRoutes, ...identityRoutes];
+export const allRoutes: AnyRoute[] = [...familyRoutes, ...documentationRoutes(familyRoutes)];

@@ -118,6 +118,17 @@ export const configSchema = z.object({
     .max(5)
     .default(0)
     .describe('Proxies in front of the server whose X-Forwarded-For is trusted (1 on Cloud Run).'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')))
+    .describe('Comma-separated browser origins allowed by CORS; none by default.'),
   SHUTDOWN_GRACE_MS: z.coerce
     .number()
     .int()

@@ -155,6 +155,21 @@ export interface AuditLogTable {
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  id: Generated<string>;
+  scope: string;
+  key: string;
+  fingerprint: Buffer;
+  state: Generated<'in_flight' | 'done'>;
+  locked_until: Date;
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -169,4 +184,5 @@ export interface Database {
   api_keys: ApiKeysTable;
   invitations: InvitationsTable;
   audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -10,7 +10,10 @@ import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.ts';
 import { type Logger, parseTraceHeaders, traceLogFields } from '../logging/logger.ts';
 import { readJsonBody } from './body.ts';
 import { clientIp } from './client-ip.ts';
-import type { AnyRoute, RequestContext, RouteResult } from './route.ts';
+import { etagOf, matchesEtag } from './conditional.ts';
+import { applyCors, PAGE_CSP, setSecurityHeaders } from './headers.ts';
+import { fingerprintOf, idempotencyKeyOf, runIdempotently } from './idempotency.ts';
+import type { AnyRoute, RequestContext, RouteInput, RouteResult } from './route.ts';
 import { createRouter } from './router.ts';
 import { queryObject, validate } from './validate.ts';
 
@@ -31,11 +34,13 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
 
 /**
  * The whole request pipeline, as a plain Node request listener: the api server and each
- * function target serve this same listener. route -> authenticate -> authorize ->
- * validate -> handler -> JSON, and every error through the one problem+json boundary.
+ * function target serve this same listener. CORS -> route -> authenticate -> authorize ->
+ * validate -> preconditions and idempotency -> handler -> JSON (with ETag), and every
+ * error through the one problem+json boundary.
  */
 export function createApp(options: AppOptions): RequestListener {
   const match = createRouter(options.routes);
+  const production = options.config.NODE_ENV === 'production';
 
   return async function handle(req, res) {
     const started = process.hrtime.bigint();
@@ -58,27 +63,27 @@ export function createApp(options: AppOptions): RequestListener {
       actor: undefined,
     };
     res.setHeader('x-request-id', requestId);
-    res.setHeader('x-content-type-options', 'nosniff');
+    setSecurityHeaders(res, production);
 
-    let status = 500;
     try {
-      const result = await dispatch(req, res, ctx);
-      status = result.status ?? (result.body === undefined ? 204 : 200);
-      sendJson(res, status, result.body, result.headers);
+      if (applyCors(req, res, options.config.CORS_ORIGINS)) return;
+      send(req, res, await dispatch(req, res, ctx));
     } catch (thrown) {
       const error = translateDatabaseError(thrown);
       const problem = toProblem(error, requestId);
-      status = problem.status;
-      if (status >= 500) log.error('request failed', { error: thrown });
+      if (problem.status >= 500) log.error('request failed', { error: thrown });
       const headers = error instanceof AppError ? error.headers : undefined;
-      sendJson(res, status, problem, { 'content-type': PROBLEM_CONTENT_TYPE, ...headers });
+      writeBody(res, problem.status, JSON.stringify(problem), {
+        'content-type': PROBLEM_CONTENT_TYPE,
+        ...headers,
+      });
       if (headers?.connection === 'close') res.on('finish', () => req.destroy());
     } finally {
       log.info('request', {
         httpRequest: {
           requestMethod: req.method,
           requestUrl: req.url,
-          status,
+          status: res.statusCode,
           latency: `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(6)}s`,
           userAgent: ctx.userAgent,
           remoteIp: ctx.ip,
@@ -105,9 +110,8 @@ export function createApp(options: AppOptions): RequestListener {
     const { route } = found;
 
     if (route.permission !== null) {
-      if (!options.guard) {
+      if (!options.guard)
         throw new AppError('unauthenticated', 'This endpoint needs a bearer token.');
-      }
       const { actor, headers } = await options.guard.authenticate(req, ctx);
       setHeaders(res, headers);
       ctx.actor = actor;
@@ -120,34 +124,98 @@ export function createApp(options: AppOptions): RequestListener {
 
     const params = validate(route.params, found.params, 'params');
     const query = validate(route.query, queryObject(url.searchParams), 'query');
-    const rawBody =
+    const body =
       route.body && BODY_METHODS.has(route.method)
         ? await readJsonBody(req, route.bodyLimitBytes ?? options.config.BODY_LIMIT_BYTES)
         : undefined;
-    const body = validate(route.body, rawBody, 'body');
-    return route.handler(ctx, { params, query, body, headers: req.headers });
+    const input: RouteInput<unknown, unknown, unknown> = {
+      params,
+      query,
+      body: validate(route.body, body?.value, 'body'),
+      headers: req.headers,
+    };
+
+    if ((route.method === 'PATCH' || route.method === 'DELETE') && req.headers['if-match']) {
+      await checkIfMatch(req.headers['if-match'], url.pathname, ctx, input);
+    }
+    const key =
+      route.method === 'POST' ? idempotencyKeyOf(req.headers['idempotency-key']) : undefined;
+    if (key && ctx.actor) {
+      const fingerprint = fingerprintOf(route.method, url.pathname, body?.raw ?? Buffer.alloc(0));
+      return runIdempotently(ctx, key, fingerprint, () => route.handler(ctx, input));
+    }
+    return route.handler(ctx, input);
   }
+
+  /**
+   * If-Match on an update: the ETag the client holds must be the one a GET of the same
+   * resource would give now, else 412 and nothing changes.
+   */
+  async function checkIfMatch(
+    header: string,
+    path: string,
+    ctx: RequestContext,
+    input: RouteInput<unknown, unknown, unknown>,
+  ) {
+    const read = match('GET', path);
+    if (read.kind !== 'found') return;
+    const query = validate(read.route.query, {}, 'query');
+    const current = await read.route.handler(ctx, { ...input, body: undefined, query });
+    const etag = etagOf(JSON.stringify(current.body));
+    if (!matchesEtag(header, etag, 'strong')) {
+      throw new AppError(
+        'precondition_failed',
+        'The resource changed since you read it; read it again.',
+        {
+          headers: { etag },
+        },
+      );
+    }
+  }
+}
+
+/** JSON (or a route's raw bytes), with an ETag on GETs and 304 when the client has it. */
+function send(req: IncomingMessage, res: ServerResponse, result: RouteResult) {
+  const status = result.status ?? (result.body === undefined && !result.raw ? 204 : 200);
+  const headers: Record<string, string> = { ...result.headers };
+  if (result.raw) {
+    headers['content-type'] = result.raw.type;
+    if (result.raw.type.startsWith('text/html')) headers['content-security-policy'] = PAGE_CSP;
+    writeBody(res, status, result.raw.data, headers);
+    return;
+  }
+  const payload = result.body === undefined ? undefined : JSON.stringify(result.body);
+  if (payload !== undefined && req.method === 'GET' && status === 200) {
+    headers.etag = etagOf(payload);
+    if (matchesEtag(req.headers['if-none-match'], headers.etag, 'weak')) {
+      writeBody(res, 304, undefined, headers);
+      return;
+    }
+  }
+  writeBody(res, status, payload, {
+    'content-type': 'application/json; charset=utf-8',
+    ...headers,
+  });
 }
 
 function setHeaders(res: ServerResponse, headers: Record<string, string>) {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
-function sendJson(
+function writeBody(
   res: ServerResponse,
   status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
+  payload: string | Buffer | undefined,
+  headers: Record<string, string>,
 ) {
   if (res.headersSent) return;
-  const payload =
-    body === undefined || status === 204 || status === 304 ? undefined : JSON.stringify(body);
   res.statusCode = status;
   setHeaders(res, headers);
-  if (payload !== undefined) {
-    if (!res.hasHeader('content-type'))
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.setHeader('content-length', Buffer.byteLength(payload));
+  if (payload === undefined || status === 204 || status === 304) {
+    res.removeHeader('content-type');
+    res.end();
+    return;
   }
+  res.setHeader('content-length', Buffer.byteLength(payload));
   res.end(payload);
 }

@@ -4,23 +4,30 @@ import { AppError } from '../errors/app-error.ts';
 /** functions-framework has already read the body and keeps the bytes here. */
 type MaybePreRead = IncomingMessage & { rawBody?: Buffer };
 
+export interface JsonBody {
+  /** The bytes as received (idempotency fingerprints them). */
+  raw: Buffer;
+  /** The parsed value; undefined for an empty body. */
+  value: unknown;
+}
+
 /**
  * Reads a JSON request body, refusing it before reading when Content-Length is already too
- * big, and as soon as the stream passes the limit otherwise. Returns undefined when empty.
+ * big, and as soon as the stream passes the limit otherwise.
  */
-export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<JsonBody> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limitBytes) throw tooLarge(limitBytes);
 
   const raw = await readRaw(req as MaybePreRead, limitBytes);
-  if (raw.length === 0) return undefined;
+  if (raw.length === 0) return { raw, value: undefined };
 
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw new AppError('unsupported_media_type', 'Send the body as application/json.');
   }
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return { raw, value: JSON.parse(raw.toString('utf8')) };
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message : 'unreadable body';
     throw new AppError('malformed_json', `The body is not valid JSON: ${reason}`);

@@ -46,7 +46,10 @@ export interface RouteInput<P, Q, B> {
 
 export interface RouteResult {
   status?: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is, for the few non-JSON endpoints (the reference page and its assets). */
+  raw?: { type: string; data: string | Buffer };
   headers?: Record<string, string>;
 }
 

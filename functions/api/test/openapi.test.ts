@@ -1,0 +1,76 @@
+import {
+  createTestDatabase,
+  startTestServer,
+  type TestDatabase,
+  type TestServer,
+} from '@devctx/shared/testing';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allRoutes } from '../src/routes.ts';
+
+let database: TestDatabase;
+let server: TestServer;
+let document: {
+  paths: Record<
+    string,
+    Record<string, { operationId: string; security: unknown[]; responses: Record<string, unknown> }>
+  >;
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(allRoutes, database.appUrl);
+  document = await (await fetch(`${server.baseUrl}/openapi.json`)).json();
+});
+afterAll(async () => {
+  await server.close();
+  await database.drop();
+});
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(document));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('names exactly the mounted routes: none missing, none extra', () => {
+    const mounted = allRoutes.map((r) => `${r.method} ${r.path}`).sort();
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((m) => `${m.toUpperCase()} ${path}`),
+      )
+      .sort();
+    expect(documented).toEqual(mounted);
+  });
+
+  it('every operation has a unique id, declared security and the problem responses', () => {
+    const operations = Object.values(document.paths).flatMap((o) => Object.values(o));
+    const ids = operations.map((o) => o.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const me = document.paths['/v1/me']?.get;
+    expect(me?.security).toEqual([{ bearerJwt: [] }, { apiKey: [] }]);
+    expect(me?.responses['401']).toBeDefined();
+    expect(document.paths['/v1/auth/login']?.post?.security).toEqual([]);
+  });
+});
+
+describe('the API reference page', () => {
+  it('is served with its assets from the product itself, nothing from a CDN', async () => {
+    const page = await fetch(`${server.baseUrl}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    const assets = [...html.matchAll(/(?:src|href)="(\/docs\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThanOrEqual(3);
+    for (const asset of assets) {
+      const reply = await fetch(`${server.baseUrl}${asset}`);
+      expect(reply.status, asset).toBe(200);
+      expect((await reply.arrayBuffer()).byteLength).toBeGreaterThan(10);
+    }
+    expect((await fetch(`${server.baseUrl}/docs/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+  });
+});
