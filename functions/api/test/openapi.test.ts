@@ -20,7 +20,7 @@ let document: {
 beforeAll(async () => {
   database = await createTestDatabase();
   server = await startTestServer(allRoutes, database.appUrl);
-  document = await (await fetch(`${server.baseUrl}/openapi.json`)).json();
+  document = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as typeof document;
 });
 afterAll(async () => {
   await server.close();
