@@ -7,7 +7,10 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535); // 0: any free port (tests)
 
 export const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe('production turns on HSTS and requires Secret Manager keys.'),
   PORT: port.default(8080).describe('Port the HTTP server listens on.'),
   DATABASE_URL: z
     .string()
