@@ -745,6 +745,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "tenant": {
+                 *         "name": "Acme Robotics",
+                 *         "slug": "acme"
+                 *       },
+                 *       "user": {
+                 *         "email": "ada@acme.example",
+                 *         "password": "correct horse battery staple",
+                 *         "name": "Ada"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     tenant: {
                         name: string;
@@ -883,6 +896,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "tenant": "acme",
+                 *       "email": "ada@acme.example",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "application/json": {
                     /** @description The tenant slug. */
                     tenant: string;
@@ -2006,6 +2026,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "grace@acme.example",
+                 *       "name": "Grace"
+                 *     }
+                 */
                 "application/json": {
                     /**
                      * Format: email
@@ -4434,6 +4460,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "laptop hook",
+                 *       "permissions": [
+                 *         "sessions:write",
+                 *         "sessions:read"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     /** @description A subset of your own permissions. */

@@ -54,6 +54,10 @@ describe('the OpenAPI document', () => {
     expect(me?.security).toEqual([{ bearerJwt: [] }, { apiKey: [] }]);
     expect(me?.responses['401']).toBeDefined();
     expect(document.paths['/v1/auth/login']?.post?.security).toEqual([]);
+    const signup = document.paths['/v1/auth/signup']?.post as unknown as {
+      requestBody: { content: { 'application/json': { example: { tenant: { slug: string } } } } };
+    };
+    expect(signup.requestBody.content['application/json'].example.tenant.slug).toBe('acme');
   });
 });
 

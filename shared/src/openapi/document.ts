@@ -89,6 +89,21 @@ function standardErrors(route: AnyRoute): Record<string, unknown> {
   return errors;
 }
 
+/**
+ * The body schema, with the example given by `.meta({ examples })` on it. Zod leaves
+ * examples out of input-side JSON Schema when the schema transforms (as email fields do),
+ * so they are read from the registry and shown as the media type's example.
+ */
+function requestBody(schema: z.ZodType) {
+  const example = (z.globalRegistry.get(schema)?.examples as unknown[] | undefined)?.[0];
+  return {
+    required: true,
+    content: {
+      'application/json': { schema: toSchema(schema, 'input'), ...(example ? { example } : {}) },
+    },
+  };
+}
+
 export function operationId(route: AnyRoute): string {
   const words = route.path
     .split('/')
@@ -127,14 +142,7 @@ export function buildOpenApiDocument(routes: AnyRoute[], info: DocumentInfo): Op
         : {}),
       security: route.permission === null ? [] : [{ bearerJwt: [] }, { apiKey: [] }],
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-      ...(route.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: toSchema(route.body, 'input') } },
-            },
-          }
-        : {}),
+      ...(route.body ? { requestBody: requestBody(route.body) } : {}),
       responses,
     };
     paths[route.path] ??= {};

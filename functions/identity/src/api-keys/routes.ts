@@ -99,16 +99,20 @@ export const apiKeyRoutes = [
     summary: 'Create an API key for machines; the secret is shown once',
     tags,
     permission: 'api_keys:manage',
-    body: z.object({
-      name: z.string().trim().min(1).max(100),
-      permissions: z
-        .array(z.string().refine(isPermission, 'not a permission; see GET /v1/permissions'))
-        .min(1)
-        .max(100)
-        .transform((list) => [...new Set(list)].sort())
-        .describe('A subset of your own permissions.'),
-      expiresAt: z.iso.datetime().optional().describe('Optional; the key stops working then.'),
-    }),
+    body: z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        permissions: z
+          .array(z.string().refine(isPermission, 'not a permission; see GET /v1/permissions'))
+          .min(1)
+          .max(100)
+          .transform((list) => [...new Set(list)].sort())
+          .describe('A subset of your own permissions.'),
+        expiresAt: z.iso.datetime().optional().describe('Optional; the key stops working then.'),
+      })
+      .meta({
+        examples: [{ name: 'laptop hook', permissions: ['sessions:write', 'sessions:read'] }],
+      }),
     responses: {
       201: { description: 'Created', schema: z.object({ apiKey: keySchema, secret: z.string() }) },
       403: { description: 'A permission you lack, or the caller is itself an API key' },

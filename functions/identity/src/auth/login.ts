@@ -13,11 +13,17 @@ import { emailSchema, userColumns } from '../users/representation.ts';
 import { passwordsFor } from './passwords.ts';
 import { signedInSchema, signIn } from './sessions.ts';
 
-export const loginBody = z.object({
-  tenant: slugSchema.describe('The tenant slug.'),
-  email: emailSchema,
-  password: z.string().min(1).max(256),
-});
+export const loginBody = z
+  .object({
+    tenant: slugSchema.describe('The tenant slug.'),
+    email: emailSchema,
+    password: z.string().min(1).max(256),
+  })
+  .meta({
+    examples: [
+      { tenant: 'acme', email: 'ada@acme.example', password: 'correct horse battery staple' },
+    ],
+  });
 
 export const loginResponse = signedInSchema;
 

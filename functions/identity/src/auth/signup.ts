@@ -12,14 +12,23 @@ import { emailSchema, userColumns } from '../users/representation.ts';
 import { passwordSchema, passwordsFor } from './passwords.ts';
 import { signedInSchema, signIn } from './sessions.ts';
 
-export const signupBody = z.object({
-  tenant: z.object({ name: z.string().trim().min(1).max(200), slug: slugSchema }),
-  user: z.object({
-    email: emailSchema,
-    password: passwordSchema,
-    name: z.string().trim().min(1).max(200),
-  }),
-});
+export const signupBody = z
+  .object({
+    tenant: z.object({ name: z.string().trim().min(1).max(200), slug: slugSchema }),
+    user: z.object({
+      email: emailSchema,
+      password: passwordSchema,
+      name: z.string().trim().min(1).max(200),
+    }),
+  })
+  .meta({
+    examples: [
+      {
+        tenant: { name: 'Acme Robotics', slug: 'acme' },
+        user: { email: 'ada@acme.example', password: 'correct horse battery staple', name: 'Ada' },
+      },
+    ],
+  });
 
 export const signupResponse = signedInSchema;
 

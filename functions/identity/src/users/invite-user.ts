@@ -12,15 +12,17 @@ import { assertCanGrant, permissionsOfRole } from '../roles/guard-grants.ts';
 import { findSystemRole, roleColumns } from '../roles/queries.ts';
 import { emailSchema, toUserView, userColumns, userSchema } from './representation.ts';
 
-export const inviteBody = z.object({
-  email: emailSchema,
-  name: z.string().trim().min(1).max(200),
-  roleIds: z
-    .array(z.uuid())
-    .max(20)
-    .optional()
-    .describe('Roles to give; the member role when omitted.'),
-});
+export const inviteBody = z
+  .object({
+    email: emailSchema,
+    name: z.string().trim().min(1).max(200),
+    roleIds: z
+      .array(z.uuid())
+      .max(20)
+      .optional()
+      .describe('Roles to give; the member role when omitted.'),
+  })
+  .meta({ examples: [{ email: 'grace@acme.example', name: 'Grace' }] });
 
 export const inviteResponse = z.object({
   user: userSchema,
