@@ -1,5 +1,6 @@
 export { type AuditEvent, recordAudit } from './audit/record-audit.ts';
 export { createGuard, type Guard } from './auth/guard.ts';
+export { type InternalCallerCheck, internalCallerCheck } from './auth/internal-caller.ts';
 export { type AccessClaims, AccessTokens } from './auth/jwt.ts';
 export { keySourceFor } from './auth/key-source-for.ts';
 export {
@@ -28,6 +29,7 @@ export {
 } from './auth/permissions.ts';
 export { enforceRateLimit, hitRateLimit, rateLimitHeaders } from './auth/rate-limit.ts';
 export { type Config, ConfigError, configSchema, loadConfig } from './config/config.ts';
+export { afterCommit } from './db/after-commit.ts';
 export { createDatabase, type DatabaseHandle, type Db } from './db/database.ts';
 export { translateDatabaseError } from './db/errors.ts';
 export {
@@ -58,6 +60,24 @@ export {
   type RouteResult,
 } from './http/route.ts';
 export { type RunningServer, serve, shutdownOnSignals } from './http/server.ts';
+export {
+  type AnyJob,
+  defineJob,
+  type JobContext,
+  type JobDefinition,
+  JobRegistry,
+} from './jobs/definition.ts';
+export type { Dispatcher, JobRef } from './jobs/dispatcher.ts';
+export { type DispatcherHandle, dispatcherFor } from './jobs/dispatcher-for.ts';
+export { type EnqueueOptions, enqueueJob } from './jobs/enqueue.ts';
+export { backoffSeconds, type JobOutcome, runJob } from './jobs/run-job.ts';
+export {
+  type CloudTasksClientLike,
+  CloudTasksDispatcher,
+  type CloudTasksSettings,
+  taskId,
+} from './jobs/transports/cloud-tasks.ts';
+export { LocalDispatcher } from './jobs/transports/local.ts';
 export { createLogger, type Logger } from './logging/logger.ts';
 export { buildOpenApiDocument, type OpenApiDocument, operationId } from './openapi/document.ts';
 export { apiInfo, documentationRoutes } from './openapi/routes.ts';

@@ -6,6 +6,8 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createApp, type RequestListener } from './http/app.ts';
 import type { AnyRoute } from './http/route.ts';
 import { type RunningServer, serve, shutdownOnSignals } from './http/server.ts';
+import { type AnyJob, JobRegistry } from './jobs/definition.ts';
+import { type DispatcherHandle, dispatcherFor } from './jobs/dispatcher-for.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 
 export interface Service {
@@ -13,6 +15,8 @@ export interface Service {
   log: Logger;
   database: DatabaseHandle;
   tokens: AccessTokens;
+  jobs: JobRegistry;
+  dispatch: DispatcherHandle;
   listener: RequestListener;
   close(): Promise<void>;
 }
@@ -20,6 +24,8 @@ export interface Service {
 export interface ServiceOptions {
   name: string;
   routes: AnyRoute[];
+  /** The background jobs this process may enqueue or (locally, or as the worker) run. */
+  jobs?: AnyJob[];
   env?: Record<string, string | undefined>;
 }
 
@@ -40,15 +46,22 @@ export function createService(options: ServiceOptions): Service {
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const guard = createGuard({ db: database.db, tokens, config });
+  const jobs = new JobRegistry(options.jobs ?? []);
+  const dispatch = dispatcherFor(config, database.db, jobs, log);
   const listener = createApp({
     config,
     db: database.db,
     log,
     routes: options.routes,
     tokens,
+    dispatcher: dispatch.dispatcher,
     guard,
   });
-  return { config, log, database, tokens, listener, close: () => database.close() };
+  const close = async () => {
+    await dispatch.stop();
+    await database.close();
+  };
+  return { config, log, database, tokens, jobs, dispatch, listener, close };
 }
 
 /**

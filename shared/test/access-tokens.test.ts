@@ -103,13 +103,15 @@ describe('key configuration', () => {
   it('production must keep its keys in Secret Manager, naming the secret', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, JWT_KEYS: 'secret-manager' })).toThrow(/JWT_KEYS_SECRET/);
-    expect(
-      loadConfig({
-        ...base,
-        NODE_ENV: 'production',
-        JWT_KEYS: 'secret-manager',
-        JWT_KEYS_SECRET: 'projects/p/secrets/s',
-      }).JWT_KEYS,
-    ).toBe('secret-manager');
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      JWT_KEYS: 'secret-manager',
+      JWT_KEYS_SECRET: 'projects/p/secrets/s',
+      INTERNAL_AUTH: 'oidc',
+      INTERNAL_OIDC_AUDIENCE: 'https://worker.example',
+      INTERNAL_OIDC_SERVICE_ACCOUNTS: 'tasks@p.iam.gserviceaccount.com',
+    };
+    expect(loadConfig(production).JWT_KEYS).toBe('secret-manager');
   });
 });

@@ -132,6 +132,60 @@ export const configSchema = z.object({
     )
     .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path')))
     .describe('Comma-separated browser origins allowed by CORS; none by default.'),
+  TASKS_DRIVER: z
+    .enum(['local', 'cloud-tasks'])
+    .default('local')
+    .describe('Who delivers background jobs: an in-process loop (local, tests) or Cloud Tasks.'),
+  TASKS_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(1000)
+    .describe('Local driver: how often due jobs and retries are looked for.'),
+  TASKS_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(2)
+    .describe('Local driver: jobs run at once.'),
+  CLOUD_TASKS_PROJECT: z.string().optional().describe('Cloud Tasks: project of the queues.'),
+  CLOUD_TASKS_LOCATION: z
+    .string()
+    .optional()
+    .describe('Cloud Tasks: region of the queues, e.g. us-central1.'),
+  WORKER_URL: z.url().optional().describe('Cloud Tasks: base URL of the worker function.'),
+  TASKS_SERVICE_ACCOUNT: z
+    .email()
+    .optional()
+    .describe('Cloud Tasks: service account whose OIDC token is attached to each task.'),
+  INTERNAL_AUTH: z
+    .enum(['shared-secret', 'oidc'])
+    .default('shared-secret')
+    .describe(
+      'How the worker and scheduler check their caller: a shared secret locally, Google OIDC tokens in production.',
+    ),
+  INTERNAL_SHARED_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe('The shared secret for INTERNAL_AUTH=shared-secret (at least 32 characters).'),
+  INTERNAL_OIDC_AUDIENCE: z
+    .string()
+    .optional()
+    .describe('INTERNAL_AUTH=oidc: the audience the tokens must carry (the function URL).'),
+  INTERNAL_OIDC_SERVICE_ACCOUNTS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'INTERNAL_AUTH=oidc: comma-separated service accounts allowed to call (Cloud Tasks, Cloud Scheduler).',
+    ),
   SHUTDOWN_GRACE_MS: z.coerce
     .number()
     .int()
@@ -156,6 +210,30 @@ const crossChecks = configSchema.superRefine((config, issues) => {
       code: 'custom',
       path: ['JWT_KEYS'],
       message: 'must be secret-manager in production',
+    });
+  }
+  const required = (names: (keyof Config)[], when: string) => {
+    for (const name of names) {
+      const value = config[name];
+      if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+        issues.addIssue({ code: 'custom', path: [name], message: `required when ${when}` });
+      }
+    }
+  };
+  if (config.TASKS_DRIVER === 'cloud-tasks') {
+    required(
+      ['CLOUD_TASKS_PROJECT', 'CLOUD_TASKS_LOCATION', 'WORKER_URL', 'TASKS_SERVICE_ACCOUNT'],
+      'TASKS_DRIVER=cloud-tasks',
+    );
+  }
+  if (config.INTERNAL_AUTH === 'oidc') {
+    required(['INTERNAL_OIDC_AUDIENCE', 'INTERNAL_OIDC_SERVICE_ACCOUNTS'], 'INTERNAL_AUTH=oidc');
+  }
+  if (config.INTERNAL_AUTH === 'shared-secret' && config.NODE_ENV === 'production') {
+    issues.addIssue({
+      code: 'custom',
+      path: ['INTERNAL_AUTH'],
+      message: 'must be oidc in production',
     });
   }
 });

@@ -170,6 +170,26 @@ export interface IdempotencyKeysTable {
   expires_at: Date;
 }
 
+export type JobState = 'pending' | 'dispatched' | 'running' | 'succeeded' | 'dead';
+
+export interface JobsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: string;
+  payload: ColumnType<unknown, string, string>;
+  state: Generated<JobState>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  run_after: Generated<Date>;
+  dispatched_at: Date | null;
+  last_error: string | null;
+  result: ColumnType<unknown, string | null, string | null>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  finished_at: Date | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -185,4 +205,5 @@ export interface Database {
   invitations: InvitationsTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  jobs: JobsTable;
 }

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import { AppError } from '../errors/app-error.ts';
+import { takeAfterCommitHooks } from './after-commit.ts';
 import type { Db } from './database.ts';
 import type { Database } from './schema.ts';
 
@@ -33,9 +34,18 @@ export async function withTenant<T>(scope: TenantScope, fn: (trx: Trx) => Promis
   if (scope.userId !== undefined && !UUID.test(scope.userId)) {
     throw new Error('withTenant: userId must be a UUID');
   }
-  return scope.db.transaction().execute(async (trx) => {
+  let committed: Trx | undefined;
+  const result = await scope.db.transaction().execute(async (trx) => {
     await sql`select set_config('app.tenant_id', ${scope.tenantId}, true),
                      set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
-    return fn(trx);
+    const value = await fn(trx);
+    committed = trx;
+    return value;
   });
+  // Hooks announce committed work (e.g. dispatch jobs); a failure there is recovered by
+  // the outbox sweep, so it must not turn a committed request into an error.
+  for (const hook of committed ? takeAfterCommitHooks(committed) : []) {
+    await hook().catch(() => undefined);
+  }
+  return result;
 }

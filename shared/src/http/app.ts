@@ -7,6 +7,7 @@ import type { Db } from '../db/database.ts';
 import { translateDatabaseError } from '../db/errors.ts';
 import { AppError } from '../errors/app-error.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.ts';
+import type { Dispatcher } from '../jobs/dispatcher.ts';
 import { type Logger, parseTraceHeaders, traceLogFields } from '../logging/logger.ts';
 import { readJsonBody } from './body.ts';
 import { clientIp } from './client-ip.ts';
@@ -25,6 +26,7 @@ export interface AppOptions {
   log: Logger;
   routes: AnyRoute[];
   tokens: AccessTokens;
+  dispatcher: Dispatcher;
   /** Authentication and rate limits; without one, every route that needs a permission is 401. */
   guard?: Guard;
 }
@@ -58,6 +60,7 @@ export function createApp(options: AppOptions): RequestListener {
       db: options.db,
       config: options.config,
       tokens: options.tokens,
+      dispatcher: options.dispatcher,
       ip: clientIp(req, options.config.TRUSTED_PROXY_HOPS),
       userAgent: req.headers['user-agent'],
       actor: undefined,

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AccessTokens } from '../auth/jwt.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
+import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { Logger } from '../logging/logger.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -26,6 +27,8 @@ export interface RequestContext {
   db: Db;
   config: Config;
   tokens: AccessTokens;
+  /** Hands enqueued background jobs to their transport (see enqueueJob). */
+  dispatcher: Dispatcher;
   ip: string;
   userAgent: string | undefined;
   actor: Actor | undefined;

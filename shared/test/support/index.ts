@@ -5,4 +5,5 @@ export {
   createTestDatabase,
   type TestDatabase,
 } from './test-database.ts';
+export { doomedJob, flakyJob, noteJob, testJobs } from './test-jobs.ts';
 export { startTestServer, type TestServer } from './test-server.ts';

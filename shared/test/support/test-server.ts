@@ -1,4 +1,5 @@
 import {
+  type AnyJob,
   type AnyRoute,
   createService,
   type RunningServer,
@@ -17,10 +18,12 @@ export async function startTestServer(
   routes: AnyRoute[],
   databaseUrl: string,
   env: Record<string, string> = {},
+  jobs: AnyJob[] = [],
 ): Promise<TestServer> {
   const service = createService({
     name: 'test',
     routes,
+    jobs,
     env: {
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'silent',

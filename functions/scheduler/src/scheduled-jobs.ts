@@ -1,0 +1,60 @@
+import type { JobRef, RequestContext } from '@devctx/shared';
+import { sql } from 'kysely';
+
+export interface ScheduledJob {
+  name: string;
+  description: string;
+  /** Cloud Scheduler cron (UTC); infra/scheduler-jobs.yaml is checked against this. */
+  schedule: string;
+  run(ctx: RequestContext): Promise<unknown>;
+}
+
+const SWEEP_BATCH = 100;
+const SWEEP_BUDGET_MS = 20_000;
+/** A handed-out job not finished within this is handed out again. */
+const DISPATCH_LEASE_SECONDS = 15 * 60;
+
+/**
+ * The periodic jobs. Each is idempotent and crosses tenants only through the narrow
+ * SECURITY DEFINER functions of the migrations (claim_due_jobs, purge_expired,
+ * reconcile_usage), never by reading tenant tables directly.
+ */
+export const scheduledJobs: ScheduledJob[] = [
+  {
+    name: 'outbox-sweep',
+    description:
+      'Dispatch jobs left behind: committed but never handed over, or whose delivery was lost.',
+    schedule: '* * * * *',
+    run: async (ctx) => {
+      const started = Date.now();
+      let dispatched = 0;
+      for (;;) {
+        const { rows } = await sql<JobRef>`
+          select tenant_id as "tenantId", id, kind from claim_due_jobs(${SWEEP_BATCH}, ${DISPATCH_LEASE_SECONDS})`.execute(
+          ctx.db,
+        );
+        for (const job of rows) await ctx.dispatcher.dispatch(job);
+        dispatched += rows.length;
+        if (rows.length < SWEEP_BATCH || Date.now() - started > SWEEP_BUDGET_MS)
+          return { dispatched };
+      }
+    },
+  },
+  {
+    name: 'purge-expired',
+    description:
+      'Delete expired sessions, invitations, idempotency keys, rate-limit windows and old finished jobs.',
+    schedule: '17 * * * *',
+    run: async (ctx) =>
+      (await sql<{ purged: unknown }>`select purge_expired() as purged`.execute(ctx.db)).rows[0]
+        ?.purged,
+  },
+  {
+    name: 'reconcile-usage',
+    description: 'Recount usage counters from the rows they count and repair any drift.',
+    schedule: '43 3 * * *',
+    run: async (ctx) =>
+      (await sql<{ result: unknown }>`select reconcile_usage() as result`.execute(ctx.db)).rows[0]
+        ?.result,
+  },
+];

@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import type { Trx } from '../db/with-tenant.ts';
+import type { Logger } from '../logging/logger.ts';
+
+export interface JobContext {
+  tenantId: string;
+  jobId: string;
+  attempt: number;
+  db: Db;
+  log: Logger;
+}
+
+/**
+ * A kind of background job: its payload schema, its queue, and the work. `run` gets the
+ * transaction in which the job is also marked succeeded, so work done through `trx` happens
+ * exactly once even when the job is delivered twice. Work outside the database must be
+ * idempotent by itself (key it on ctx.jobId).
+ */
+export interface JobDefinition<P = unknown> {
+  kind: string;
+  /** Cloud Tasks queue of this family of jobs (retry settings live there). */
+  queue: string;
+  payload: z.ZodType<P>;
+  maxAttempts?: number;
+  run(ctx: JobContext, payload: P, trx: Trx): Promise<unknown>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds jobs of every payload type.
+export type AnyJob = JobDefinition<any>;
+
+export function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {
+  return definition;
+}
+
+export class JobRegistry {
+  readonly #jobs = new Map<string, AnyJob>();
+  constructor(jobs: AnyJob[] = []) {
+    for (const job of jobs) this.add(job);
+  }
+  add(job: AnyJob) {
+    if (this.#jobs.has(job.kind)) throw new Error(`Job kind registered twice: ${job.kind}`);
+    this.#jobs.set(job.kind, job);
+    return this;
+  }
+  get(kind: string): AnyJob | undefined {
+    return this.#jobs.get(kind);
+  }
+  get all(): AnyJob[] {
+    return [...this.#jobs.values()];
+  }
+}

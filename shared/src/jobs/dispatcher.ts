@@ -1,0 +1,14 @@
+/** A committed job, as the transport needs to know it. */
+export interface JobRef {
+  tenantId: string;
+  id: string;
+  kind: string;
+}
+
+/**
+ * Hands committed jobs to whatever delivers them to the worker: Cloud Tasks in production,
+ * an in-process loop locally. Dispatching the same job twice must not run it twice.
+ */
+export interface Dispatcher {
+  dispatch(job: JobRef): Promise<void>;
+}

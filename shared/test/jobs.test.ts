@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  backoffSeconds,
+  createDatabase,
+  createLogger,
+  type DatabaseHandle,
+  type Dispatcher,
+  enqueueJob,
+  type JobRef,
+  JobRegistry,
+  LocalDispatcher,
+  runJob,
+  withTenant,
+} from '../src/index.ts';
+import {
+  adminQuery,
+  createTestDatabase,
+  doomedJob,
+  flakyJob,
+  noteJob,
+  type TestDatabase,
+  testJobs,
+} from './support/index.ts';
+
+const log = createLogger('silent');
+const registry = new JobRegistry(testJobs);
+const tenantId = randomUUID();
+let database: TestDatabase;
+let handle: DatabaseHandle;
+
+/** Records what was dispatched, and when asked, fails like an unreachable Cloud Tasks. */
+class RecordingDispatcher implements Dispatcher {
+  dispatched: JobRef[] = [];
+  failing = false;
+  async dispatch(job: JobRef) {
+    if (this.failing) throw new Error('Cloud Tasks unreachable');
+    this.dispatched.push(job);
+  }
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await adminQuery(
+    database.adminUrl,
+    `insert into tenants (id, slug, name) values ($1, 'jobs', 'Jobs')`,
+    [tenantId],
+  );
+  handle = createDatabase({ url: database.appUrl, poolMax: 5, statementTimeoutMs: 10_000, log });
+});
+afterAll(async () => {
+  await handle.close();
+  await database.drop();
+});
+
+const scope = () => ({ db: handle.db, tenantId });
+const job = async (id: string) =>
+  (
+    await adminQuery(
+      database.adminUrl,
+      'select state, attempts, last_error, run_after from jobs where id = $1',
+      [id],
+    )
+  )[0];
+const effects = async (action: string, jobId: string) =>
+  (
+    await adminQuery(
+      database.adminUrl,
+      'select count(*)::int as n from audit_log where action = $1 and target_id = $2',
+      [action, jobId],
+    )
+  )[0]?.n;
+const makeDue = (id: string) =>
+  adminQuery(database.adminUrl, 'update jobs set run_after = now() where id = $1', [id]);
+
+describe('the outbox', () => {
+  it('a job exists and is dispatched if and only if its transaction commits', async () => {
+    const dispatcher = new RecordingDispatcher();
+    let ref: JobRef | undefined;
+    await expect(
+      withTenant(scope(), async (trx) => {
+        ref = await enqueueJob(trx, dispatcher, tenantId, noteJob, { text: 'rolled back' });
+        throw new Error('the surrounding work failed');
+      }),
+    ).rejects.toThrow('the surrounding work failed');
+    expect(await job(ref?.id as string)).toBeUndefined();
+    expect(dispatcher.dispatched).toEqual([]);
+
+    const committed = await withTenant(scope(), async (trx) => {
+      const enqueued = await enqueueJob(trx, dispatcher, tenantId, noteJob, { text: 'kept' });
+      expect(dispatcher.dispatched).toEqual([]); // not before the commit
+      return enqueued;
+    });
+    expect(await job(committed.id)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(dispatcher.dispatched).toEqual([committed]);
+  });
+
+  it('a failed dispatch loses nothing: the committed job waits for the sweep', async () => {
+    const dispatcher = new RecordingDispatcher();
+    dispatcher.failing = true;
+    const ref = await withTenant(scope(), (trx) =>
+      enqueueJob(trx, dispatcher, tenantId, noteJob, { text: 'lost dispatch' }),
+    );
+    expect(await job(ref.id)).toMatchObject({ state: 'pending' });
+    const local = new LocalDispatcher({
+      db: handle.db,
+      registry,
+      log,
+      pollMs: 60_000,
+      concurrency: 2,
+    });
+    await local.drain(); // what the sweep (or the local poll) does
+    expect(await job(ref.id)).toMatchObject({ state: 'succeeded' });
+    expect(await effects('test.note', ref.id)).toBe(1);
+  });
+});
+
+describe('running jobs', () => {
+  const enqueue = <P>(definition: Parameters<typeof enqueueJob<P>>[3], payload: P) =>
+    withTenant(scope(), (trx) =>
+      enqueueJob(trx, new RecordingDispatcher(), tenantId, definition, payload),
+    );
+
+  it('the same job delivered twice — or three times at once — has one effect', async () => {
+    const ref = await enqueue(noteJob, { text: 'once' });
+    expect(await runJob(handle.db, registry, ref, log)).toMatchObject({
+      outcome: 'succeeded',
+      attempt: 1,
+    });
+    expect(await runJob(handle.db, registry, ref, log)).toEqual({ outcome: 'duplicate' });
+
+    const racing = await enqueue(noteJob, { text: 'race' });
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() => runJob(handle.db, registry, racing, log)),
+    );
+    expect(outcomes.filter((o) => o.outcome === 'succeeded')).toHaveLength(1);
+    expect(await effects('test.note', racing.id)).toBe(1);
+    expect(await job(racing.id)).toMatchObject({ state: 'succeeded' });
+  });
+
+  it('a job that throws is retried with growing backoff, then succeeds', async () => {
+    const ref = await enqueue(flakyJob, { failures: 2 });
+    const first = await runJob(handle.db, registry, ref, log);
+    expect(first).toMatchObject({ outcome: 'retry', attempt: 1, error: 'failure 1 of 2' });
+    const stored = await job(ref.id);
+    expect(stored).toMatchObject({ state: 'pending', attempts: 1, last_error: 'failure 1 of 2' });
+    expect(stored?.run_after.getTime()).toBeGreaterThan(Date.now());
+
+    await makeDue(ref.id);
+    expect(await runJob(handle.db, registry, ref, log)).toMatchObject({
+      outcome: 'retry',
+      attempt: 2,
+    });
+    await makeDue(ref.id);
+    expect(await runJob(handle.db, registry, ref, log)).toMatchObject({
+      outcome: 'succeeded',
+      attempt: 3,
+    });
+    expect(await effects('test.flaky', ref.id)).toBe(1);
+
+    const early = Array.from({ length: 20 }, () => backoffSeconds(1));
+    const late = Array.from({ length: 20 }, () => backoffSeconds(6));
+    expect(Math.max(...early)).toBeLessThan(Math.min(...late));
+    expect(Math.max(...Array.from({ length: 20 }, () => backoffSeconds(30)))).toBeLessThanOrEqual(
+      750,
+    );
+  });
+
+  it('a job that keeps failing ends dead after its max attempts, with its last error', async () => {
+    const ref = await enqueue(doomedJob, {});
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) {
+      outcomes.push((await runJob(handle.db, registry, ref, log)).outcome);
+      await makeDue(ref.id);
+    }
+    expect(outcomes).toEqual(['retry', 'retry', 'dead']);
+    expect(await job(ref.id)).toMatchObject({
+      state: 'dead',
+      attempts: 3,
+      last_error: 'this never works',
+    });
+    expect(await runJob(handle.db, registry, ref, log)).toEqual({ outcome: 'duplicate' });
+  });
+
+  it('a payload that can never be valid is dead at once, without retries', async () => {
+    const [row] = await adminQuery(
+      database.adminUrl,
+      `insert into jobs (tenant_id, kind, payload) values ($1, 'test.note', '{"text": 42}') returning id`,
+      [tenantId],
+    );
+    const ref = { tenantId, id: row?.id as string, kind: 'test.note' };
+    expect(await runJob(handle.db, registry, ref, log)).toMatchObject({
+      outcome: 'dead',
+      attempt: 1,
+    });
+    expect((await job(ref.id))?.last_error).toMatch(/invalid payload/);
+  });
+
+  it('a job runs in its own tenant only', async () => {
+    const other = randomUUID();
+    await adminQuery(
+      database.adminUrl,
+      `insert into tenants (id, slug, name) values ($1, 'other', 'Other')`,
+      [other],
+    );
+    const ref = await enqueue(noteJob, { text: 'mine' });
+    // Delivered with the wrong tenant (a forged or confused task): nothing to run there.
+    expect(await runJob(handle.db, registry, { ...ref, tenantId: other }, log)).toEqual({
+      outcome: 'duplicate',
+    });
+    expect(await job(ref.id)).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+});
+
+describe('the local dispatcher', () => {
+  it('runs committed jobs by itself, retries with backoff and stops cleanly', async () => {
+    const local = new LocalDispatcher({ db: handle.db, registry, log, pollMs: 20, concurrency: 2 });
+    local.start();
+    try {
+      const ref = await withTenant(scope(), (trx) =>
+        enqueueJob(trx, local, tenantId, noteJob, { text: 'local' }),
+      );
+      await waitFor(async () => (await job(ref.id))?.state === 'succeeded');
+      expect(await effects('test.note', ref.id)).toBe(1);
+    } finally {
+      await local.stop();
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition not met in time');
+}
