@@ -12,6 +12,8 @@ export function packageTestConfig() {
       include: ['test/**/*.test.ts'],
       testTimeout: 20_000,
       hookTimeout: 30_000,
+      // Google client libraries must never probe for a metadata server here.
+      env: { METADATA_SERVER_DETECTION: 'none' },
       reporters: ['default', 'json'],
       outputFile: { json: 'test-results/vitest.json' },
     },

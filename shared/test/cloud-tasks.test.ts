@@ -1,0 +1,156 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { CloudTasksClient } from '@google-cloud/tasks';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CloudTasksClientLike,
+  CloudTasksDispatcher,
+  JobRegistry,
+  taskId,
+} from '../src/index.ts';
+import { noteJob } from './support/index.ts';
+
+// No Cloud Tasks emulator exists: this is an in-process gRPC server for the real service
+// definition (the protos shipped in @google-cloud/tasks), driven by the real client.
+interface CreatedTask {
+  parent: string;
+  task: {
+    name: string;
+    httpRequest: {
+      url: string;
+      httpMethod: string;
+      body: Buffer;
+      oidcToken: { serviceAccountEmail: string; audience: string };
+    };
+  };
+}
+
+const require = createRequire(import.meta.url);
+/** <package root>/build/protos: the root is the nearest folder above the entry point named so. */
+const protos = (pkg: string) => {
+  const entry = require.resolve(pkg);
+  const root = entry.slice(
+    0,
+    entry.indexOf(`/node_modules/${pkg}/`) + `/node_modules/${pkg}`.length,
+  );
+  return path.join(root, 'build', 'protos');
+};
+
+let server: grpc.Server;
+let client: CloudTasksClient;
+const created: CreatedTask[] = [];
+let failNext: grpc.status | undefined;
+
+beforeAll(async () => {
+  const definition = protoLoader.loadSync('google/cloud/tasks/v2/cloudtasks.proto', {
+    includeDirs: [protos('@google-cloud/tasks'), protos('google-gax')],
+    keepCase: false,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+    google: { cloud: { tasks: { v2: { CloudTasks: { service: grpc.ServiceDefinition } } } } };
+  };
+  server = new grpc.Server();
+  server.addService(loaded.google.cloud.tasks.v2.CloudTasks.service, {
+    createTask: (
+      call: grpc.ServerUnaryCall<CreatedTask, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => {
+      if (failNext !== undefined) {
+        const code = failNext;
+        failNext = undefined;
+        return callback({ code, details: 'injected failure' }, null);
+      }
+      if (created.some((t) => t.task.name === call.request.task.name)) {
+        return callback({ code: grpc.status.ALREADY_EXISTS, details: 'task exists' }, null);
+      }
+      created.push(call.request);
+      callback(null, call.request.task);
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  client = new CloudTasksClient({
+    apiEndpoint: '127.0.0.1',
+    port,
+    sslCreds: grpc.credentials.createInsecure(),
+    projectId: 'test-project',
+  });
+});
+afterAll(async () => {
+  await client.close();
+  server.forceShutdown();
+});
+
+const settings = {
+  project: 'test-project',
+  location: 'europe-west1',
+  workerUrl: 'https://worker-abc.a.run.app/',
+  serviceAccountEmail: 'tasks@test-project.iam.gserviceaccount.com',
+  audience: 'https://worker-abc.a.run.app',
+};
+const job = {
+  tenantId: '11111111-1111-4111-8111-111111111111',
+  id: '22222222-2222-4222-8222-222222222222',
+  kind: 'test.note',
+};
+
+describe('Cloud Tasks driver', () => {
+  it('creates one HTTP task per job: worker URL, OIDC token, the job family’s queue, a hashed name', async () => {
+    const dispatcher = new CloudTasksDispatcher(
+      client as unknown as CloudTasksClientLike,
+      settings,
+      new JobRegistry([noteJob]),
+    );
+    await dispatcher.dispatch(job);
+    expect(created).toHaveLength(1);
+    const [request] = created;
+    expect(request?.parent).toBe('projects/test-project/locations/europe-west1/queues/test');
+    expect(request?.task.name).toBe(`${request?.parent}/tasks/${taskId(job)}`);
+    expect(taskId(job)).toMatch(/^[\da-f]{40}$/);
+    expect(taskId(job)).not.toContain(job.id.replaceAll('-', '').slice(0, 8));
+    expect(request?.task.httpRequest).toMatchObject({
+      url: 'https://worker-abc.a.run.app/tasks/test.note',
+      httpMethod: 'POST',
+      oidcToken: { serviceAccountEmail: settings.serviceAccountEmail, audience: settings.audience },
+    });
+    expect(JSON.parse(Buffer.from(request?.task.httpRequest.body ?? []).toString())).toEqual({
+      tenantId: job.tenantId,
+      jobId: job.id,
+    });
+  });
+
+  it('dispatching the same job again (a retry, the sweep) makes no second task', async () => {
+    const dispatcher = new CloudTasksDispatcher(
+      client as unknown as CloudTasksClientLike,
+      settings,
+      new JobRegistry([noteJob]),
+    );
+    const before = created.length;
+    await dispatcher.dispatch(job);
+    await dispatcher.dispatch(job);
+    expect(created.length).toBe(before);
+  });
+
+  it('other failures surface, so the job stays pending for the sweep', async () => {
+    const dispatcher = new CloudTasksDispatcher(
+      client as unknown as CloudTasksClientLike,
+      settings,
+      new JobRegistry([noteJob]),
+    );
+    failNext = grpc.status.UNAVAILABLE;
+    await expect(
+      dispatcher.dispatch({ ...job, id: '33333333-3333-4333-8333-333333333333' }),
+    ).rejects.toMatchObject({
+      code: grpc.status.UNAVAILABLE,
+    });
+  });
+});
