@@ -12,7 +12,7 @@ import {
   urlForRole,
 } from '@devctx/shared';
 import pg from 'pg';
-import { allRoutes } from '../functions/api/src/routes.ts';
+import { allJobs, allRoutes } from '../functions/api/src/routes.ts';
 import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { loadLocalSecrets } from './lib/local-secrets.ts';
 
@@ -45,7 +45,12 @@ console.log(
 );
 
 process.env.DATABASE_URL = urlForRole(adminUrl, APP_ROLE, secrets.appPassword);
-const running = await runServer({ name: 'api', routes: allRoutes, afterShutdown: stopEmbedded });
+const running = await runServer({
+  name: 'api',
+  routes: allRoutes,
+  jobs: allJobs,
+  afterShutdown: stopEmbedded,
+});
 console.log(`Dev Context API: http://localhost:${running.port}  (Ctrl-C stops it)`);
 
 async function createDatabaseIfMissing(url: string, name: string) {

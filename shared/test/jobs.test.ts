@@ -196,6 +196,19 @@ describe('running jobs', () => {
     expect((await job(ref.id))?.last_error).toMatch(/invalid payload/);
   });
 
+  it('a kind this worker does not know (a deploy in progress) is retried, not killed', async () => {
+    const ref = await enqueue(noteJob, { text: 'new kind' });
+    const behind = new JobRegistry([flakyJob]);
+    expect(await runJob(handle.db, behind, ref, log)).toMatchObject({
+      outcome: 'retry',
+      attempt: 1,
+    });
+    expect(await job(ref.id)).toMatchObject({
+      state: 'pending',
+      last_error: 'unknown job kind test.note',
+    });
+  });
+
   it('a job runs in its own tenant only', async () => {
     const other = randomUUID();
     await adminQuery(

@@ -1,5 +1,5 @@
 import { runServer } from '@devctx/shared';
-import { allRoutes } from './routes.ts';
+import { allJobs, allRoutes } from './routes.ts';
 
 // The long-running api variant: GKE's container command and `npm run serve`.
-await runServer({ name: 'api', routes: allRoutes });
+await runServer({ name: 'api', routes: allRoutes, jobs: allJobs });

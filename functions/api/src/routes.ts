@@ -5,3 +5,6 @@ const familyRoutes: AnyRoute[] = [...healthRoutes, ...identityRoutes];
 
 /** Every family's route table, mounted together by the long-running api variant. */
 export const allRoutes: AnyRoute[] = [...familyRoutes, ...documentationRoutes(familyRoutes)];
+
+/** Every job kind, so that the local dispatcher of this one process can run them all. */
+export { allJobs } from '@devctx/worker/jobs';

@@ -2,6 +2,7 @@ import type { AnyRoute } from '@devctx/shared';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
+import { jobRoutes } from './jobs/routes.ts';
 import { meRoutes } from './me/routes.ts';
 import { roleAssignmentRoutes } from './roles/assignment-routes.ts';
 import { roleRoutes } from './roles/routes.ts';
@@ -20,4 +21,5 @@ export const identityRoutes: AnyRoute[] = [
   ...teamRoutes,
   ...apiKeyRoutes,
   ...auditRoutes,
+  ...jobRoutes,
 ];

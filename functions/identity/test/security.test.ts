@@ -1,3 +1,4 @@
+import { adminQuery } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityRoutes } from '../src/routes.ts';
 import {
@@ -34,6 +35,11 @@ beforeAll(async () => {
   const memberRole = (await a.client.get('/v1/roles')).body.items.find(
     (r: { name: string }) => r.name === 'member',
   );
+  const [job] = await adminQuery(
+    h.database.adminUrl,
+    `insert into jobs (tenant_id, kind, state, finished_at) values ($1, 'imports.v1', 'dead', now()) returning id`,
+    [a.tenant.id],
+  );
   Object.assign(ids, {
     user: member.user.id,
     role: role.body.id,
@@ -41,6 +47,7 @@ beforeAll(async () => {
     team: team.body.id,
     key: key.body.apiKey.id,
     keySecret: key.body.secret,
+    job: job?.id,
   });
 });
 afterAll(() => h.close());
@@ -76,6 +83,8 @@ const idCases: Case[] = [
     viewer: 403,
   },
   { method: 'DELETE', path: '/v1/teams/{team}/members/{user}', viewer: 403 },
+  { method: 'GET', path: '/v1/jobs/{job}', viewer: 200 },
+  { method: 'POST', path: '/v1/jobs/{job}/retry', viewer: 403 },
   // Keys belong to their user: another user of the same tenant gets 404 too.
   { method: 'DELETE', path: '/v1/api-keys/{key}', viewer: 404 },
 ];
@@ -107,6 +116,7 @@ const tenantCases: Case[] = [
   { method: 'GET', path: '/v1/me', viewer: 200 },
   { method: 'PATCH', path: '/v1/me', body: () => ({ name: 'Victor' }), viewer: 200 },
   { method: 'GET', path: '/v1/permissions', viewer: 200 },
+  { method: 'GET', path: '/v1/jobs', viewer: 200 },
 ];
 
 const call = (client: Client, c: Case) =>

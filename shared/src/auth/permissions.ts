@@ -20,6 +20,8 @@ export const permissionCatalogue = {
   'teams:manage': 'Create, change and delete teams and their members',
   'api_keys:manage': 'Create, list and revoke your own API keys',
   'audit:read': 'Read the audit log',
+  'jobs:read': 'See background jobs (imports, syncs) and why one failed',
+  'jobs:manage': 'Retry background jobs that ended dead',
   'projects:read': 'See projects, plans and tasks',
   'projects:write': 'Create and change projects, plans and tasks',
   'projects:delete': 'Delete projects and task lists',
