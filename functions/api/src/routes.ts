@@ -1,7 +1,8 @@
 import { identityRoutes } from '@devctx/identity/routes';
+import { projectsRoutes } from '@devctx/projects/routes';
 import { type AnyRoute, documentationRoutes, healthRoutes } from '@devctx/shared';
 
-const familyRoutes: AnyRoute[] = [...healthRoutes, ...identityRoutes];
+const familyRoutes: AnyRoute[] = [...healthRoutes, ...identityRoutes, ...projectsRoutes];
 
 /** Every family's route table, mounted together by the long-running api variant. */
 export const allRoutes: AnyRoute[] = [...familyRoutes, ...documentationRoutes(familyRoutes)];

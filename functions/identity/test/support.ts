@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { healthRoutes } from '@devctx/shared';
+import { type AnyRoute, healthRoutes } from '@devctx/shared';
 import {
   Client,
   createTestDatabase,
@@ -18,9 +18,17 @@ export interface IdentityHarness {
   close(): Promise<void>;
 }
 
-export async function startIdentity(env: Record<string, string> = {}): Promise<IdentityHarness> {
+/** A real server with the identity routes (to sign up and sign in) and any others. */
+export async function startIdentity(
+  env: Record<string, string> = {},
+  otherRoutes: AnyRoute[] = [],
+): Promise<IdentityHarness> {
   const database = await createTestDatabase();
-  const server = await startTestServer([...healthRoutes, ...identityRoutes], database.appUrl, env);
+  const server = await startTestServer(
+    [...healthRoutes, ...identityRoutes, ...otherRoutes],
+    database.appUrl,
+    env,
+  );
   return {
     database,
     server,

@@ -25,6 +25,10 @@ export interface DatabaseOptions {
  * clients through the pool, and on checked-out clients through the client itself, so both
  * get a listener (an unheard 'error' event would end the process). The broken client is then dropped by the pool when it is released.
  */
+// A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' rather than letting
+// pg turn it into a Date at local midnight (which shifts it across time zones).
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: options.url,

@@ -1,0 +1,222 @@
+import {
+  actorOf,
+  actorScope,
+  decodeCursor,
+  defineRoute,
+  pageQuery,
+  recordAudit,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { statistics, statisticsSchema } from '../tasks/statistics.ts';
+import { assertSlugFree, assertTeamExists, findProject } from './queries.ts';
+import { projectColumns, projectSchema, toProjectView } from './representation.ts';
+
+const tags = ['projects'];
+const idParams = z.object({ id: z.uuid() });
+const slug = z
+  .string()
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+    'Use lowercase letters, digits and inner hyphens.',
+  )
+  .describe('Unique within the tenant.');
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(5000),
+  teamId: z.uuid().nullable().describe('The owning team, if any.'),
+};
+
+export const projectRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/projects',
+    summary: 'List projects',
+    tags,
+    permission: 'projects:read',
+    query: pageQuery.extend({
+      status: z.enum(['active', 'archived']).optional(),
+      teamId: z.uuid().optional(),
+      q: z.string().trim().min(1).max(200).optional().describe('Part of the name or slug.'),
+    }),
+    responses: {
+      200: {
+        description: 'A page of projects',
+        schema: z.object({ items: z.array(projectSchema), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler: async (ctx, { query }) => {
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(actorScope(ctx), (trx) => {
+        let q = trx
+          .selectFrom('projects')
+          .select(projectColumns)
+          .where('tenant_id', '=', actorOf(ctx).tenantId);
+        if (query.status) q = q.where('status', '=', query.status);
+        if (query.teamId) q = q.where('team_id', '=', query.teamId);
+        if (query.q) {
+          const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          q = q.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('slug', 'ilike', pattern)]));
+        }
+        if (after) q = q.where('slug', '>', after.after);
+        return q
+          .orderBy('slug')
+          .limit(query.limit + 1)
+          .execute();
+      });
+      return {
+        body: toPage(rows, query.limit, (p) => ({ after: p.slug, id: p.id }), toProjectView),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/projects',
+    summary: 'Create a project (counts against the tier’s project limit)',
+    tags,
+    permission: 'projects:write',
+    body: z
+      .object({
+        slug,
+        name: fields.name,
+        description: fields.description.default(''),
+        teamId: fields.teamId.optional(),
+      })
+      .meta({
+        examples: [{ slug: 'dev-context', name: 'Dev Context', description: 'The v2 backend' }],
+      }),
+    responses: {
+      201: { description: 'Created', schema: projectSchema },
+      403: { description: 'The tier’s project limit (quota_exceeded)' },
+      409: { description: 'The slug is taken' },
+    },
+    handler: async (ctx, { body }) => {
+      const actor = actorOf(ctx);
+      const project = await withTenant(actorScope(ctx), async (trx) => {
+        await assertSlugFree(trx, actor.tenantId, body.slug);
+        await assertTeamExists(trx, actor.tenantId, body.teamId);
+        const created = await trx
+          .insertInto('projects')
+          .values({
+            tenant_id: actor.tenantId,
+            slug: body.slug,
+            name: body.name,
+            description: body.description,
+            team_id: body.teamId ?? null,
+            created_by: actor.userId,
+          })
+          .returning(projectColumns)
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx, actor.tenantId, {
+          action: 'project.created',
+          targetType: 'project',
+          targetId: created.id,
+          details: { slug: body.slug },
+        });
+        return created;
+      });
+      return {
+        status: 201,
+        body: toProjectView(project),
+        headers: { location: `/v1/projects/${project.id}` },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/projects/{id}',
+    summary: 'A project',
+    tags,
+    permission: 'projects:read',
+    params: idParams,
+    responses: {
+      200: { description: 'The project', schema: projectSchema },
+      404: { description: 'No such project' },
+    },
+    handler: async (ctx, { params }) => ({
+      body: toProjectView(
+        await withTenant(actorScope(ctx), (trx) =>
+          findProject(trx, actorOf(ctx).tenantId, params.id),
+        ),
+      ),
+    }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/projects/{id}',
+    summary: 'Change a project; status archived archives it',
+    tags,
+    permission: 'projects:write',
+    params: idParams,
+    body: z.object({ ...fields, status: z.enum(['active', 'archived']) }).partial(),
+    responses: {
+      200: { description: 'The project', schema: projectSchema },
+      404: { description: 'No such project' },
+    },
+    handler: async (ctx, { params, body }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const project = await withTenant(actorScope(ctx), async (trx) => {
+        await findProject(trx, tenantId, params.id, true);
+        await assertTeamExists(trx, tenantId, body.teamId);
+        const { teamId, ...rest } = body;
+        return trx
+          .updateTable('projects')
+          .set({ ...rest, ...(teamId !== undefined ? { team_id: teamId } : {}) })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', params.id)
+          .returning(projectColumns)
+          .executeTakeFirstOrThrow();
+      });
+      return { body: toProjectView(project) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/projects/{id}',
+    summary: 'Delete a project with its plans and task lists (archive it to keep them)',
+    tags,
+    permission: 'projects:delete',
+    params: idParams,
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such project' } },
+    handler: async (ctx, { params }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      await withTenant(actorScope(ctx), async (trx) => {
+        const project = await findProject(trx, tenantId, params.id, true);
+        await trx
+          .deleteFrom('projects')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', params.id)
+          .execute();
+        await recordAudit(trx, ctx, tenantId, {
+          action: 'project.deleted',
+          targetType: 'project',
+          targetId: params.id,
+          details: { slug: project.slug },
+        });
+      });
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/projects/{id}/stats',
+    summary: 'Task statistics of a project: by status, priority, assignee; progress; overdue',
+    tags,
+    permission: 'projects:read',
+    params: idParams,
+    responses: {
+      200: { description: 'Statistics', schema: statisticsSchema },
+      404: { description: 'No such project' },
+    },
+    handler: async (ctx, { params }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      return {
+        body: await withTenant(actorScope(ctx), async (trx) => {
+          await findProject(trx, tenantId, params.id);
+          return statistics(trx, tenantId, { projectId: params.id });
+        }),
+      };
+    },
+  }),
+];

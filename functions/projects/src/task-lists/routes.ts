@@ -1,0 +1,287 @@
+import {
+  actorOf,
+  actorScope,
+  decodeCursor,
+  defineRoute,
+  notFound,
+  pageQuery,
+  recordAudit,
+  type Trx,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { findProject } from '../projects/queries.ts';
+import { statistics, statisticsSchema } from '../tasks/statistics.ts';
+import { exportMarkdown } from './export-markdown.ts';
+import { importMarkdown } from './import-markdown.ts';
+
+const tags = ['task-lists'];
+const idParams = z.object({ id: z.uuid() });
+const listColumns = [
+  'id',
+  'project_id',
+  'name',
+  'description',
+  'import_report',
+  'created_at',
+  'updated_at',
+] as const;
+const taskListSchema = z.object({
+  id: z.uuid(),
+  projectId: z.uuid(),
+  name: z.string(),
+  description: z.string(),
+  importReport: z.unknown().describe('What the markdown import made, and the lines it skipped.'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+function toTaskListView(row: {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  import_report: unknown;
+  created_at: Date;
+  updated_at: Date;
+}) {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    description: row.description,
+    importReport: row.import_report,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export async function findTaskList(trx: Trx, tenantId: string, id: string) {
+  const row = await trx
+    .selectFrom('task_lists')
+    .select(listColumns)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('task list');
+  return row;
+}
+
+export const taskListRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/projects/{id}/task-lists',
+    summary: 'Task lists of a project',
+    tags,
+    permission: 'projects:read',
+    params: idParams,
+    query: pageQuery,
+    responses: {
+      200: {
+        description: 'A page of task lists',
+        schema: z.object({ items: z.array(taskListSchema), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler: async (ctx, { params, query }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(actorScope(ctx), async (trx) => {
+        await findProject(trx, tenantId, params.id);
+        let q = trx
+          .selectFrom('task_lists')
+          .select(listColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('project_id', '=', params.id);
+        if (after)
+          q = q.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after.after, after.id)));
+        return q
+          .orderBy('name')
+          .orderBy('id')
+          .limit(query.limit + 1)
+          .execute();
+      });
+      return {
+        body: toPage(rows, query.limit, (l) => ({ after: l.name, id: l.id }), toTaskListView),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/projects/{id}/task-lists',
+    summary: 'Create a task list, empty or imported from a markdown checkbox list',
+    tags,
+    permission: 'projects:write',
+    params: idParams,
+    body: z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        description: z.string().max(5000).default(''),
+        markdown: z
+          .string()
+          .max(1_000_000)
+          .optional()
+          .describe('"## 3.2 Section" headings, "- [ ] task" lines, "**Dependencies**: 3.1".'),
+      })
+      .meta({
+        examples: [
+          {
+            name: 'Roadmap',
+            markdown:
+              '## 1 Setup\n- [x] Create repo\n## 2 API\n**Dependencies**: 1\n- [ ] Write routes\n',
+          },
+        ],
+      }),
+    bodyLimitBytes: 2 * 1024 * 1024,
+    responses: {
+      201: {
+        description: 'Created; importReport says what was read and skipped',
+        schema: taskListSchema,
+      },
+      404: { description: 'No such project' },
+    },
+    handler: async (ctx, { params, body }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const list = await withTenant(actorScope(ctx), async (trx) => {
+        await findProject(trx, tenantId, params.id);
+        const created = await trx
+          .insertInto('task_lists')
+          .values({
+            tenant_id: tenantId,
+            project_id: params.id,
+            name: body.name,
+            description: body.description,
+            import_report: null,
+          })
+          .returning(listColumns)
+          .executeTakeFirstOrThrow();
+        if (body.markdown === undefined) return created;
+        const report = await importMarkdown(trx, tenantId, created.id, body.markdown);
+        return trx
+          .updateTable('task_lists')
+          .set({ import_report: JSON.stringify(report) })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', created.id)
+          .returning(listColumns)
+          .executeTakeFirstOrThrow();
+      });
+      return {
+        status: 201,
+        body: toTaskListView(list),
+        headers: { location: `/v1/task-lists/${list.id}` },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/task-lists/{id}',
+    summary: 'A task list',
+    tags,
+    permission: 'projects:read',
+    params: idParams,
+    responses: {
+      200: { description: 'The task list', schema: taskListSchema },
+      404: { description: 'No such task list' },
+    },
+    handler: async (ctx, { params }) => ({
+      body: toTaskListView(
+        await withTenant(actorScope(ctx), (trx) =>
+          findTaskList(trx, actorOf(ctx).tenantId, params.id),
+        ),
+      ),
+    }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/task-lists/{id}',
+    summary: 'Rename or describe a task list',
+    tags,
+    permission: 'projects:write',
+    params: idParams,
+    body: z
+      .object({ name: z.string().trim().min(1).max(200), description: z.string().max(5000) })
+      .partial(),
+    responses: {
+      200: { description: 'The task list', schema: taskListSchema },
+      404: { description: 'No such task list' },
+    },
+    handler: async (ctx, { params, body }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const row = await withTenant(actorScope(ctx), async (trx) => {
+        await findTaskList(trx, tenantId, params.id);
+        return trx
+          .updateTable('task_lists')
+          .set(body)
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', params.id)
+          .returning(listColumns)
+          .executeTakeFirstOrThrow();
+      });
+      return { body: toTaskListView(row) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/task-lists/{id}',
+    summary: 'Delete a task list and its tasks',
+    tags,
+    permission: 'projects:delete',
+    params: idParams,
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such task list' } },
+    handler: async (ctx, { params }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      await withTenant(actorScope(ctx), async (trx) => {
+        const list = await findTaskList(trx, tenantId, params.id);
+        await trx
+          .deleteFrom('task_lists')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', params.id)
+          .execute();
+        await recordAudit(trx, ctx, tenantId, {
+          action: 'task_list.deleted',
+          targetType: 'task_list',
+          targetId: params.id,
+          details: { name: list.name },
+        });
+      });
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/task-lists/{id}/markdown',
+    summary: 'The task list as markdown, as it is now (re-importable)',
+    tags,
+    permission: 'projects:read',
+    params: idParams,
+    responses: { 200: { description: 'text/markdown' }, 404: { description: 'No such task list' } },
+    handler: async (ctx, { params }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const markdown = await withTenant(actorScope(ctx), async (trx) =>
+        exportMarkdown(trx, tenantId, await findTaskList(trx, tenantId, params.id)),
+      );
+      return { raw: { type: 'text/markdown; charset=utf-8', data: markdown } };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/task-lists/{id}/stats',
+    summary: 'Task statistics of a task list',
+    tags,
+    permission: 'projects:read',
+    params: idParams,
+    responses: {
+      200: { description: 'Statistics', schema: statisticsSchema },
+      404: { description: 'No such task list' },
+    },
+    handler: async (ctx, { params }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      return {
+        body: await withTenant(actorScope(ctx), async (trx) => {
+          await findTaskList(trx, tenantId, params.id);
+          return statistics(trx, tenantId, { taskListId: params.id });
+        }),
+      };
+    },
+  }),
+];

@@ -1,0 +1,115 @@
+import type { Database } from '@devctx/shared';
+import { type ExpressionBuilder, sql } from 'kysely';
+import { z } from 'zod';
+
+export const statuses = ['pending', 'in_progress', 'completed', 'blocked', 'cancelled'] as const;
+export const priorities = ['P0', 'P1', 'P2', 'P3'] as const;
+
+export const taskSchema = z.object({
+  id: z.uuid(),
+  taskListId: z.uuid(),
+  sectionId: z.uuid().nullable(),
+  parentTaskId: z.uuid().nullable(),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(statuses),
+  blocked: z.boolean().describe('A dependency is not complete yet.'),
+  effectiveStatus: z
+    .enum(statuses)
+    .describe('status, but blocked while a dependency is incomplete.'),
+  checked: z.boolean(),
+  priority: z.enum(priorities).nullable(),
+  assigneeId: z.uuid().nullable(),
+  dueDate: z.iso.date().nullable(),
+  estimateHours: z.number().nullable(),
+  position: z.number(),
+  labels: z.array(z.string()),
+  completedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type TaskView = z.infer<typeof taskSchema>;
+
+export const taskColumns = [
+  't.id',
+  't.task_list_id',
+  't.section_id',
+  't.parent_task_id',
+  't.title',
+  't.description',
+  't.status',
+  't.checked',
+  't.priority',
+  't.assignee_id',
+  't.due_date',
+  't.estimate_hours',
+  't.position',
+  't.labels',
+  't.completed_at',
+  't.created_at',
+  't.updated_at',
+] as const;
+
+/** A task is blocked while any task it depends on is not checked. */
+export function blockedExpression(eb: ExpressionBuilder<Database & { t: Database['tasks'] }, 't'>) {
+  return eb
+    .exists(
+      eb
+        .selectFrom('task_dependencies as d')
+        .innerJoin('tasks as dt', (j) =>
+          j.onRef('dt.tenant_id', '=', 'd.tenant_id').onRef('dt.id', '=', 'd.depends_on_id'),
+        )
+        .select(sql`1`.as('one'))
+        .whereRef('d.tenant_id', '=', 't.tenant_id')
+        .whereRef('d.task_id', '=', 't.id')
+        .where('dt.checked', '=', false),
+    )
+    .$castTo<boolean>()
+    .as('blocked');
+}
+
+type TaskRow = {
+  id: string;
+  task_list_id: string;
+  section_id: string | null;
+  parent_task_id: string | null;
+  title: string;
+  description: string;
+  status: (typeof statuses)[number];
+  checked: boolean;
+  priority: (typeof priorities)[number] | null;
+  assignee_id: string | null;
+  due_date: string | null;
+  estimate_hours: string | null;
+  position: number;
+  labels: string[];
+  completed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  blocked: boolean;
+};
+
+export function toTaskView(row: TaskRow): TaskView {
+  const finished = row.status === 'completed' || row.status === 'cancelled';
+  return {
+    id: row.id,
+    taskListId: row.task_list_id,
+    sectionId: row.section_id,
+    parentTaskId: row.parent_task_id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    blocked: row.blocked,
+    effectiveStatus: row.blocked && !finished ? 'blocked' : row.status,
+    checked: row.checked,
+    priority: row.priority,
+    assigneeId: row.assignee_id,
+    dueDate: row.due_date,
+    estimateHours: row.estimate_hours === null ? null : Number(row.estimate_hours),
+    position: row.position,
+    labels: row.labels,
+    completedAt: row.completed_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
