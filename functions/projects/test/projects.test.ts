@@ -122,11 +122,11 @@ describe('task lists from markdown', () => {
     const unblocked = await owner.client.get(`/v1/tasks/${routes.id}`);
     expect(unblocked.body).toMatchObject({ blocked: false, effectiveStatus: 'pending' });
 
-    const exported = await owner.client.request('GET', `/v1/task-lists/${list.body.id}/markdown`);
-    expect(exported.headers.get('content-type')).toContain('text/markdown');
-    const markdown = await fetch(`${h.server.baseUrl}/v1/task-lists/${list.body.id}/markdown`, {
+    const exported = await fetch(`${h.server.baseUrl}/v1/task-lists/${list.body.id}/markdown`, {
       headers: { authorization: `Bearer ${owner.accessToken}` },
-    }).then((r) => r.text());
+    });
+    expect(exported.headers.get('content-type')).toContain('text/markdown');
+    const markdown = await exported.text();
     expect(markdown).toContain('## 2 API\n**Dependencies**: 1\n- [ ] Write the routes');
     expect(markdown).toContain('- [x] Configure CI\n  - [x] Lint step');
 

@@ -45,7 +45,8 @@ export interface ParsedTaskList {
   unresolvedDependencies: string[];
 }
 
-const HEADING = /^(#{1,6})\s+(.+?)\s*#*\s*$/;
+// A closing run of #s (CommonMark) needs a space before it: "C#" stays "C#".
+const HEADING = /^(#{1,6})\s+(.+?)(?:\s+#+)?\s*$/;
 const EMPTY_HEADING = /^#{1,6}\s*$/;
 const CHECKBOX = /^(\s*)[-*+]\s+\[([ xX])\]\s+(\S.*?)\s*$/;
 // A bracket right after a list marker, that is not a link: a checkbox someone mistyped.
