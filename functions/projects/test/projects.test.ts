@@ -1,3 +1,4 @@
+import type { Reply } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, ROADMAP, type SignedUp, signup, startProjects } from './support.ts';
 
@@ -244,7 +245,7 @@ describe('tasks', () => {
     const pages: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await owner.client.get(
+      const page: Reply = await owner.client.get(
         `/v1/task-lists/${listId}/tasks?sort=due&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
       );
       pages.push(...page.body.items.map((t: { title: string }) => t.title));

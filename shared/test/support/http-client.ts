@@ -36,7 +36,10 @@ export class Client {
     const text = await response.text();
     return {
       status: response.status,
-      body: text ? JSON.parse(text) : undefined,
+      body:
+        text && response.headers.get('content-type')?.includes('json')
+          ? JSON.parse(text)
+          : text || undefined,
       headers: response.headers,
     };
   }

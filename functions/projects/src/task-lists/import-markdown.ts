@@ -76,11 +76,20 @@ export async function importMarkdown(
   const topLevel = (sectionKey: number) =>
     parsed.tasks.filter((t) => t.sectionKey === sectionKey && t.parentKey === null);
   const edges = new Map<number, Set<number>>();
-  const reaches = (from: number, to: number, seen = new Set<number>()): boolean =>
-    from === to ||
-    [...(edges.get(from) ?? [])].some(
-      (next) => !seen.has(next) && (seen.add(next), reaches(next, to, seen)),
-    );
+  const reaches = (from: number, to: number): boolean => {
+    const queue = [from];
+    const seen = new Set(queue);
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (next === to) return true;
+      for (const after of edges.get(next) ?? []) {
+        if (!seen.has(after)) {
+          seen.add(after);
+          queue.push(after);
+        }
+      }
+    }
+    return false;
+  };
   const cyclicDependencies: string[] = [];
   const rows: { tenant_id: string; task_id: string; depends_on_id: string }[] = [];
   for (const section of parsed.sections) {
