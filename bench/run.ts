@@ -3,12 +3,15 @@
 // scenario could not run at all.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { listTasksScenario } from './list-tasks.ts';
 import { loginUnderLoad } from './login-under-load.ts';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
-const scenarios = [loginUnderLoad];
+const scenarios = [loginUnderLoad, listTasksScenario];
 const report = [];
+const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=list-tasks
 for (const scenario of scenarios) {
+  if (only && !scenario.name.toLowerCase().includes(only.replace('-', '').toLowerCase())) continue;
   const result = await scenario();
   report.push(result);
   console.log(`\n## ${result.name}`);

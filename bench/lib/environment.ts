@@ -15,6 +15,8 @@ import { freePort, startEmbeddedPostgres } from '../../scripts/lib/embedded-post
 
 export interface BenchEnvironment {
   baseUrl: string;
+  /** The runtime role's connection to the benchmark's database. */
+  appDatabaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -45,13 +47,17 @@ export async function startEnvironment(env: Record<string, string>): Promise<Ben
 
   const port = await freePort();
   const root = path.resolve(import.meta.dirname, '..', '..');
-  const child = spawn(process.execPath, ['functions/api/src/main.ts'], {
+  const appDatabaseUrl = urlForRole(adminUrl, APP_ROLE);
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, 'functions/api/src/main.ts'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       PATH: process.env.PATH ?? '',
       METADATA_SERVER_DETECTION: 'none',
-      DATABASE_URL: urlForRole(adminUrl, APP_ROLE),
+      DATABASE_URL: appDatabaseUrl,
       PORT: String(port),
       LOG_LEVEL: 'warn',
       JWT_KEYS: 'memory',
@@ -72,6 +78,7 @@ export async function startEnvironment(env: Record<string, string>): Promise<Ben
   }
   return {
     baseUrl,
+    appDatabaseUrl,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

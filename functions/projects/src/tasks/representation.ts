@@ -50,22 +50,26 @@ export const taskColumns = [
   't.updated_at',
 ] as const;
 
+type TasksScope = ExpressionBuilder<Database & { t: Database['tasks'] }, 't'>;
+
+/** Whether task t waits on a dependency that is not checked yet. */
+export function waitsOnIncompleteDependency(eb: TasksScope) {
+  return eb.exists(
+    eb
+      .selectFrom('task_dependencies as d')
+      .innerJoin('tasks as dt', (j) =>
+        j.onRef('dt.tenant_id', '=', 'd.tenant_id').onRef('dt.id', '=', 'd.depends_on_id'),
+      )
+      .select(sql`1`.as('one'))
+      .whereRef('d.tenant_id', '=', 't.tenant_id')
+      .whereRef('d.task_id', '=', 't.id')
+      .where('dt.checked', '=', false),
+  );
+}
+
 /** A task is blocked while any task it depends on is not checked. */
-export function blockedExpression(eb: ExpressionBuilder<Database & { t: Database['tasks'] }, 't'>) {
-  return eb
-    .exists(
-      eb
-        .selectFrom('task_dependencies as d')
-        .innerJoin('tasks as dt', (j) =>
-          j.onRef('dt.tenant_id', '=', 'd.tenant_id').onRef('dt.id', '=', 'd.depends_on_id'),
-        )
-        .select(sql`1`.as('one'))
-        .whereRef('d.tenant_id', '=', 't.tenant_id')
-        .whereRef('d.task_id', '=', 't.id')
-        .where('dt.checked', '=', false),
-    )
-    .$castTo<boolean>()
-    .as('blocked');
+export function blockedExpression(eb: TasksScope) {
+  return waitsOnIncompleteDependency(eb).$castTo<boolean>().as('blocked');
 }
 
 type TaskRow = {
