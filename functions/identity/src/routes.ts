@@ -6,6 +6,7 @@ import { jobRoutes } from './jobs/routes.ts';
 import { meRoutes } from './me/routes.ts';
 import { roleAssignmentRoutes } from './roles/assignment-routes.ts';
 import { roleRoutes } from './roles/routes.ts';
+import { teamMemberRoutes } from './teams/member-routes.ts';
 import { teamRoutes } from './teams/routes.ts';
 import { tenantRoutes } from './tenant/routes.ts';
 import { userRoutes } from './users/routes.ts';
@@ -19,6 +20,7 @@ export const identityRoutes: AnyRoute[] = [
   ...roleAssignmentRoutes,
   ...roleRoutes,
   ...teamRoutes,
+  ...teamMemberRoutes,
   ...apiKeyRoutes,
   ...auditRoutes,
   ...jobRoutes,
