@@ -12,7 +12,7 @@ import { runClients, seconds, summarize } from './lib/load.ts';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 64;
 const TASKS = 5000;
-const POOL = 10;
+const POOL = Number(process.env.BENCH_POOL ?? 10);
 
 export async function listTasksScenario() {
   const env = await startEnvironment({ DATABASE_POOL_MAX: String(POOL) });
