@@ -89,6 +89,23 @@ describe('the functions-framework target', () => {
       await waitForHttp(`http://127.0.0.1:${port}/health`);
       const ready = await fetch(`http://127.0.0.1:${port}/ready`);
       expect(await ready.json()).toEqual({ status: 'ready' });
+      // A malformed body is our problem+json, not the framework's HTML error page.
+      const malformed = await fetch(`http://127.0.0.1:${port}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"tenant": ',
+      });
+      expect(malformed.status).toBe(400);
+      expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+      const problem = await malformed.text();
+      expect(JSON.parse(problem).code).toBe('malformed_json');
+      expect(problem).not.toMatch(/at .*node_modules/);
+      const valid = await fetch(`http://127.0.0.1:${port}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenant: 'nobody', email: 'a@b.example', password: 'x' }),
+      });
+      expect(valid.status).toBe(401);
     } finally {
       fn.child.kill('SIGTERM');
       await fn.exited;

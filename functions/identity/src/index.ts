@@ -1,14 +1,7 @@
-import { createService, documentationRoutes, healthRoutes, type Service } from '@devctx/shared';
-import { http } from '@google-cloud/functions-framework';
+import { documentationRoutes, healthRoutes } from '@devctx/shared';
+import { registerFunction } from '@devctx/shared/function-target';
 import { identityRoutes } from './routes.ts';
 
-// Function target `identity`: this family alone, for Cloud Run functions.
+// Function target `identity`: this family alone.
 const routes = [...healthRoutes, ...identityRoutes];
-let service: Service | undefined;
-http('identity', (req, res) => {
-  service ??= createService({
-    name: 'identity',
-    routes: [...routes, ...documentationRoutes(routes)],
-  });
-  return service.listener(req, res);
-});
+registerFunction({ name: 'identity', routes: [...routes, ...documentationRoutes(routes)] });

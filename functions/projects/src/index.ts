@@ -1,14 +1,7 @@
-import { createService, documentationRoutes, healthRoutes, type Service } from '@devctx/shared';
-import { http } from '@google-cloud/functions-framework';
+import { documentationRoutes, healthRoutes } from '@devctx/shared';
+import { registerFunction } from '@devctx/shared/function-target';
 import { projectsRoutes } from './routes.ts';
 
-// Function target `projects`: this family alone, for Cloud Run functions.
+// Function target `projects`: this family alone.
 const routes = [...healthRoutes, ...projectsRoutes];
-let service: Service | undefined;
-http('projects', (req, res) => {
-  service ??= createService({
-    name: 'projects',
-    routes: [...routes, ...documentationRoutes(routes)],
-  });
-  return service.listener(req, res);
-});
+registerFunction({ name: 'projects', routes: [...routes, ...documentationRoutes(routes)] });
