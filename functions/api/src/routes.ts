@@ -1,8 +1,14 @@
+import { contextRoutes } from '@devctx/context/routes';
 import { identityRoutes } from '@devctx/identity/routes';
 import { projectsRoutes } from '@devctx/projects/routes';
 import { type AnyRoute, documentationRoutes, healthRoutes } from '@devctx/shared';
 
-const familyRoutes: AnyRoute[] = [...healthRoutes, ...identityRoutes, ...projectsRoutes];
+const familyRoutes: AnyRoute[] = [
+  ...healthRoutes,
+  ...identityRoutes,
+  ...projectsRoutes,
+  ...contextRoutes,
+];
 
 /** Every family's route table, mounted together by the long-running api variant. */
 export const allRoutes: AnyRoute[] = [...familyRoutes, ...documentationRoutes(familyRoutes)];

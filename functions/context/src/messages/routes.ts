@@ -1,0 +1,184 @@
+import {
+  actorOf,
+  actorScope,
+  decodeCursor,
+  defineRoute,
+  pageQuery,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { findConversation } from '../conversations/routes.ts';
+import { ingestBody, ingestMessages } from './ingest.ts';
+
+const hash = z.string().regex(/^[\da-f]{64}$/, 'a SHA-256 in lowercase hex');
+const messageSchema = z.object({
+  id: z.uuid(),
+  sequence: z.number().int(),
+  role: z.enum(['user', 'assistant', 'system', 'tool']),
+  content: z.string(),
+  hash,
+  externalId: z.string().nullable(),
+  occurredAt: z.iso.datetime().nullable(),
+  inputTokens: z.number().int().nullable(),
+  outputTokens: z.number().int().nullable(),
+  toolCalls: z.array(z.unknown()),
+  fileReferences: z.array(z.object({ path: z.string(), operation: z.string() })),
+  commands: z.array(z.string()),
+  tags: z.array(z.string()),
+});
+
+export const messageRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/conversations/{id}/messages',
+    summary: 'Messages of a conversation, in order',
+    tags: ['messages'],
+    permission: 'sessions:read',
+    params: z.object({ id: z.uuid() }),
+    query: pageQuery,
+    responses: {
+      200: {
+        description: 'A page of messages',
+        schema: z.object({ items: z.array(messageSchema), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler: async (ctx, { params, query }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(actorScope(ctx), async (trx) => {
+        await findConversation(trx, tenantId, params.id);
+        return trx
+          .selectFrom('messages as m')
+          .innerJoin('message_bodies as b', (j) =>
+            j.onRef('b.tenant_id', '=', 'm.tenant_id').onRef('b.hash', '=', 'm.body_hash'),
+          )
+          .select([
+            'm.id',
+            'm.sequence',
+            'm.role',
+            'b.content',
+            'm.body_hash',
+            'm.external_id',
+            'm.occurred_at',
+            'm.input_tokens',
+            'm.output_tokens',
+            'm.tool_calls',
+            'm.file_references',
+            'm.commands',
+            'm.tags',
+          ])
+          .where('m.tenant_id', '=', tenantId)
+          .where('m.conversation_id', '=', params.id)
+          .where('m.sequence', '>', after ? Number(after.after) : -1)
+          .orderBy('m.sequence')
+          .limit(query.limit + 1)
+          .execute();
+      });
+      return {
+        body: toPage(
+          rows,
+          query.limit,
+          (m) => ({ after: String(m.sequence), id: m.id }),
+          (m) => ({
+            id: m.id,
+            sequence: m.sequence,
+            role: m.role,
+            content: m.content,
+            hash: m.body_hash.toString('hex'),
+            externalId: m.external_id,
+            occurredAt: m.occurred_at?.toISOString() ?? null,
+            inputTokens: m.input_tokens,
+            outputTokens: m.output_tokens,
+            toolCalls: m.tool_calls as unknown[],
+            fileReferences: m.file_references as { path: string; operation: string }[],
+            commands: m.commands,
+            tags: m.tags,
+          }),
+        ),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/conversations/{id}/messages',
+    summary: 'Append up to 1,000 messages (5 MB); each body is stored once per tenant',
+    tags: ['messages'],
+    permission: 'sessions:write',
+    params: z.object({ id: z.uuid() }),
+    body: ingestBody,
+    bodyLimitBytes: 5 * 1024 * 1024,
+    responses: {
+      201: {
+        description: 'Appended; per item, whether its body or the message itself was already there',
+        schema: z.object({
+          items: z.array(
+            z.object({
+              index: z.number().int(),
+              id: z.uuid().nullable(),
+              hash,
+              duplicateBody: z.boolean(),
+              duplicateMessage: z.boolean(),
+            }),
+          ),
+          newBodies: z.number().int(),
+        }),
+      },
+      404: { description: 'No such conversation' },
+    },
+    handler: async (ctx, { params, body }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const items = await withTenant(actorScope(ctx), async (trx) =>
+        ingestMessages(
+          trx,
+          ctx,
+          tenantId,
+          await findConversation(trx, tenantId, params.id),
+          body.messages,
+        ),
+      );
+      return {
+        status: 201,
+        body: { items, newBodies: items.filter((i) => !i.duplicateBody).length },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/messages/dedup-check',
+    summary: 'Which of these content hashes this tenant already stores (skip uploading them)',
+    tags: ['messages'],
+    permission: 'sessions:write',
+    body: z.object({ hashes: z.array(hash).min(1).max(10000) }),
+    responses: {
+      200: {
+        description: 'Stored and missing hashes',
+        schema: z.object({ stored: z.array(hash), missing: z.array(hash) }),
+      },
+    },
+    handler: async (ctx, { body }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const wanted = [...new Set(body.hashes)];
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        trx
+          .selectFrom('message_bodies')
+          .select('hash')
+          .where('tenant_id', '=', tenantId)
+          .where(
+            'hash',
+            '=',
+            sql<Buffer>`any(${wanted.map((h) => Buffer.from(h, 'hex'))}::bytea[])`,
+          )
+          .execute(),
+      );
+      const stored = new Set(rows.map((r) => r.hash.toString('hex')));
+      return {
+        body: {
+          stored: wanted.filter((h) => stored.has(h)),
+          missing: wanted.filter((h) => !stored.has(h)),
+        },
+      };
+    },
+  }),
+];

@@ -1,0 +1,11 @@
+import type { AnyRoute } from '@devctx/shared';
+import { conversationRoutes } from './conversations/routes.ts';
+import { messageRoutes } from './messages/routes.ts';
+import { sessionRoutes } from './sessions/routes.ts';
+
+/** The development-context family's route table (sessions, conversations, messages). */
+export const contextRoutes: AnyRoute[] = [
+  ...sessionRoutes,
+  ...conversationRoutes,
+  ...messageRoutes,
+];

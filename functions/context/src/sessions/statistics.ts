@@ -1,0 +1,49 @@
+import type { Trx } from '@devctx/shared';
+import { sql } from 'kysely';
+import { z } from 'zod';
+
+export const sessionStatisticsSchema = z.object({
+  messages: z.number().int(),
+  byRole: z.record(z.string(), z.number().int()),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  filesTouched: z.array(
+    z.object({ path: z.string(), operations: z.array(z.string()), references: z.number().int() }),
+  ),
+  commands: z.array(z.string()),
+  durationSeconds: z.number().nullable(),
+});
+
+export async function sessionStatistics(
+  trx: Trx,
+  tenantId: string,
+  session: { id: string; started_at: Date; ended_at: Date | null },
+) {
+  const byRole = await sql<{ role: string; n: number; input: number; output: number }>`
+    select role, count(*)::int as n, coalesce(sum(input_tokens), 0)::int as input, coalesce(sum(output_tokens), 0)::int as output
+      from messages where tenant_id = ${tenantId} and session_id = ${session.id} group by role`.execute(
+    trx,
+  );
+  const files = await sql<{ path: string; operations: string[]; references: number }>`
+    select f->>'path' as path, array_agg(distinct f->>'operation') as operations, count(*)::int as references
+      from messages m cross join jsonb_array_elements(m.file_references) f
+     where m.tenant_id = ${tenantId} and m.session_id = ${session.id}
+     group by 1 order by 3 desc, 1 limit 200`.execute(trx);
+  const commands = await sql<{ command: string }>`
+    select distinct unnest(commands) as command from messages where tenant_id = ${tenantId} and session_id = ${session.id} limit 500`.execute(
+    trx,
+  );
+  const roles: Record<string, number> = { user: 0, assistant: 0, system: 0, tool: 0 };
+  for (const row of byRole.rows) roles[row.role] = row.n;
+  return {
+    messages: byRole.rows.reduce((sum, r) => sum + r.n, 0),
+    byRole: roles,
+    inputTokens: byRole.rows.reduce((sum, r) => sum + r.input, 0),
+    outputTokens: byRole.rows.reduce((sum, r) => sum + r.output, 0),
+    filesTouched: files.rows,
+    commands: commands.rows.map((r) => r.command).sort(),
+    durationSeconds: session.ended_at
+      ? Math.round((session.ended_at.getTime() - session.started_at.getTime()) / 1000)
+      : null,
+  };
+}
