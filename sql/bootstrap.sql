@@ -25,3 +25,6 @@ $$;
 
 -- The owner creates the product's objects in this database's public schema.
 grant usage, create on schema public to devctx_owner;
+
+-- Trigram indexes let message search find code identifiers and file paths as written.
+create extension if not exists pg_trgm;

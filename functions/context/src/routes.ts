@@ -1,11 +1,13 @@
 import type { AnyRoute } from '@devctx/shared';
 import { conversationRoutes } from './conversations/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { searchRoutes } from './search/routes.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 
-/** The development-context family's route table (sessions, conversations, messages). */
+/** The development-context family's route table (sessions, conversations, messages, search). */
 export const contextRoutes: AnyRoute[] = [
   ...sessionRoutes,
   ...conversationRoutes,
   ...messageRoutes,
+  ...searchRoutes,
 ];

@@ -56,6 +56,7 @@ const tenantCases: Case[] = [
     body: { hashes: ['0'.repeat(64)] },
     viewer: 403,
   },
+  { method: 'GET', path: '/v1/search/messages?q=secret', viewer: 200 },
 ];
 const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? name);
 const call = (client: Client, c: Case) =>
@@ -75,7 +76,10 @@ describe("another tenant's ids", () => {
     const messages = (await a.client.get(`/v1/conversations/${ids.conversation}/messages`)).body
       .items;
     expect(messages.map((m: { content: string }) => m.content)).toEqual(['top secret plan']);
-    const listing = JSON.stringify((await b.client.get('/v1/sessions')).body);
+    const listing = JSON.stringify([
+      (await b.client.get('/v1/sessions')).body,
+      (await b.client.get('/v1/search/messages?q=secret')).body,
+    ]);
     for (const secret of [ids.session, 'Secret']) expect(listing).not.toContain(secret);
   });
 });
@@ -91,7 +95,7 @@ describe('a viewer', () => {
 
 describe('coverage', () => {
   it('every context route is in the tables above', () => {
-    const template = (path: string) => path.replace(/\{\w+\}/g, '{}');
+    const template = (path: string) => path.replace(/\{\w+\}/g, '{}').replace(/\?.*$/, '');
     const covered = new Set(
       [...cases, ...tenantCases].map((c) => `${c.method} ${template(c.path)}`),
     );

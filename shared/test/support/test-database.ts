@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { APP_ROLE, urlForDatabase, urlForRole } from '../../src/index.ts';
+import { APP_ROLE, bootstrapDatabase, urlForDatabase, urlForRole } from '../../src/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,9 +24,11 @@ export function createTestDatabase(): Promise<TestDatabase> {
   return createDatabase('devctx_test', `template ${inject('templateDatabase')}`);
 }
 
-/** An empty database (no migrations), for tests of the migrator itself. */
-export function createEmptyDatabase(): Promise<TestDatabase> {
-  return createDatabase('devctx_empty', '');
+/** A bootstrapped database without migrations, for tests of the migrator itself. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const database = await createDatabase('devctx_empty', '');
+  await bootstrapDatabase(database.adminUrl);
+  return database;
 }
 
 async function createDatabase(prefix: string, template: string): Promise<TestDatabase> {

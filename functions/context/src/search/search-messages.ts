@@ -1,0 +1,106 @@
+import type { Trx } from '@devctx/shared';
+import { sql } from 'kysely';
+import { z } from 'zod';
+
+export const searchQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .describe('Words, "a phrase", -excluded; identifiers and paths match as written.'),
+  projectId: z.uuid().optional(),
+  sessionId: z.uuid().optional(),
+  role: z.enum(['user', 'assistant', 'system', 'tool']).optional(),
+  tag: z.string().max(100).optional(),
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  cursor: z.string().max(100).optional(),
+});
+export type SearchQuery = z.infer<typeof searchQuery>;
+
+export const searchHitSchema = z.object({
+  messageId: z.uuid(),
+  sessionId: z.uuid(),
+  conversationId: z.uuid(),
+  sequence: z.number().int(),
+  role: z.string(),
+  occurredAt: z.iso.datetime().nullable(),
+  sessionTitle: z.string().nullable(),
+  tags: z.array(z.string()),
+  rank: z.number(),
+  snippet: z.string().describe('HTML-escaped, matches wrapped in <mark>.'),
+});
+
+// Markers no message contains, swapped for <mark> after the text is HTML-escaped.
+const OPEN = '\u0001';
+const CLOSE = '\u0002';
+
+/**
+ * Ranked full-text search within one tenant: a word match (English stems or exact words
+ * in any language) or a literal substring match (identifiers, paths) qualifies; ranking
+ * favours word matches, then recency. Pages by offset, carried in an opaque cursor.
+ */
+export async function searchMessages(
+  trx: Trx,
+  tenantId: string,
+  query: SearchQuery,
+  offset: number,
+) {
+  const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const { rows } = await sql<{
+    id: string;
+    session_id: string;
+    conversation_id: string;
+    sequence: number;
+    role: string;
+    occurred_at: Date | null;
+    title: string | null;
+    tags: string[];
+    rank: number;
+    content: string;
+    headline: string;
+  }>`
+    with q as (
+      select websearch_to_tsquery('english', ${query.q}) || websearch_to_tsquery('simple', ${query.q}) as tsq
+    ),
+    hits as (
+      select b.hash, b.content,
+             ts_rank(b.search, q.tsq) + case when b.content ilike ${pattern} then 0.1 else 0 end as rank,
+             ts_headline('english', left(b.content, 20000), q.tsq,
+                         ${`StartSel=${OPEN}, StopSel=${CLOSE}, MaxFragments=2, MaxWords=24, MinWords=6, FragmentDelimiter=" … "`}) as headline
+        from message_bodies b, q
+       where b.tenant_id = ${tenantId} and (b.search @@ q.tsq or b.content ilike ${pattern})
+    )
+    select m.id, m.session_id, m.conversation_id, m.sequence, m.role, m.occurred_at, m.tags,
+           s.title, h.rank::float8 as rank, left(h.content, 2000) as content, h.headline
+      from hits h
+      join messages m on m.tenant_id = ${tenantId} and m.body_hash = h.hash
+      join ai_sessions s on s.tenant_id = m.tenant_id and s.id = m.session_id
+     where true
+       ${query.sessionId ? sql`and m.session_id = ${query.sessionId}` : sql``}
+       ${query.projectId ? sql`and s.project_id = ${query.projectId}` : sql``}
+       ${query.role ? sql`and m.role = ${query.role}` : sql``}
+       ${query.tag ? sql`and ${query.tag} = any (m.tags)` : sql``}
+       ${query.since ? sql`and coalesce(m.occurred_at, m.created_at) >= ${new Date(query.since)}` : sql``}
+       ${query.until ? sql`and coalesce(m.occurred_at, m.created_at) < ${new Date(query.until)}` : sql``}
+     order by h.rank desc, coalesce(m.occurred_at, m.created_at) desc, m.id
+     limit ${query.limit + 1} offset ${offset}`.execute(trx);
+  return rows.map((row) => ({ ...row, snippet: snippet(row.headline, row.content, query.q) }));
+}
+
+/** ts_headline's fragments; for a substring-only match, the text around the substring. */
+function snippet(headline: string, content: string, q: string): string {
+  let marked = headline;
+  if (!headline.includes(OPEN)) {
+    const at = content.toLowerCase().indexOf(q.toLowerCase());
+    if (at >= 0) {
+      const start = Math.max(0, at - 80);
+      const end = Math.min(content.length, at + q.length + 80);
+      marked = `${start > 0 ? '…' : ''}${content.slice(start, at)}${OPEN}${content.slice(at, at + q.length)}${CLOSE}${content.slice(at + q.length, end)}${end < content.length ? '…' : ''}`;
+    }
+  }
+  const escaped = marked.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escaped.replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>');
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SignedUp, signup, startContext } from './support.ts';
+
+let h: Awaited<ReturnType<typeof startContext>>;
+let owner: SignedUp;
+let sessionId: string;
+beforeAll(async () => {
+  h = await startContext();
+  owner = await signup(h.anonymous, 'search');
+  const session = (
+    await owner.client.post('/v1/sessions', { tool: 'claude-code', title: 'Export work' })
+  ).body;
+  sessionId = session.id;
+  const conversation = (await owner.client.post(`/v1/sessions/${session.id}/conversations`, {}))
+    .body;
+  await owner.client.post(`/v1/conversations/${conversation.id}/messages`, {
+    messages: [
+      {
+        role: 'user',
+        content: 'The nightly exports keep failing since Tuesday.',
+        tags: ['topic:export'],
+      },
+      {
+        role: 'assistant',
+        content: 'I patched rolling_log_handler.py and the export-dedup script.',
+      },
+      { role: 'user', content: 'Die Fehlerbehebung für den Importer ist fertig.' },
+      { role: 'assistant', content: '検索インデックスを再構築しました。' },
+      { role: 'user', content: 'Render <script>alert(1)</script> safely' },
+    ],
+  });
+});
+afterAll(() => h.close());
+
+const search = async (q: string, extra = '') =>
+  (await owner.client.get(`/v1/search/messages?q=${encodeURIComponent(q)}${extra}`)).body;
+
+describe('message search', () => {
+  it('finds stemmed English words, with a highlighted snippet', async () => {
+    const result = await search('exporting fails');
+    expect(result.items[0].snippet).toContain('<mark>exports</mark>');
+    expect(result.items[0]).toMatchObject({
+      role: 'user',
+      sessionId,
+      sessionTitle: 'Export work',
+      tags: ['topic:export'],
+    });
+  });
+
+  it('finds code identifiers and file paths as written', async () => {
+    const byFile = await search('rolling_log_handler.py');
+    expect(byFile.items).toHaveLength(1);
+    expect(byFile.items[0].snippet).toContain('<mark>rolling_log_handler.py</mark>');
+    expect((await search('export-dedup')).items[0]?.role).toBe('assistant');
+  });
+
+  it('finds non-English text', async () => {
+    expect((await search('Fehlerbehebung')).items).toHaveLength(1);
+    expect((await search('インデックス')).items).toHaveLength(1);
+  });
+
+  it('filters by role and session, and pages with a cursor', async () => {
+    expect(
+      (await search('export', '&role=assistant')).items.map((i: { role: string }) => i.role),
+    ).toEqual(['assistant']);
+    const first = await search('export', '&limit=1');
+    expect(first.items).toHaveLength(1);
+    const second = await search('export', `&limit=1&cursor=${first.nextCursor}`);
+    expect(second.items).toHaveLength(1);
+    expect(second.items[0].messageId).not.toBe(first.items[0].messageId);
+  });
+
+  it('escapes HTML in snippets', async () => {
+    const result = await search('script');
+    const snippet =
+      result.items.find((i: { snippet: string }) => i.snippet.includes('alert'))?.snippet ?? '';
+    expect(snippet).not.toContain('<script>');
+    expect(snippet).toContain('&#60;');
+  });
+
+  it('never crosses tenants', async () => {
+    const other = await signup(h.anonymous, 'search-other');
+    const result = await other.client.get(
+      `/v1/search/messages?q=${encodeURIComponent('rolling_log_handler.py')}`,
+    );
+    expect(result.body.items).toEqual([]);
+  });
+});
