@@ -7,18 +7,36 @@
 --               and gets only the DML grants each migration gives it.
 do $$
 begin
+  -- Several databases may be bootstrapped at once (roles are cluster-wide): every step
+  -- below only acts when needed, and a concurrent creation counts as done.
   if not exists (select from pg_roles where rolname = 'devctx_owner') then
-    create role devctx_owner login nosuperuser nocreaterole nocreatedb nobypassrls;
+    begin
+      create role devctx_owner login nosuperuser nocreaterole nocreatedb nobypassrls;
+    exception when duplicate_object or unique_violation then null;
+    end;
   end if;
   if not exists (select from pg_roles where rolname = 'devctx_app') then
-    create role devctx_app login nosuperuser nocreaterole nocreatedb nobypassrls noinherit;
+    begin
+      create role devctx_app login nosuperuser nocreaterole nocreatedb nobypassrls noinherit;
+    exception when duplicate_object or unique_violation then null;
+    end;
   end if;
   -- Re-assert the attributes that tenant isolation relies on, in case someone changed them.
-  alter role devctx_app nosuperuser nobypassrls nocreaterole nocreatedb;
-  alter role devctx_owner nosuperuser nobypassrls;
+  if exists (select from pg_roles where rolname = 'devctx_app'
+              and (rolsuper or rolbypassrls or rolcreaterole or rolcreatedb)) then
+    alter role devctx_app nosuperuser nobypassrls nocreaterole nocreatedb;
+  end if;
+  if exists (select from pg_roles where rolname = 'devctx_owner' and (rolsuper or rolbypassrls)) then
+    alter role devctx_owner nosuperuser nobypassrls;
+  end if;
   -- The administrator running migrations must be able to SET ROLE devctx_owner.
   if current_user <> 'devctx_owner' and not pg_has_role(current_user, 'devctx_owner', 'member') then
-    execute format('grant devctx_owner to %I', current_user);
+    begin
+      execute format('grant devctx_owner to %I', current_user);
+    exception when others then
+      -- Granted meanwhile by a concurrent bootstrap: fine. Anything else: a real error.
+      if not pg_has_role(current_user, 'devctx_owner', 'member') then raise; end if;
+    end;
   end if;
 end
 $$;
