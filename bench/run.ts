@@ -3,11 +3,12 @@
 // scenario could not run at all.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ingestMessagesScenario } from './ingest-messages.ts';
 import { listTasksScenario } from './list-tasks.ts';
 import { loginUnderLoad } from './login-under-load.ts';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
-const scenarios = [loginUnderLoad, listTasksScenario];
+const scenarios = [loginUnderLoad, listTasksScenario, ingestMessagesScenario];
 const report = [];
 const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=list-tasks
 for (const scenario of scenarios) {

@@ -94,17 +94,40 @@ export async function ingestMessages(
     .executeTakeFirst();
   let sequence = (last?.max ?? -1) + 1;
 
-  const outcomes: IngestOutcome[] = [];
-  const firstOfBody = new Set<string>();
-  for (const [index, m] of prepared.entries()) {
-    const hex = m.hash.toString('hex');
-    const row = await trx
-      .insertInto('messages')
-      .values({
+  // Messages already in this conversation (same externalId) are not added again, nor is
+  // an externalId repeated within the batch.
+  const externalIds = prepared
+    .map((m) => m.externalId)
+    .filter((id): id is string => id !== undefined);
+  const present = new Set(
+    externalIds.length === 0
+      ? []
+      : (
+          await trx
+            .selectFrom('messages')
+            .select('external_id')
+            .where('tenant_id', '=', tenantId)
+            .where('conversation_id', '=', conversation.id)
+            .where('external_id', 'in', externalIds)
+            .execute()
+        ).map((r) => r.external_id),
+  );
+  const planned = prepared.map((m) => {
+    const skip = m.externalId !== undefined && present.has(m.externalId);
+    if (m.externalId !== undefined) present.add(m.externalId);
+    return skip ? null : sequence++;
+  });
+
+  // One statement for the whole batch; ids come back keyed by sequence.
+  const rows = prepared.flatMap((m, index) => {
+    const position = planned[index];
+    if (position === null || position === undefined) return [];
+    return [
+      {
         tenant_id: tenantId,
         conversation_id: conversation.id,
         session_id: conversation.session_id,
-        sequence,
+        sequence: position,
         role: m.role,
         body_hash: m.hash,
         external_id: m.externalId ?? null,
@@ -115,24 +138,31 @@ export async function ingestMessages(
         file_references: JSON.stringify(m.fileReferences ?? []),
         commands: m.commands ?? [],
         tags: m.tags ?? [],
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['tenant_id', 'conversation_id', 'external_id'])
-          .where('external_id', 'is not', null)
-          .doNothing(),
-      )
-      .returning('id')
-      .executeTakeFirst();
-    if (row) sequence++;
+      },
+    ];
+  });
+  const ids = new Map(
+    rows.length === 0
+      ? []
+      : (await trx.insertInto('messages').values(rows).returning(['id', 'sequence']).execute()).map(
+          (r) => [r.sequence, r.id],
+        ),
+  );
+
+  const outcomes: IngestOutcome[] = [];
+  const firstOfBody = new Set<string>();
+  for (const [index, m] of prepared.entries()) {
+    const hex = m.hash.toString('hex');
+    const position = planned[index];
     const isNewBody = newBodies.has(hex) && !firstOfBody.has(hex);
     firstOfBody.add(hex);
+    const id = position === null || position === undefined ? null : (ids.get(position) ?? null);
     outcomes.push({
       index,
-      id: row?.id ?? null,
+      id,
       hash: hex,
       duplicateBody: !isNewBody,
-      duplicateMessage: !row,
+      duplicateMessage: id === null,
     });
   }
   ctx.log.debug('ingested messages', { count: messages.length, newBodies: newBodies.size });
