@@ -1,0 +1,56 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { CreatedAt, UpdatedAt } from '../columns.ts';
+
+export interface AiSessionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  tool: string;
+  model: string | null;
+  external_id: string | null;
+  project_id: string | null;
+  user_id: string | null;
+  git_branch: string | null;
+  working_dir: string | null;
+  title: string | null;
+  started_at: Generated<Date>;
+  ended_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ConversationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  session_id: string;
+  title: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MessageBodiesTable {
+  tenant_id: string;
+  hash: Buffer;
+  content: string;
+  byte_size: number;
+  created_at: CreatedAt;
+}
+
+export type MessageRole = 'user' | 'assistant' | 'system' | 'tool';
+
+export interface MessagesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  conversation_id: string;
+  session_id: string;
+  sequence: number;
+  role: MessageRole;
+  body_hash: Buffer;
+  external_id: string | null;
+  occurred_at: Date | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  tool_calls: ColumnType<unknown, string, string>;
+  file_references: ColumnType<unknown, string, string>;
+  commands: string[];
+  tags: string[];
+  created_at: CreatedAt;
+}
