@@ -82,3 +82,11 @@ export { createLogger, type Logger } from './logging/logger.ts';
 export { buildOpenApiDocument, type OpenApiDocument, operationId } from './openapi/document.ts';
 export { apiInfo, documentationRoutes } from './openapi/routes.ts';
 export { createService, runServer, type Service, type ServiceOptions } from './service.ts';
+export {
+  type BucketLike,
+  CloudObjectStorage,
+  LocalObjectStorage,
+  type ObjectStorage,
+  objectPath,
+  storageFor,
+} from './storage/object-storage.ts';

@@ -186,6 +186,15 @@ export const configSchema = z.object({
     .describe(
       'INTERNAL_AUTH=oidc: comma-separated service accounts allowed to call (Cloud Tasks, Cloud Scheduler).',
     ),
+  STORAGE_DRIVER: z
+    .enum(['local', 'gcs'])
+    .default('local')
+    .describe('Where uploaded files go: a local folder, or a Cloud Storage bucket.'),
+  STORAGE_LOCAL_DIR: z
+    .string()
+    .default('.data/storage')
+    .describe('The folder when STORAGE_DRIVER=local.'),
+  STORAGE_BUCKET: z.string().optional().describe('The bucket when STORAGE_DRIVER=gcs.'),
   SHUTDOWN_GRACE_MS: z.coerce
     .number()
     .int()
@@ -220,6 +229,7 @@ const crossChecks = configSchema.superRefine((config, issues) => {
       }
     }
   };
+  if (config.STORAGE_DRIVER === 'gcs') required(['STORAGE_BUCKET'], 'STORAGE_DRIVER=gcs');
   if (config.TASKS_DRIVER === 'cloud-tasks') {
     required(
       ['CLOUD_TASKS_PROJECT', 'CLOUD_TASKS_LOCATION', 'WORKER_URL', 'TASKS_SERVICE_ACCOUNT'],
