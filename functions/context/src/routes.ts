@@ -1,5 +1,6 @@
 import type { AnyRoute } from '@devctx/shared';
 import { conversationRoutes } from './conversations/routes.ts';
+import { importRoutes } from './imports/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import { sessionRoutes } from './sessions/routes.ts';
@@ -10,4 +11,5 @@ export const contextRoutes: AnyRoute[] = [
   ...conversationRoutes,
   ...messageRoutes,
   ...searchRoutes,
+  ...importRoutes,
 ];

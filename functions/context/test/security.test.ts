@@ -22,6 +22,8 @@ beforeAll(async () => {
   const conversation = (
     await a.client.post(`/v1/sessions/${session.id}/conversations`, { title: 'Secret talk' })
   ).body;
+  const upload = await a.client.post('/v1/imports', { kind: 'claude-code', transcript: '{}' });
+  ids.import = upload.body.id;
   await a.client.post(`/v1/conversations/${conversation.id}/messages`, {
     messages: [{ role: 'user', content: 'top secret plan' }],
   });
@@ -32,6 +34,7 @@ afterAll(() => h.close());
 type Case = { method: string; path: string; body?: unknown; viewer: number };
 const cases: Case[] = [
   { method: 'GET', path: '/v1/sessions/{session}', viewer: 200 },
+  { method: 'GET', path: '/v1/imports/{import}', viewer: 200 },
   { method: 'PATCH', path: '/v1/sessions/{session}', body: { title: 'pwned' }, viewer: 403 },
   { method: 'DELETE', path: '/v1/sessions/{session}', viewer: 403 },
   { method: 'POST', path: '/v1/sessions/{session}/end', body: {}, viewer: 403 },
@@ -57,6 +60,12 @@ const tenantCases: Case[] = [
     viewer: 403,
   },
   { method: 'GET', path: '/v1/search/messages?q=secret', viewer: 200 },
+  {
+    method: 'POST',
+    path: '/v1/imports',
+    body: { kind: 'claude-code', transcript: '{}' },
+    viewer: 403,
+  },
 ];
 const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? name);
 const call = (client: Client, c: Case) =>

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type AnyRoute, healthRoutes } from '@devctx/shared';
+import { type AnyJob, type AnyRoute, healthRoutes } from '@devctx/shared';
 import {
   Client,
   createTestDatabase,
@@ -22,12 +22,14 @@ export interface IdentityHarness {
 export async function startIdentity(
   env: Record<string, string> = {},
   otherRoutes: AnyRoute[] = [],
+  jobs: AnyJob[] = [],
 ): Promise<IdentityHarness> {
   const database = await createTestDatabase();
   const server = await startTestServer(
     [...healthRoutes, ...identityRoutes, ...otherRoutes],
     database.appUrl,
     env,
+    jobs,
   );
   return {
     database,

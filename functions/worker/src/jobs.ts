@@ -1,3 +1,4 @@
+import { contextJobs } from '@devctx/context/jobs';
 import type { AnyJob } from '@devctx/shared';
 
 /**
@@ -5,4 +6,4 @@ import type { AnyJob } from '@devctx/shared';
  * function enqueued. Families add theirs here as they gain them (imports, commit sync,
  * webhook processing).
  */
-export const allJobs: AnyJob[] = [];
+export const allJobs: AnyJob[] = [...contextJobs];

@@ -40,4 +40,5 @@ export interface Database {
   conversations: context.ConversationsTable;
   message_bodies: context.MessageBodiesTable;
   messages: context.MessagesTable;
+  imports: context.ImportsTable;
 }

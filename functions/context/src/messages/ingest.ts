@@ -1,4 +1,4 @@
-import type { RequestContext, Trx } from '@devctx/shared';
+import type { Logger, Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { contentHash, normaliseContent } from './normalise.ts';
@@ -56,7 +56,7 @@ export interface IngestOutcome {
  */
 export async function ingestMessages(
   trx: Trx,
-  ctx: RequestContext,
+  log: Logger,
   tenantId: string,
   conversation: { id: string; session_id: string },
   messages: z.infer<typeof messageInput>[],
@@ -165,6 +165,6 @@ export async function ingestMessages(
       duplicateMessage: id === null,
     });
   }
-  ctx.log.debug('ingested messages', { count: messages.length, newBodies: newBodies.size });
+  log.debug('ingested messages', { count: messages.length, newBodies: newBodies.size });
   return outcomes;
 }

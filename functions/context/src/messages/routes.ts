@@ -132,7 +132,7 @@ export const messageRoutes = [
       const items = await withTenant(actorScope(ctx), async (trx) =>
         ingestMessages(
           trx,
-          ctx,
+          ctx.log,
           tenantId,
           await findConversation(trx, tenantId, params.id),
           body.messages,

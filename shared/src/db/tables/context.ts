@@ -54,3 +54,19 @@ export interface MessagesTable {
   tags: string[];
   created_at: CreatedAt;
 }
+
+export interface ImportsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: 'v1-export' | 'claude-code';
+  status: Generated<'queued' | 'running' | 'succeeded' | 'failed'>;
+  storage_key: string;
+  project_id: string | null;
+  created_by: string | null;
+  progress: ColumnType<unknown, string | undefined, string>;
+  report: ColumnType<unknown, string | null, string | null>;
+  error: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  finished_at: Date | null;
+}
