@@ -1,6 +1,7 @@
 import {
   actorOf,
   actorScope,
+  changedColumns,
   decodeCursor,
   defineRoute,
   pageQuery,
@@ -30,11 +31,7 @@ const columnOf = {
   title: 'title',
 } as const;
 const toColumns = (body: Partial<Record<keyof typeof fields, unknown>>) =>
-  Object.fromEntries(
-    Object.entries(body)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [columnOf[k as keyof typeof fields], v]),
-  );
+  changedColumns(body, columnOf);
 
 export const sessionRoutes = [
   defineRoute({

@@ -1,4 +1,12 @@
-import { actorOf, actorScope, decodeCursor, defineRoute, toPage, withTenant } from '@devctx/shared';
+import {
+  actorOf,
+  actorScope,
+  changedColumns,
+  decodeCursor,
+  defineRoute,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
 import { z } from 'zod';
 import { findTaskList } from '../task-lists/routes.ts';
 import { listTasks, listTasksQuery } from './list-tasks.ts';
@@ -31,27 +39,21 @@ const taskFields = {
 };
 type TaskFields = Partial<{ [K in keyof typeof taskFields]: z.infer<(typeof taskFields)[K]> }>;
 
-/** API field names to columns, for the fields given (PATCH changes only what it names). */
-function columns(body: TaskFields) {
-  const map = {
-    title: 'title',
-    description: 'description',
-    status: 'status',
-    priority: 'priority',
-    assigneeId: 'assignee_id',
-    dueDate: 'due_date',
-    estimateHours: 'estimate_hours',
-    sectionId: 'section_id',
-    parentTaskId: 'parent_task_id',
-    position: 'position',
-    labels: 'labels',
-  } as const;
-  return Object.fromEntries(
-    Object.entries(body)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [map[key as keyof typeof map], value]),
-  );
-}
+/** API field names and the task columns they set. */
+const columnOf = {
+  title: 'title',
+  description: 'description',
+  status: 'status',
+  priority: 'priority',
+  assigneeId: 'assignee_id',
+  dueDate: 'due_date',
+  estimateHours: 'estimate_hours',
+  sectionId: 'section_id',
+  parentTaskId: 'parent_task_id',
+  position: 'position',
+  labels: 'labels',
+} as const;
+const columns = (body: TaskFields) => changedColumns(body, columnOf);
 
 export const taskRoutes = [
   defineRoute({
