@@ -11,6 +11,8 @@ const UNAVAILABLE_SQLSTATES = new Set([
   '08001',
   '53300',
 ]);
+// Text PostgreSQL cannot hold (NUL, an unpaired \u escape): the client's input, not a bug.
+const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
 const UNAVAILABLE_NODE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -44,6 +46,12 @@ export function translateDatabaseError(error: unknown): unknown {
       {
         headers: { 'x-quota-limit': `${resource}` },
       },
+    );
+  }
+  if (typeof code === 'string' && UNSTORABLE_TEXT_SQLSTATES.has(code)) {
+    return new AppError(
+      'validation_failed',
+      'The text contains characters that cannot be stored (such as NUL).',
     );
   }
   if (code === '23505') {

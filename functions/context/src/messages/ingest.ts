@@ -1,7 +1,7 @@
 import type { Logger, Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { contentHash, normaliseContent } from './normalise.ts';
+import { normaliseContent, sha256Hex } from './normalise.ts';
 
 export const messageInput = z.object({
   role: z.enum(['user', 'assistant', 'system', 'tool']),
@@ -63,24 +63,20 @@ export async function ingestMessages(
 ): Promise<IngestOutcome[]> {
   const prepared = messages.map((m) => {
     const content = normaliseContent(m.content);
-    return { ...m, content, hash: contentHash(content) };
+    return { ...m, content, hash: sha256Hex(content) };
   });
 
-  const distinct = new Map(prepared.map((m) => [m.hash.toString('hex'), m]));
-  const inserted = await trx
-    .insertInto('message_bodies')
-    .values(
-      [...distinct.values()].map((m) => ({
-        tenant_id: tenantId,
-        hash: m.hash,
-        content: m.content,
-        byte_size: Buffer.byteLength(m.content),
-      })),
-    )
-    .onConflict((oc) => oc.columns(['tenant_id', 'hash']).doNothing())
-    .returning('hash')
-    .execute();
-  const newBodies = new Set(inserted.map((r) => r.hash.toString('hex')));
+  // Whole batches travel as one JSON parameter and are unpacked by json_to_recordset:
+  // far cheaper than thousands of bind parameters, on both sides of the connection.
+  const distinct = new Map(prepared.map((m) => [m.hash, m.content]));
+  const inserted = await sql<{ hash: string }>`
+    insert into message_bodies (tenant_id, hash, content, byte_size)
+    select ${tenantId}, decode(r.hash, 'hex'), r.content, octet_length(r.content)
+      from json_to_recordset(${JSON.stringify([...distinct].map(([hash, content]) => ({ hash, content })))}::json)
+           as r (hash text, content text)
+    on conflict (tenant_id, hash) do nothing
+    returning encode(hash, 'hex') as hash`.execute(trx);
+  const newBodies = new Set(inserted.rows.map((r) => r.hash));
 
   // Serialise appends to this conversation so sequences never collide.
   await sql`select 1 from conversations where tenant_id = ${tenantId} and id = ${conversation.id} for update`.execute(
@@ -103,14 +99,11 @@ export async function ingestMessages(
     externalIds.length === 0
       ? []
       : (
-          await trx
-            .selectFrom('messages')
-            .select('external_id')
-            .where('tenant_id', '=', tenantId)
-            .where('conversation_id', '=', conversation.id)
-            .where('external_id', 'in', externalIds)
-            .execute()
-        ).map((r) => r.external_id),
+          await sql<{ external_id: string }>`
+            select external_id from messages
+             where tenant_id = ${tenantId} and conversation_id = ${conversation.id}
+               and external_id = any (${externalIds}::text[])`.execute(trx)
+        ).rows.map((r) => r.external_id),
   );
   const planned = prepared.map((m) => {
     const skip = m.externalId !== undefined && present.has(m.externalId);
@@ -118,24 +111,20 @@ export async function ingestMessages(
     return skip ? null : sequence++;
   });
 
-  // One statement for the whole batch; ids come back keyed by sequence.
   const rows = prepared.flatMap((m, index) => {
     const position = planned[index];
     if (position === null || position === undefined) return [];
     return [
       {
-        tenant_id: tenantId,
-        conversation_id: conversation.id,
-        session_id: conversation.session_id,
         sequence: position,
         role: m.role,
-        body_hash: m.hash,
+        hash: m.hash,
         external_id: m.externalId ?? null,
-        occurred_at: m.occurredAt ? new Date(m.occurredAt) : null,
+        occurred_at: m.occurredAt ?? null,
         input_tokens: m.inputTokens ?? null,
         output_tokens: m.outputTokens ?? null,
-        tool_calls: JSON.stringify(m.toolCalls ?? []),
-        file_references: JSON.stringify(m.fileReferences ?? []),
+        tool_calls: m.toolCalls ?? [],
+        file_references: m.fileReferences ?? [],
         commands: m.commands ?? [],
         tags: m.tags ?? [],
       },
@@ -144,15 +133,26 @@ export async function ingestMessages(
   const ids = new Map(
     rows.length === 0
       ? []
-      : (await trx.insertInto('messages').values(rows).returning(['id', 'sequence']).execute()).map(
-          (r) => [r.sequence, r.id],
-        ),
+      : (
+          await sql<{ id: string; sequence: number }>`
+            insert into messages (tenant_id, conversation_id, session_id, sequence, role, body_hash,
+                                  external_id, occurred_at, input_tokens, output_tokens,
+                                  tool_calls, file_references, commands, tags)
+            select ${tenantId}, ${conversation.id}, ${conversation.session_id}, r.sequence, r.role,
+                   decode(r.hash, 'hex'), r.external_id, r.occurred_at, r.input_tokens,
+                   r.output_tokens, r.tool_calls, r.file_references, r.commands, r.tags
+              from json_to_recordset(${JSON.stringify(rows)}::json) as r (
+                     sequence integer, role text, hash text, external_id text,
+                     occurred_at timestamptz, input_tokens integer, output_tokens integer,
+                     tool_calls jsonb, file_references jsonb, commands text[], tags text[])
+            returning id, sequence`.execute(trx)
+        ).rows.map((r) => [r.sequence, r.id]),
   );
 
   const outcomes: IngestOutcome[] = [];
   const firstOfBody = new Set<string>();
   for (const [index, m] of prepared.entries()) {
-    const hex = m.hash.toString('hex');
+    const hex = m.hash;
     const position = planned[index];
     const isNewBody = newBodies.has(hex) && !firstOfBody.has(hex);
     firstOfBody.add(hex);

@@ -12,3 +12,8 @@ export function normaliseContent(content: string): string {
 export function contentHash(content: string): Buffer {
   return createHash('sha256').update(normaliseContent(content), 'utf8').digest();
 }
+
+/** SHA-256 hex of text that is already normalised. */
+export function sha256Hex(normalised: string): string {
+  return createHash('sha256').update(normalised, 'utf8').digest('hex');
+}

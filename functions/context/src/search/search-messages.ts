@@ -66,27 +66,37 @@ export async function searchMessages(
       select websearch_to_tsquery('english', ${query.q}) || websearch_to_tsquery('simple', ${query.q}) as tsq
     ),
     hits as (
-      select b.hash, b.content,
-             ts_rank(b.search, q.tsq) + case when b.content ilike ${pattern} then 0.1 else 0 end as rank,
-             ts_headline('english', left(b.content, 20000), q.tsq,
-                         ${`StartSel=${OPEN}, StopSel=${CLOSE}, MaxFragments=2, MaxWords=24, MinWords=6, FragmentDelimiter=" … "`}) as headline
+      select b.hash,
+             ts_rank(b.search, q.tsq) + case when b.content ilike ${pattern} then 0.1 else 0 end as rank
         from message_bodies b, q
        where b.tenant_id = ${tenantId} and (b.search @@ q.tsq or b.content ilike ${pattern})
+    ),
+    page as (
+      select m.id, m.session_id, m.conversation_id, m.sequence, m.role, m.occurred_at, m.tags,
+             s.title, h.rank, h.hash, coalesce(m.occurred_at, m.created_at) as at
+        from hits h
+        join messages m on m.tenant_id = ${tenantId} and m.body_hash = h.hash
+        join ai_sessions s on s.tenant_id = m.tenant_id and s.id = m.session_id
+       where true
+         ${query.sessionId ? sql`and m.session_id = ${query.sessionId}` : sql``}
+         ${query.projectId ? sql`and s.project_id = ${query.projectId}` : sql``}
+         ${query.role ? sql`and m.role = ${query.role}` : sql``}
+         ${query.tag ? sql`and ${query.tag} = any (m.tags)` : sql``}
+         ${query.since ? sql`and coalesce(m.occurred_at, m.created_at) >= ${new Date(query.since)}` : sql``}
+         ${query.until ? sql`and coalesce(m.occurred_at, m.created_at) < ${new Date(query.until)}` : sql``}
+       order by h.rank desc, at desc, m.id
+       limit ${query.limit + 1} offset ${offset}
     )
-    select m.id, m.session_id, m.conversation_id, m.sequence, m.role, m.occurred_at, m.tags,
-           s.title, h.rank::float8 as rank, left(h.content, 2000) as content, h.headline
-      from hits h
-      join messages m on m.tenant_id = ${tenantId} and m.body_hash = h.hash
-      join ai_sessions s on s.tenant_id = m.tenant_id and s.id = m.session_id
-     where true
-       ${query.sessionId ? sql`and m.session_id = ${query.sessionId}` : sql``}
-       ${query.projectId ? sql`and s.project_id = ${query.projectId}` : sql``}
-       ${query.role ? sql`and m.role = ${query.role}` : sql``}
-       ${query.tag ? sql`and ${query.tag} = any (m.tags)` : sql``}
-       ${query.since ? sql`and coalesce(m.occurred_at, m.created_at) >= ${new Date(query.since)}` : sql``}
-       ${query.until ? sql`and coalesce(m.occurred_at, m.created_at) < ${new Date(query.until)}` : sql``}
-     order by h.rank desc, coalesce(m.occurred_at, m.created_at) desc, m.id
-     limit ${query.limit + 1} offset ${offset}`.execute(trx);
+    -- Snippets only for the page: ts_headline re-parses the text and is the costly part.
+    select p.id, p.session_id, p.conversation_id, p.sequence, p.role, p.occurred_at, p.tags,
+           p.title, p.rank::float8 as rank, left(b.content, 2000) as content,
+           ts_headline('english', left(b.content, 20000), q.tsq,
+                       ${`StartSel=${OPEN}, StopSel=${CLOSE}, MaxFragments=2, MaxWords=24, MinWords=6, FragmentDelimiter=" … "`}) as headline
+      from page p
+      join message_bodies b on b.tenant_id = ${tenantId} and b.hash = p.hash
+      cross join q
+     order by p.rank desc, p.at desc, p.id`.execute(trx);
+
   return rows.map((row) => ({ ...row, snippet: snippet(row.headline, row.content, query.q) }));
 }
 
