@@ -191,5 +191,17 @@ describe('messages', () => {
     expect((await owner.client.post('/v1/messages/dedup-check', { hashes: ['abc'] })).status).toBe(
       400,
     );
+    // PostgreSQL cannot store NUL in text: the client hears so, and nothing is half-written.
+    const nul = await owner.client.post(`/v1/conversations/${conversation.id}/messages`, {
+      messages: [
+        { role: 'user', content: 'fine' },
+        { role: 'user', content: 'nul \u0000 inside' },
+      ],
+    });
+    expect(nul.status).toBe(400);
+    expect(nul.headers.get('content-type')).toContain('application/problem+json');
+    expect(
+      (await owner.client.get(`/v1/conversations/${conversation.id}/messages`)).body.items,
+    ).toEqual([]);
   });
 });
