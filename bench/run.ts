@@ -6,9 +6,15 @@ import path from 'node:path';
 import { ingestMessagesScenario } from './ingest-messages.ts';
 import { listTasksScenario } from './list-tasks.ts';
 import { loginUnderLoad } from './login-under-load.ts';
+import { searchMessagesScenario } from './search-messages.ts';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
-const scenarios = [loginUnderLoad, listTasksScenario, ingestMessagesScenario];
+const scenarios = [
+  loginUnderLoad,
+  listTasksScenario,
+  ingestMessagesScenario,
+  searchMessagesScenario,
+];
 const report = [];
 const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=list-tasks
 for (const scenario of scenarios) {

@@ -17,6 +17,8 @@ export interface BenchEnvironment {
   baseUrl: string;
   /** The runtime role's connection to the benchmark's database. */
   appDatabaseUrl: string;
+  /** A superuser's connection to it, for bulk loading. */
+  adminUrl: string;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startEnvironment(env: Record<string, string>): Promise<Ben
   return {
     baseUrl,
     appDatabaseUrl,
+    adminUrl,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

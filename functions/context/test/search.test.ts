@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedUp, signup, startContext } from './support.ts';
 
@@ -84,5 +85,30 @@ describe('message search', () => {
       `/v1/search/messages?q=${encodeURIComponent('rolling_log_handler.py')}`,
     );
     expect(result.body.items).toEqual([]);
+  });
+
+  it('the search function the runtime role calls answers for its own tenant only', async () => {
+    const other = await signup(h.anonymous, 'search-fn');
+    const app = new pg.Client({ connectionString: h.database.appUrl });
+    await app.connect();
+    const hits = async (tenantId: string | null) => {
+      await app.query('begin');
+      try {
+        if (tenantId) await app.query(`select set_config('app.tenant_id', $1, true)`, [tenantId]);
+        const { rows } = await app.query(
+          `select count(*)::int as n from search_message_bodies(to_tsquery('simple', 'export'), '%export%')`,
+        );
+        return rows[0].n as number;
+      } finally {
+        await app.query('rollback');
+      }
+    };
+    try {
+      expect(await hits(owner.tenant.id)).toBe(2);
+      expect(await hits(other.tenant.id)).toBe(0);
+      expect(await hits(null)).toBe(0); // no tenant set: fails closed
+    } finally {
+      await app.end();
+    }
   });
 });

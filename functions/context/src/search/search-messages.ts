@@ -65,11 +65,9 @@ export async function searchMessages(
     with q as (
       select websearch_to_tsquery('english', ${query.q}) || websearch_to_tsquery('simple', ${query.q}) as tsq
     ),
+    -- Through the definer function: it can use the text indexes (see migration 0011).
     hits as (
-      select b.hash,
-             ts_rank(b.search, q.tsq) + case when b.content ilike ${pattern} then 0.1 else 0 end as rank
-        from message_bodies b, q
-       where b.tenant_id = ${tenantId} and (b.search @@ q.tsq or b.content ilike ${pattern})
+      select f.hash, f.rank from q, search_message_bodies(q.tsq, ${pattern}) f
     ),
     page as (
       select m.id, m.session_id, m.conversation_id, m.sequence, m.role, m.occurred_at, m.tags,
