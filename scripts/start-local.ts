@@ -45,6 +45,7 @@ console.log(
 );
 
 process.env.DATABASE_URL = urlForRole(adminUrl, APP_ROLE, secrets.appPassword);
+process.env.ENCRYPTION_KEY ??= secrets.encryptionKey;
 const running = await runServer({
   name: 'api',
   routes: allRoutes,

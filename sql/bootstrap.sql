@@ -46,3 +46,5 @@ grant usage, create on schema public to devctx_owner;
 
 -- Trigram indexes let message search find code identifiers and file paths as written.
 create extension if not exists pg_trgm;
+-- Lets a GIN index lead with tenant_id, so a text search reads only its tenant's entries.
+create extension if not exists btree_gin;

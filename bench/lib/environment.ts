@@ -63,6 +63,7 @@ export async function startEnvironment(env: Record<string, string>): Promise<Ben
       PORT: String(port),
       LOG_LEVEL: 'warn',
       JWT_KEYS: 'memory',
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       DATABASE_POOL_MAX: '10',
       ...env,
     },

@@ -30,6 +30,7 @@ export {
 export { enforceRateLimit, hitRateLimit, rateLimitHeaders } from './auth/rate-limit.ts';
 export { type Config, ConfigError, configSchema, loadConfig } from './config/config.ts';
 export { afterCommit } from './db/after-commit.ts';
+export { assertProjectExists } from './db/assert-project.ts';
 export { changedColumns } from './db/changed-columns.ts';
 export { createDatabase, type DatabaseHandle, type Db } from './db/database.ts';
 export { translateDatabaseError } from './db/errors.ts';
@@ -40,7 +41,7 @@ export {
   migrateDatabase,
   OWNER_ROLE,
 } from './db/migrate.ts';
-export type { Database } from './db/schema.ts';
+export type { CommitSource, CommitsTable, Database, RepositoriesTable } from './db/schema.ts';
 export { databaseName, urlForDatabase, urlForRole } from './db/urls.ts';
 export { actorScope, type TenantScope, type Trx, withTenant } from './db/with-tenant.ts';
 export { AppError, type FieldError, notFound } from './errors/app-error.ts';
@@ -82,6 +83,13 @@ export { LocalDispatcher } from './jobs/transports/local.ts';
 export { createLogger, type Logger } from './logging/logger.ts';
 export { buildOpenApiDocument, type OpenApiDocument, operationId } from './openapi/document.ts';
 export { apiInfo, documentationRoutes } from './openapi/routes.ts';
+export { SecretBox } from './secrets/secret-box.ts';
+export {
+  EnvironmentSecretSource,
+  SecretManagerSecretSource,
+  type SecretSource,
+} from './secrets/secret-source.ts';
+export { secretBoxFor, secretSourceFor } from './secrets/secrets-for.ts';
 export { createService, runServer, type Service, type ServiceOptions } from './service.ts';
 export {
   type BucketLike,

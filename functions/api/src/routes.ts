@@ -1,6 +1,8 @@
 import { contextRoutes } from '@devctx/context/routes';
+import { webhookRoutes } from '@devctx/git-webhooks/routes';
 import { identityRoutes } from '@devctx/identity/routes';
 import { projectsRoutes } from '@devctx/projects/routes';
+import { repositoriesRoutes } from '@devctx/repositories/routes';
 import { type AnyRoute, documentationRoutes, healthRoutes } from '@devctx/shared';
 
 const familyRoutes: AnyRoute[] = [
@@ -8,6 +10,8 @@ const familyRoutes: AnyRoute[] = [
   ...identityRoutes,
   ...projectsRoutes,
   ...contextRoutes,
+  ...repositoriesRoutes,
+  ...webhookRoutes,
 ];
 
 /** Every family's route table, mounted together by the long-running api variant. */

@@ -1,4 +1,5 @@
-import type { JobRef, RequestContext } from '@devctx/shared';
+import { queueGitHubSync } from '@devctx/repositories/jobs';
+import { type JobRef, type RequestContext, withTenant } from '@devctx/shared';
 import { sql } from 'kysely';
 
 export interface ScheduledJob {
@@ -11,6 +12,10 @@ export interface ScheduledJob {
 
 const SWEEP_BATCH = 100;
 const SWEEP_BUDGET_MS = 20_000;
+/** An AI session with no message for this long is ended. */
+const SESSION_IDLE_MINUTES = 4 * 60;
+const SYNC_BATCH = 200;
+
 /** A handed-out job not finished within this is handed out again. */
 const DISPATCH_LEASE_SECONDS = 15 * 60;
 
@@ -56,5 +61,33 @@ export const scheduledJobs: ScheduledJob[] = [
     run: async (ctx) =>
       (await sql<{ result: unknown }>`select reconcile_usage() as result`.execute(ctx.db)).rows[0]
         ?.result,
+  },
+  {
+    name: 'close-idle-sessions',
+    description: `End AI sessions left open with no message for ${SESSION_IDLE_MINUTES / 60} hours, at their last message.`,
+    schedule: '*/30 * * * *',
+    run: async (ctx) =>
+      (
+        await sql<{
+          closed: number;
+        }>`select close_idle_sessions(${SESSION_IDLE_MINUTES}) as closed`.execute(ctx.db)
+      ).rows[0],
+  },
+  {
+    name: 'repository-sync',
+    description: 'Queue a GitHub sync for every repository with sync on whose interval has passed.',
+    schedule: '*/15 * * * *',
+    run: async (ctx) => {
+      const { rows } = await sql<{ tenant_id: string; id: string }>`
+        select tenant_id, id from repositories_due_for_sync(${SYNC_BATCH})`.execute(ctx.db);
+      let queued = 0;
+      for (const repository of rows) {
+        const event = await withTenant({ db: ctx.db, tenantId: repository.tenant_id }, (trx) =>
+          queueGitHubSync(trx, ctx.dispatcher, repository.tenant_id, repository.id, 'scheduled'),
+        );
+        if (event) queued++;
+      }
+      return { due: rows.length, queued };
+    },
   },
 ];

@@ -1,9 +1,9 @@
 import { contextJobs } from '@devctx/context/jobs';
+import { repositoryJobs } from '@devctx/repositories/jobs';
 import type { AnyJob } from '@devctx/shared';
 
 /**
  * Every background job kind of every family: the worker must be able to run whatever any
- * function enqueued. Families add theirs here as they gain them (imports, commit sync,
- * webhook processing).
+ * function enqueued.
  */
-export const allJobs: AnyJob[] = [...contextJobs];
+export const allJobs: AnyJob[] = [...contextJobs, ...repositoryJobs];

@@ -47,6 +47,7 @@ export function workerRoutes(jobs: AnyJob[]): AnyRoute[] {
           registry,
           { tenantId: body.tenantId, id: body.jobId, kind: params.kind },
           ctx.log,
+          ctx.config,
         );
         if (result.outcome === 'retry') {
           const seconds = Math.max(1, Math.round((result.retryAt.getTime() - Date.now()) / 1000));

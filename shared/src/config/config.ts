@@ -195,6 +195,29 @@ export const configSchema = z.object({
     .default('.data/storage')
     .describe('The folder when STORAGE_DRIVER=local.'),
   STORAGE_BUCKET: z.string().optional().describe('The bucket when STORAGE_DRIVER=gcs.'),
+  SECRETS_DRIVER: z
+    .enum(['env', 'secret-manager'])
+    .default('env')
+    .describe(
+      'Where named secrets (GitHub tokens, the encryption key) are read: environment variables, or Secret Manager.',
+    ),
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional()
+    .describe(
+      'AES-256-GCM key (base64 of 32 bytes) that encrypts webhook secrets at rest; local use. Generate: openssl rand -base64 32',
+    ),
+  ENCRYPTION_KEY_SECRET: z
+    .string()
+    .optional()
+    .describe(
+      'Secret Manager secret holding that key (base64), read when ENCRYPTION_KEY is unset.',
+    ),
+  GITHUB_API_URL: z
+    .url()
+    .default('https://api.github.com')
+    .describe('GitHub REST API base URL (GitHub Enterprise: https://HOST/api/v3).'),
   SHUTDOWN_GRACE_MS: z.coerce
     .number()
     .int()
@@ -229,6 +252,13 @@ const crossChecks = configSchema.superRefine((config, issues) => {
       }
     }
   };
+  if (config.NODE_ENV === 'production' && config.ENCRYPTION_KEY) {
+    issues.addIssue({
+      code: 'custom',
+      path: ['ENCRYPTION_KEY'],
+      message: 'must not be set in production: use ENCRYPTION_KEY_SECRET (Secret Manager)',
+    });
+  }
   if (config.STORAGE_DRIVER === 'gcs') required(['STORAGE_BUCKET'], 'STORAGE_DRIVER=gcs');
   if (config.TASKS_DRIVER === 'cloud-tasks') {
     required(

@@ -7,11 +7,13 @@ import type * as context from './tables/context.ts';
 import type * as identity from './tables/identity.ts';
 import type * as infrastructure from './tables/infrastructure.ts';
 import type * as projects from './tables/projects.ts';
+import type * as repositories from './tables/repositories.ts';
 
 export type * from './tables/context.ts';
 export type * from './tables/identity.ts';
 export type * from './tables/infrastructure.ts';
 export type * from './tables/projects.ts';
+export type * from './tables/repositories.ts';
 
 export interface Database {
   tenants: identity.TenantsTable;
@@ -41,4 +43,9 @@ export interface Database {
   message_bodies: context.MessageBodiesTable;
   messages: context.MessagesTable;
   imports: context.ImportsTable;
+  repositories: repositories.RepositoriesTable;
+  commits: repositories.CommitsTable;
+  commit_tasks: repositories.CommitTasksTable;
+  webhook_deliveries: repositories.WebhookDeliveriesTable;
+  sync_events: repositories.SyncEventsTable;
 }

@@ -9,7 +9,7 @@ import { AppError } from '../errors/app-error.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
 import { type Logger, parseTraceHeaders, traceLogFields } from '../logging/logger.ts';
-import { readJsonBody } from './body.ts';
+import { readJsonBody, readRawBody } from './body.ts';
 import { clientIp } from './client-ip.ts';
 import { etagOf, matchesEtag } from './conditional.ts';
 import { applyCors, PAGE_CSP, setSecurityHeaders } from './headers.ts';
@@ -136,6 +136,14 @@ export function createApp(options: AppOptions): RequestListener {
       query,
       body: validate(route.body, body?.value, 'body'),
       headers: req.headers,
+      ...(route.rawBody
+        ? {
+            rawBody: await readRawBody(
+              req,
+              route.bodyLimitBytes ?? options.config.BODY_LIMIT_BYTES,
+            ),
+          }
+        : {}),
     };
 
     if ((route.method === 'PATCH' || route.method === 'DELETE') && req.headers['if-match']) {

@@ -34,6 +34,13 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   }
 }
 
+/** The body's bytes, unparsed, within the same size limit. */
+export async function readRawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > limitBytes) throw tooLarge(limitBytes);
+  return readRaw(req as MaybePreRead, limitBytes);
+}
+
 async function readRaw(req: MaybePreRead, limitBytes: number): Promise<Buffer> {
   if (Buffer.isBuffer(req.rawBody)) {
     if (req.rawBody.length > limitBytes) throw tooLarge(limitBytes);

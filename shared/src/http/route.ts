@@ -45,6 +45,8 @@ export interface RouteInput<P, Q, B> {
   query: Q;
   body: B;
   headers: IncomingHttpHeaders;
+  /** The body's bytes, unparsed, for routes that declare `rawBody` (webhooks). */
+  rawBody?: Buffer;
 }
 
 export interface RouteResult {
@@ -80,6 +82,11 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   rateLimit?: false;
   /** Overrides BODY_LIMIT_BYTES for routes that take large batches. */
   bodyLimitBytes?: number;
+  /**
+   * The route reads the body itself (input.rawBody): the pipeline only enforces the size
+   * limit. For signed payloads, whose bytes must be verified before anything parses them.
+   */
+  rawBody?: { contentTypes: string[]; description: string };
   responses: Record<number, ResponseSpec>;
   handler(ctx: RequestContext, input: RouteInput<P, Q, B>): Promise<RouteResult>;
 }

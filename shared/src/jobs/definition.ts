@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import type { Trx } from '../db/with-tenant.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -9,6 +10,8 @@ export interface JobContext {
   attempt: number;
   db: Db;
   log: Logger;
+  /** The process's validated settings (absent only when a test runs a job bare). */
+  config?: Config | undefined;
 }
 
 /**

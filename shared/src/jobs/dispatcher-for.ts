@@ -25,6 +25,7 @@ export function dispatcherFor(
       db,
       registry,
       log,
+      config,
       pollMs: config.TASKS_POLL_MS,
       concurrency: config.TASKS_CONCURRENCY,
     });

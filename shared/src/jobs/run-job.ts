@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { withTenant } from '../db/with-tenant.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -30,6 +31,7 @@ export async function runJob(
   registry: JobRegistry,
   ref: JobRef,
   log: Logger,
+  config?: Config,
 ): Promise<JobOutcome> {
   const scope = { db, tenantId: ref.tenantId };
   const started = await withTenant(scope, (trx) =>
@@ -76,7 +78,7 @@ export async function runJob(
         .forUpdate()
         .executeTakeFirstOrThrow();
       if (row.state === 'succeeded' || row.state === 'dead') return false;
-      const context = { tenantId: ref.tenantId, jobId: ref.id, attempt, db, log: jobLog };
+      const context = { tenantId: ref.tenantId, jobId: ref.id, attempt, db, log: jobLog, config };
       const result = await definition.run(context, payload.data, trx);
       await trx
         .updateTable('jobs')

@@ -143,6 +143,15 @@ export function buildOpenApiDocument(routes: AnyRoute[], info: DocumentInfo): Op
       security: route.permission === null ? [] : [{ bearerJwt: [] }, { apiKey: [] }],
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       ...(route.body ? { requestBody: requestBody(route.body) } : {}),
+      ...(route.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: route.rawBody.description,
+              content: Object.fromEntries(route.rawBody.contentTypes.map((t) => [t, {}])),
+            },
+          }
+        : {}),
       responses,
     };
     paths[route.path] ??= {};

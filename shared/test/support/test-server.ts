@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type AnyJob,
   type AnyRoute,
@@ -12,6 +13,9 @@ export interface TestServer {
   service: Service;
   close(): Promise<void>;
 }
+
+/** A fresh key per test process: webhook secrets are encrypted as in production. */
+export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 /** The real pipeline on a real socket (127.0.0.1, random port), connected as the runtime role. */
 export async function startTestServer(
@@ -30,6 +34,7 @@ export async function startTestServer(
       NODE_ENV: 'test',
       PORT: '0',
       JWT_KEYS: 'memory',
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       RATE_LIMIT_ANONYMOUS_PER_HOUR: '100000',
       ...env,
     },

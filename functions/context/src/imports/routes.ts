@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { actorOf, actorScope, defineRoute, enqueueJob, notFound, withTenant } from '@devctx/shared';
+import {
+  actorOf,
+  actorScope,
+  assertProjectExists,
+  defineRoute,
+  enqueueJob,
+  notFound,
+  withTenant,
+} from '@devctx/shared';
 import { z } from 'zod';
-import { assertProjectExists } from '../sessions/queries.ts';
 import { importJob, importStorage } from './import-job.ts';
 
 const importSchema = z.object({

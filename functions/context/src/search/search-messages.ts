@@ -49,6 +49,15 @@ export async function searchMessages(
   offset: number,
 ) {
   const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  // Under 3 characters no trigram narrows a substring search (it would read every body):
+  // such a query matches words, and word beginnings (CJK text has no word breaks).
+  const short = [...query.q].length < 3;
+  // Without filters on messages, the best offset + limit + 1 bodies hold the page: each body
+  // is at least one message. With filters, every matching body is ranked.
+  const filtered = Boolean(
+    query.sessionId || query.projectId || query.role || query.tag || query.since || query.until,
+  );
+  const bodyLimit = filtered ? null : offset + query.limit + 1;
   const { rows } = await sql<{
     id: string;
     session_id: string;
@@ -63,11 +72,13 @@ export async function searchMessages(
     headline: string;
   }>`
     with q as (
-      select websearch_to_tsquery('english', ${query.q}) || websearch_to_tsquery('simple', ${query.q}) as tsq
+      select websearch_to_tsquery('english', ${query.q}) || websearch_to_tsquery('simple', ${query.q})
+             ${short ? sql`|| to_tsquery('simple', ${`'${query.q.replace(/['\\]/g, (c) => c + c)}':*`})` : sql``} as tsq
     ),
     -- Through the definer function: it can use the text indexes (see migration 0011).
     hits as (
-      select f.hash, f.rank from q, search_message_bodies(q.tsq, ${pattern}) f
+      select f.hash, f.rank
+        from q, search_message_bodies(q.tsq, ${short ? null : pattern}::text, ${bodyLimit}::integer) f
     ),
     page as (
       select m.id, m.session_id, m.conversation_id, m.sequence, m.role, m.occurred_at, m.tags,

@@ -1,6 +1,7 @@
 import {
   actorOf,
   actorScope,
+  assertProjectExists,
   changedColumns,
   decodeCursor,
   defineRoute,
@@ -10,7 +11,7 @@ import {
 } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { assertProjectExists, findSession } from './queries.ts';
+import { findSession } from './queries.ts';
 import { sessionColumns, sessionSchema, toSessionView } from './representation.ts';
 import { sessionStatistics, sessionStatisticsSchema } from './statistics.ts';
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Config } from '../../config/config.ts';
 import type { Db } from '../../db/database.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { JobRegistry } from '../definition.ts';
@@ -9,6 +10,7 @@ export interface LocalDispatcherOptions {
   db: Db;
   registry: JobRegistry;
   log: Logger;
+  config?: Config;
   /** How often due jobs (retries, leftovers) are looked for. */
   pollMs: number;
   concurrency: number;
@@ -87,7 +89,13 @@ export class LocalDispatcher implements Dispatcher {
       const outcomes = await Promise.all(
         rows.map(async (ref) => ({
           ...ref,
-          ...(await runJob(this.#options.db, this.#options.registry, ref, this.#options.log)),
+          ...(await runJob(
+            this.#options.db,
+            this.#options.registry,
+            ref,
+            this.#options.log,
+            this.#options.config,
+          )),
         })),
       );
       this.outcomes.push(...outcomes);

@@ -1,0 +1,129 @@
+import { processDeliveryJob, secretContext } from '@devctx/repositories/jobs';
+import { AppError, defineRoute, enqueueJob, secretBoxFor, withTenant } from '@devctx/shared';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { signatureMatches } from './signature.ts';
+
+/** GitHub's own limit on a delivery. */
+export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+
+const unauthenticated = () =>
+  new AppError('unauthenticated', 'The X-Hub-Signature-256 signature is missing or wrong.');
+
+export const webhookRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/webhooks/github/{repositoryId}',
+    summary:
+      'GitHub webhook ingress: verified, recorded once per delivery, processed in the background',
+    tags: ['webhooks'],
+    permission: null,
+    // GitHub delivers from a few shared addresses; a per-IP limit would drop real deliveries.
+    // An unsigned request costs one indexed lookup and a counter.
+    rateLimit: false,
+    params: z.object({ repositoryId: z.uuid() }),
+    bodyLimitBytes: MAX_PAYLOAD_BYTES,
+    rawBody: {
+      contentTypes: CONTENT_TYPES,
+      description:
+        'The event exactly as GitHub sends it; signed with the repository’s webhook secret (X-Hub-Signature-256).',
+    },
+    responses: {
+      202: {
+        description: 'Recorded (or already recorded: the same X-GitHub-Delivery has one effect)',
+        schema: z.object({
+          deliveryId: z.uuid(),
+          event: z.string(),
+          duplicate: z.boolean(),
+        }),
+      },
+      400: { description: 'X-GitHub-Event or X-GitHub-Delivery missing' },
+      401: { description: 'Signature missing or wrong (or no such repository)' },
+      413: { description: 'Larger than 25 MB' },
+      415: { description: 'Neither application/json nor application/x-www-form-urlencoded' },
+    },
+    handler: async (ctx, { params, headers, rawBody }) => {
+      const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!CONTENT_TYPES.includes(contentType)) {
+        throw new AppError('unsupported_media_type', `Send ${CONTENT_TYPES.join(' or ')}.`);
+      }
+      const body = rawBody ?? Buffer.alloc(0);
+
+      // Find the repository's tenant and secrets (the one lookup allowed before
+      // authentication), then verify before reading anything from the body.
+      const { rows } = await sql<{
+        tenant_id: string;
+        webhook_secret: Buffer;
+        previous_webhook_secret: Buffer | null;
+      }>`select * from webhook_target(${params.repositoryId})`.execute(ctx.db);
+      const target = rows[0];
+      if (!target) throw unauthenticated();
+      const box = await secretBoxFor(ctx.config);
+      const aad = secretContext(target.tenant_id, params.repositoryId);
+      const secrets = [target.webhook_secret, target.previous_webhook_secret]
+        .filter((s): s is Buffer => s !== null)
+        .map((envelope) => box.open(envelope, aad));
+      const signature = headers['x-hub-signature-256'];
+      if (!signatureMatches(typeof signature === 'string' ? signature : undefined, body, secrets)) {
+        await sql`select webhook_rejected(${params.repositoryId})`.execute(ctx.db);
+        ctx.log.warn('webhook signature rejected', { repositoryId: params.repositoryId });
+        throw unauthenticated();
+      }
+
+      const event = headerValue(headers['x-github-event'], 'X-GitHub-Event', /^[a-z_]{1,100}$/);
+      const delivery = headerValue(
+        headers['x-github-delivery'],
+        'X-GitHub-Delivery',
+        /^[\w-]{1,200}$/,
+      );
+      const scope = { db: ctx.db, tenantId: target.tenant_id };
+      return withTenant(scope, async (trx) => {
+        const inserted = await trx
+          .insertInto('webhook_deliveries')
+          .values({
+            tenant_id: target.tenant_id,
+            repository_id: params.repositoryId,
+            delivery_id: delivery,
+            event,
+            content_type: contentType,
+            payload: body,
+            byte_size: body.length,
+            summary: null,
+            error: null,
+            processed_at: null,
+            processing_ms: null,
+          })
+          .onConflict((oc) => oc.columns(['tenant_id', 'repository_id', 'delivery_id']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted) {
+          await enqueueJob(trx, ctx.dispatcher, target.tenant_id, processDeliveryJob, {
+            deliveryId: inserted.id,
+          });
+          return { status: 202, body: { deliveryId: inserted.id, event, duplicate: false } };
+        }
+        const existing = await trx
+          .selectFrom('webhook_deliveries')
+          .select(['id', 'event'])
+          .where('tenant_id', '=', target.tenant_id)
+          .where('repository_id', '=', params.repositoryId)
+          .where('delivery_id', '=', delivery)
+          .executeTakeFirstOrThrow();
+        return {
+          status: 202,
+          body: { deliveryId: existing.id, event: existing.event, duplicate: true },
+        };
+      });
+    },
+  }),
+];
+
+function headerValue(value: string | string[] | undefined, name: string, shape: RegExp): string {
+  if (typeof value !== 'string' || !shape.test(value)) {
+    throw new AppError('validation_failed', `The ${name} header is missing or malformed.`, {
+      fieldErrors: [{ path: `headers.${name.toLowerCase()}`, message: 'missing or malformed' }],
+    });
+  }
+  return value;
+}

@@ -1,0 +1,133 @@
+import {
+  actorOf,
+  actorScope,
+  decodeCursor,
+  defineRoute,
+  notFound,
+  pageQuery,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { findRepository } from '../repositories/queries.ts';
+import { commitColumns, commitSchema, toCommitView } from './representation.ts';
+
+const tags = ['commits'];
+
+export const commitRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/repositories/{id}/commits',
+    summary: 'A repository’s commits, newest first',
+    tags,
+    permission: 'repositories:read',
+    params: z.object({ id: z.uuid() }),
+    query: pageQuery.extend({
+      branch: z.string().max(255).optional(),
+      author: z.string().max(500).optional().describe('Author e-mail, exactly.'),
+      type: z.string().max(50).optional().describe('Conventional-commit type, e.g. fix.'),
+      since: z.iso.datetime({ offset: true }).optional(),
+      until: z.iso.datetime({ offset: true }).optional(),
+    }),
+    responses: {
+      200: {
+        description: 'A page of commits',
+        schema: z.object({ items: z.array(commitSchema), nextCursor: z.string().nullable() }),
+      },
+      404: { description: 'No such repository' },
+    },
+    handler: async (ctx, { params, query }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(actorScope(ctx), async (trx) => {
+        await findRepository(trx, tenantId, params.id);
+        let q = trx
+          .selectFrom('commits')
+          .select(commitColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('repository_id', '=', params.id);
+        if (query.branch) q = q.where('branches', '@>', [query.branch]);
+        if (query.author) q = q.where('author_email', '=', query.author);
+        if (query.type) q = q.where('type', '=', query.type);
+        if (query.since) q = q.where('committed_at', '>=', new Date(query.since));
+        if (query.until) q = q.where('committed_at', '<', new Date(query.until));
+        if (after) {
+          const at = new Date(after.after);
+          q = q.where((eb) =>
+            eb.or([
+              eb('committed_at', '<', at),
+              eb.and([eb('committed_at', '=', at), eb('sha', '>', after.id)]),
+            ]),
+          );
+        }
+        return q
+          .orderBy('committed_at', 'desc')
+          .orderBy('sha')
+          .limit(query.limit + 1)
+          .execute();
+      });
+      return {
+        body: toPage(
+          rows,
+          query.limit,
+          (c) => ({ after: c.committed_at.toISOString(), id: c.sha }),
+          toCommitView,
+        ),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/repositories/{id}/commits/{sha}',
+    summary: 'A commit, with the tasks it references',
+    tags,
+    permission: 'repositories:read',
+    params: z.object({
+      id: z.uuid(),
+      sha: z.string().regex(/^[0-9a-fA-F]{7,64}$/, 'a full or abbreviated (7+) hex sha'),
+    }),
+    responses: {
+      200: {
+        description: 'The commit',
+        schema: commitSchema.extend({
+          tasks: z.array(z.object({ taskId: z.uuid(), title: z.string(), closes: z.boolean() })),
+        }),
+      },
+      404: { description: 'No such repository or commit (or the abbreviation is ambiguous)' },
+    },
+    handler: async (ctx, { params }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const sha = params.sha.toLowerCase();
+      return withTenant(actorScope(ctx), async (trx) => {
+        await findRepository(trx, tenantId, params.id);
+        const matches = await trx
+          .selectFrom('commits')
+          .select(commitColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('repository_id', '=', params.id)
+          .where('sha', '>=', sha)
+          .where('sha', '<', `${sha}g`)
+          .limit(2)
+          .execute();
+        const commit = matches.length === 1 ? matches[0] : undefined;
+        if (!commit) throw notFound('commit');
+        const tasks = await trx
+          .selectFrom('commit_tasks as ct')
+          .innerJoin('tasks as t', (j) =>
+            j.onRef('t.tenant_id', '=', 'ct.tenant_id').onRef('t.id', '=', 'ct.task_id'),
+          )
+          .select(['ct.task_id', 't.title', 'ct.closes'])
+          .where('ct.tenant_id', '=', tenantId)
+          .where('ct.repository_id', '=', params.id)
+          .where('ct.sha', '=', commit.sha)
+          .execute();
+        return {
+          body: {
+            ...toCommitView(commit),
+            tasks: tasks.map((t) => ({ taskId: t.task_id, title: t.title, closes: t.closes })),
+          },
+        };
+      });
+    },
+  }),
+];

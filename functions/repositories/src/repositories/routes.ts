@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import {
+  actorOf,
+  actorScope,
+  assertProjectExists,
+  changedColumns,
+  decodeCursor,
+  defineRoute,
+  pageQuery,
+  recordAudit,
+  secretBoxFor,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { findRepository } from './queries.ts';
+import { repositoryColumns, repositorySchema, toRepositoryView } from './representation.ts';
+import { newWebhookSecret, ROTATION_GRACE_MS, sealWebhookSecret } from './webhook-secret.ts';
+
+const tags = ['repositories'];
+const idParams = z.object({ id: z.uuid() });
+const fields = {
+  url: z.url().max(2000).nullable(),
+  defaultBranch: z.string().trim().min(1).max(255),
+  projectId: z.uuid().nullable(),
+  syncEnabled: z.boolean().describe('Pull new commits from GitHub on a schedule.'),
+  syncIntervalMinutes: z.number().int().min(5).max(10080),
+  tokenSecret: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-/.]{1,255}$/)
+    .nullable()
+    .describe(
+      'Name of the secret (Secret Manager; locally an environment variable) holding a GitHub token. Never the token itself.',
+    ),
+};
+const columnOf = {
+  url: 'url',
+  defaultBranch: 'default_branch',
+  projectId: 'project_id',
+  syncEnabled: 'sync_enabled',
+  syncIntervalMinutes: 'sync_interval_minutes',
+  tokenSecret: 'token_secret',
+} as const;
+const withSecret = repositorySchema.extend({
+  webhookSecret: z
+    .string()
+    .describe('Shown this once: paste it into GitHub’s webhook settings. It is stored encrypted.'),
+});
+
+export const repositoryRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/repositories',
+    summary: 'List repositories',
+    tags,
+    permission: 'repositories:read',
+    query: pageQuery.extend({ projectId: z.uuid().optional() }),
+    responses: {
+      200: {
+        description: 'A page of repositories',
+        schema: z.object({ items: z.array(repositorySchema), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler: async (ctx, { query }) => {
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(actorScope(ctx), (trx) => {
+        let q = trx
+          .selectFrom('repositories')
+          .select(repositoryColumns)
+          .where('tenant_id', '=', actorOf(ctx).tenantId);
+        if (query.projectId) q = q.where('project_id', '=', query.projectId);
+        if (after) q = q.where('id', '>', after.id);
+        return q
+          .orderBy('id')
+          .limit(query.limit + 1)
+          .execute();
+      });
+      return {
+        body: toPage(rows, query.limit, (r) => ({ after: r.id, id: r.id }), toRepositoryView),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/repositories',
+    summary:
+      'Connect a repository (counts against the tier’s limit); the webhook secret is returned once',
+    tags,
+    permission: 'repositories:write',
+    body: z
+      .object({
+        provider: z.enum(['github', 'gitlab', 'generic']),
+        fullName: z
+          .string()
+          .trim()
+          .min(1)
+          .max(300)
+          .regex(/^[^\s]+$/, 'owner/name, without spaces'),
+        url: fields.url.optional(),
+        defaultBranch: fields.defaultBranch.default('main'),
+        projectId: fields.projectId.optional(),
+        syncEnabled: fields.syncEnabled.default(false),
+        syncIntervalMinutes: fields.syncIntervalMinutes.default(60),
+        tokenSecret: fields.tokenSecret.optional(),
+      })
+      .meta({ examples: [{ provider: 'github', fullName: 'acme/dev-context', projectId: null }] }),
+    responses: {
+      201: {
+        description: 'Connected; the only response that shows the secret',
+        schema: withSecret,
+      },
+      403: { description: 'The tier’s repository limit (quota_exceeded)' },
+      409: { description: 'This repository is already connected' },
+    },
+    handler: async (ctx, { body }) => {
+      const actor = actorOf(ctx);
+      const box = await secretBoxFor(ctx.config);
+      const id = randomUUID();
+      const secret = newWebhookSecret();
+      const row = await withTenant(actorScope(ctx), async (trx) => {
+        await assertProjectExists(trx, actor.tenantId, body.projectId);
+        const created = await trx
+          .insertInto('repositories')
+          .values({
+            tenant_id: actor.tenantId,
+            id,
+            provider: body.provider,
+            full_name: body.fullName,
+            url: body.url ?? null,
+            default_branch: body.defaultBranch,
+            project_id: body.projectId ?? null,
+            sync_enabled: body.syncEnabled,
+            sync_interval_minutes: body.syncIntervalMinutes,
+            token_secret: body.tokenSecret ?? null,
+            webhook_secret: sealWebhookSecret(box, actor.tenantId, id, secret),
+          })
+          .returning(repositoryColumns)
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx, actor.tenantId, {
+          action: 'repository.connected',
+          targetType: 'repository',
+          targetId: id,
+          details: { provider: body.provider, fullName: body.fullName },
+        });
+        return created;
+      });
+      return {
+        status: 201,
+        body: { ...toRepositoryView(row), webhookSecret: secret },
+        headers: { location: `/v1/repositories/${id}`, 'cache-control': 'no-store' },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/repositories/{id}',
+    summary: 'A repository',
+    tags,
+    permission: 'repositories:read',
+    params: idParams,
+    responses: {
+      200: { description: 'The repository', schema: repositorySchema },
+      404: { description: 'No such repository' },
+    },
+    handler: async (ctx, { params }) => ({
+      body: toRepositoryView(
+        await withTenant(actorScope(ctx), (trx) =>
+          findRepository(trx, actorOf(ctx).tenantId, params.id),
+        ),
+      ),
+    }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/repositories/{id}',
+    summary: 'Change a repository’s link, branch or sync settings',
+    tags,
+    permission: 'repositories:write',
+    params: idParams,
+    body: z
+      .object({
+        url: fields.url,
+        defaultBranch: fields.defaultBranch,
+        projectId: fields.projectId,
+        syncEnabled: fields.syncEnabled,
+        syncIntervalMinutes: fields.syncIntervalMinutes,
+        tokenSecret: fields.tokenSecret,
+      })
+      .partial(),
+    responses: {
+      200: { description: 'The repository as changed', schema: repositorySchema },
+      404: { description: 'No such repository' },
+    },
+    handler: async (ctx, { params, body }) => {
+      const actor = actorOf(ctx);
+      const row = await withTenant(actorScope(ctx), async (trx) => {
+        await findRepository(trx, actor.tenantId, params.id, true);
+        await assertProjectExists(trx, actor.tenantId, body.projectId);
+        const changes = changedColumns(body, columnOf);
+        if (Object.keys(changes).length === 0)
+          return findRepository(trx, actor.tenantId, params.id);
+        return trx
+          .updateTable('repositories')
+          .set(changes)
+          .where('tenant_id', '=', actor.tenantId)
+          .where('id', '=', params.id)
+          .returning(repositoryColumns)
+          .executeTakeFirstOrThrow();
+      });
+      return { body: toRepositoryView(row) };
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/repositories/{id}',
+    summary: 'Disconnect a repository (its commits, deliveries and sync events go with it)',
+    tags,
+    permission: 'repositories:delete',
+    params: idParams,
+    responses: { 204: { description: 'Disconnected' }, 404: { description: 'No such repository' } },
+    handler: async (ctx, { params }) => {
+      const actor = actorOf(ctx);
+      await withTenant(actorScope(ctx), async (trx) => {
+        const repository = await findRepository(trx, actor.tenantId, params.id, true);
+        await trx
+          .deleteFrom('repositories')
+          .where('tenant_id', '=', actor.tenantId)
+          .where('id', '=', params.id)
+          .execute();
+        await recordAudit(trx, ctx, actor.tenantId, {
+          action: 'repository.disconnected',
+          targetType: 'repository',
+          targetId: params.id,
+          details: { fullName: repository.full_name },
+        });
+      });
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/repositories/{id}/webhook-secret',
+    summary: 'Rotate the webhook secret; the old one keeps working for 24 hours',
+    tags,
+    permission: 'repositories:write',
+    params: idParams,
+    responses: {
+      200: { description: 'The new secret, shown once', schema: withSecret },
+      404: { description: 'No such repository' },
+    },
+    handler: async (ctx, { params }) => {
+      const actor = actorOf(ctx);
+      const box = await secretBoxFor(ctx.config);
+      const secret = newWebhookSecret();
+      const row = await withTenant(actorScope(ctx), async (trx) => {
+        await findRepository(trx, actor.tenantId, params.id, true);
+        const updated = await trx
+          .updateTable('repositories')
+          .set((eb) => ({
+            previous_webhook_secret: eb.ref('webhook_secret'),
+            previous_secret_expires_at: new Date(Date.now() + ROTATION_GRACE_MS),
+            webhook_secret: sealWebhookSecret(box, actor.tenantId, params.id, secret),
+          }))
+          .where('tenant_id', '=', actor.tenantId)
+          .where('id', '=', params.id)
+          .returning(repositoryColumns)
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx, actor.tenantId, {
+          action: 'repository.webhook_secret_rotated',
+          targetType: 'repository',
+          targetId: params.id,
+          details: {},
+        });
+        return updated;
+      });
+      return {
+        body: { ...toRepositoryView(row), webhookSecret: secret },
+        headers: { 'cache-control': 'no-store' },
+      };
+    },
+  }),
+];

@@ -1,0 +1,166 @@
+import {
+  actorOf,
+  actorScope,
+  decodeCursor,
+  defineRoute,
+  pageQuery,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { upsertCommits } from '../commits/upsert-commits.ts';
+import { findRepository } from '../repositories/queries.ts';
+import { parseGitLog } from './git-log.ts';
+import { syncEventColumns, syncEventSchema, toSyncEventView } from './representation.ts';
+import { finish, queueGitHubSync } from './sync-job.ts';
+
+const tags = ['sync'];
+const idParams = z.object({ id: z.uuid() });
+
+export const syncRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/repositories/{id}/sync',
+    summary:
+      'Sync commits: from GitHub in the background (202), or from an uploaded git log at once (200)',
+    tags,
+    permission: 'repositories:write',
+    params: idParams,
+    bodyLimitBytes: 20 * 1024 * 1024,
+    body: z
+      .object({
+        gitLog: z
+          .string()
+          .max(20_000_000)
+          .optional()
+          .describe(
+            "Output of git log --numstat --date=iso-strict --format='%x1e%H%x1f%an%x1f%ae%x1f%cd%x1f%B%x1f' (docs/commits.md). Without it, the repository is synced from GitHub.",
+          ),
+        branch: z
+          .string()
+          .trim()
+          .min(1)
+          .max(255)
+          .optional()
+          .describe('Branch the uploaded log is from.'),
+      })
+      .default({}),
+    responses: {
+      200: {
+        description: 'The uploaded log was written',
+        schema: syncEventSchema.extend({ skipped: z.number().int() }),
+      },
+      202: {
+        description: 'The GitHub sync is queued; follow it in sync-events',
+        schema: syncEventSchema,
+      },
+      404: { description: 'No such repository' },
+    },
+    handler: async (ctx, { params, body }) => {
+      const actor = actorOf(ctx);
+      const started = Date.now();
+      if (body.gitLog !== undefined) {
+        const { gitLog } = body;
+        return withTenant(actorScope(ctx), async (trx) => {
+          const repository = await findRepository(trx, actor.tenantId, params.id);
+          const parsed = parseGitLog(gitLog, body.branch ?? repository.default_branch);
+          const event = await trx
+            .insertInto('sync_events')
+            .values({
+              tenant_id: actor.tenantId,
+              repository_id: params.id,
+              trigger: 'upload',
+              source: 'git-log',
+              error: null,
+              finished_at: null,
+              duration_ms: null,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          const written = await upsertCommits(
+            trx,
+            actor.tenantId,
+            params.id,
+            parsed.commits,
+            'git-log',
+          );
+          await finish(trx, actor.tenantId, event.id, started, {
+            fetched: parsed.commits.length,
+            written,
+          });
+          const row = await trx
+            .selectFrom('sync_events')
+            .select(syncEventColumns)
+            .where('tenant_id', '=', actor.tenantId)
+            .where('id', '=', event.id)
+            .executeTakeFirstOrThrow();
+          return { body: { ...toSyncEventView(row), skipped: parsed.skipped } };
+        });
+      }
+      const row = await withTenant(actorScope(ctx), async (trx) => {
+        await findRepository(trx, actor.tenantId, params.id);
+        const queued = await queueGitHubSync(
+          trx,
+          ctx.dispatcher,
+          actor.tenantId,
+          params.id,
+          'manual',
+          actor.userId,
+        );
+        if (!queued) throw new Error('a manual sync is always queued');
+        return queued;
+      });
+      return { status: 202, body: toSyncEventView(row) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/repositories/{id}/sync-events',
+    summary: 'A repository’s syncs, newest first: trigger, counts, duration, status, error',
+    tags,
+    permission: 'repositories:read',
+    params: idParams,
+    query: pageQuery,
+    responses: {
+      200: {
+        description: 'A page of sync events',
+        schema: z.object({ items: z.array(syncEventSchema), nextCursor: z.string().nullable() }),
+      },
+      404: { description: 'No such repository' },
+    },
+    handler: async (ctx, { params, query }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      const after = decodeCursor(query.cursor);
+      const rows = await withTenant(actorScope(ctx), async (trx) => {
+        await findRepository(trx, tenantId, params.id);
+        let q = trx
+          .selectFrom('sync_events')
+          .select(syncEventColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('repository_id', '=', params.id);
+        if (after) {
+          const at = new Date(after.after);
+          q = q.where((eb) =>
+            eb.or([
+              eb('started_at', '<', at),
+              eb.and([eb('started_at', '=', at), eb('id', '>', after.id)]),
+            ]),
+          );
+        }
+        return q
+          .orderBy('started_at', 'desc')
+          .orderBy('id')
+          .limit(query.limit + 1)
+          .execute();
+      });
+      return {
+        body: toPage(
+          rows,
+          query.limit,
+          (r) => ({ after: r.started_at.toISOString(), id: r.id }),
+          toSyncEventView,
+        ),
+      };
+    },
+  }),
+];

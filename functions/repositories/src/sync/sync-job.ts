@@ -1,0 +1,153 @@
+import {
+  configSchema,
+  type Dispatcher,
+  defineJob,
+  enqueueJob,
+  secretSourceFor,
+  type Trx,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { type UpsertResult, upsertCommits } from '../commits/upsert-commits.ts';
+import { fetchGitHubCommits, GitHubError } from './github-commits.ts';
+import { syncEventColumns } from './representation.ts';
+
+/** Commits since the last sync are fetched again from this much earlier (upserts are idempotent). */
+const OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Pulls a GitHub repository's new commits and records the outcome in its sync event.
+ * GitHub's refusals (rate limit, bad token, unknown repository) end the sync as failed,
+ * with the reason; they are not retried until the next sync.
+ */
+export const syncJob = defineJob({
+  kind: 'repositories.sync',
+  queue: 'commit-sync',
+  payload: z.object({ repositoryId: z.uuid(), syncEventId: z.uuid() }),
+  maxAttempts: 3,
+  run: async (ctx, { repositoryId, syncEventId }, trx) => {
+    const config = ctx.config ?? configSchema.parse(process.env);
+    const started = Date.now();
+    const repository = await trx
+      .selectFrom('repositories')
+      .select(['full_name', 'default_branch', 'token_secret', 'last_synced_at', 'provider'])
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', repositoryId)
+      .executeTakeFirst();
+    if (!repository) return { skipped: 'the repository is gone' };
+    try {
+      if (repository.provider !== 'github') {
+        throw new GitHubError(
+          `Sync from the API needs a GitHub repository (this one is ${repository.provider}); upload a git log instead.`,
+        );
+      }
+      const token = repository.token_secret
+        ? await secretSourceFor(config).read(repository.token_secret)
+        : undefined;
+      if (repository.token_secret && !token) {
+        throw new GitHubError(
+          `The secret ${repository.token_secret} holding the GitHub token does not exist.`,
+        );
+      }
+      const since = repository.last_synced_at
+        ? new Date(repository.last_synced_at.getTime() - OVERLAP_MS)
+        : null;
+      const fetched = await fetchGitHubCommits({
+        baseUrl: config.GITHUB_API_URL,
+        fullName: repository.full_name,
+        branch: repository.default_branch,
+        since,
+        token,
+      });
+      const written = await upsertCommits(trx, ctx.tenantId, repositoryId, fetched.commits, 'sync');
+      await finish(trx, ctx.tenantId, syncEventId, started, {
+        fetched: fetched.commits.length,
+        pages: fetched.pages,
+        written,
+      });
+      await trx
+        .updateTable('repositories')
+        .set({ last_synced_at: new Date(started) })
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('id', '=', repositoryId)
+        .execute();
+      return { fetched: fetched.commits.length, ...written };
+    } catch (error) {
+      if (!(error instanceof GitHubError) && !(error instanceof TypeError)) throw error;
+      // TypeError: fetch's network failure. Recorded rather than retried at once.
+      await finish(trx, ctx.tenantId, syncEventId, started, { error: error.message });
+      return { failed: error.message };
+    }
+  },
+});
+
+/** Closes a sync event: its counts and duration, or its error. */
+export async function finish(
+  trx: Trx,
+  tenantId: string,
+  syncEventId: string,
+  started: number,
+  outcome: { fetched?: number; pages?: number; written?: UpsertResult; error?: string },
+) {
+  await trx
+    .updateTable('sync_events')
+    .set({
+      status: outcome.error ? 'failed' : 'succeeded',
+      fetched: outcome.fetched ?? 0,
+      pages: outcome.pages ?? 0,
+      inserted: outcome.written?.inserted ?? 0,
+      updated: outcome.written?.updated ?? 0,
+      error: outcome.error ?? null,
+      finished_at: new Date(),
+      duration_ms: Date.now() - started,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', syncEventId)
+    .execute();
+}
+
+/**
+ * Records a GitHub sync as running and queues its job (in the caller's transaction, so
+ * both or neither exist). A scheduled sync is skipped while one of the last hour still runs.
+ */
+export async function queueGitHubSync(
+  trx: Trx,
+  dispatcher: Dispatcher,
+  tenantId: string,
+  repositoryId: string,
+  trigger: 'manual' | 'scheduled',
+  createdBy?: string,
+) {
+  if (trigger === 'scheduled') {
+    const running = await trx
+      .selectFrom('sync_events')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('repository_id', '=', repositoryId)
+      .where('status', '=', 'running')
+      .where('started_at', '>', new Date(Date.now() - 60 * 60 * 1000))
+      .executeTakeFirst();
+    if (running) return undefined;
+  }
+  const event = await trx
+    .insertInto('sync_events')
+    .values({
+      tenant_id: tenantId,
+      repository_id: repositoryId,
+      trigger,
+      source: 'github',
+      error: null,
+      finished_at: null,
+      duration_ms: null,
+    })
+    .returning(syncEventColumns)
+    .executeTakeFirstOrThrow();
+  await enqueueJob(
+    trx,
+    dispatcher,
+    tenantId,
+    syncJob,
+    { repositoryId, syncEventId: event.id },
+    createdBy ? { createdBy } : {},
+  );
+  return event;
+}
