@@ -695,7 +695,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Task statistics of a project: by status, priority, assignee; progress; overdue
+         * A project’s statistics: tasks by status, priority, assignee; progress; overdue; commits
          * @description Needs `projects:read`.
          */
         get: operations["getProjectsByIdStats"];
@@ -1107,6 +1107,26 @@ export interface paths {
          * @description Needs `sessions:read`.
          */
         get: operations["getSessionsByIdStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/commits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The commits made during a session in its repository, and the tasks they touched
+         * @description Needs `sessions:read`.
+         */
+        get: operations["getSessionsByIdCommits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6553,6 +6573,19 @@ export interface operations {
                             total: number;
                             completed: number;
                         }[];
+                        commits: {
+                            repositories: number;
+                            /** @description Commits in the project’s repositories. */
+                            total: number;
+                            last30Days: number;
+                            /** @description Conventional-commit types; "other" for the rest. */
+                            byType: {
+                                [key: string]: number;
+                            };
+                            authors: number;
+                            lastCommitAt: string | null;
+                            tasksClosedByCommits: number;
+                        };
                     };
                 };
             };
@@ -9274,6 +9307,7 @@ export interface operations {
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
                 projectId?: string;
+                repositoryId?: string;
                 userId?: string;
                 tool?: string;
                 since?: string;
@@ -9301,6 +9335,8 @@ export interface operations {
                             /** @description The tool’s own session id. */
                             externalId: string | null;
                             projectId: string | null;
+                            /** @description Where the work happened: the session’s commits come from it. */
+                            repositoryId: string | null;
                             userId: string | null;
                             gitBranch: string | null;
                             workingDir: string | null;
@@ -9394,6 +9430,7 @@ export interface operations {
                 "application/json": {
                     model?: string | null;
                     projectId?: string | null;
+                    repositoryId?: string | null;
                     gitBranch?: string | null;
                     workingDir?: string | null;
                     title?: string | null;
@@ -9420,6 +9457,8 @@ export interface operations {
                         /** @description The tool’s own session id. */
                         externalId: string | null;
                         projectId: string | null;
+                        /** @description Where the work happened: the session’s commits come from it. */
+                        repositoryId: string | null;
                         userId: string | null;
                         gitBranch: string | null;
                         workingDir: string | null;
@@ -9450,6 +9489,8 @@ export interface operations {
                         /** @description The tool’s own session id. */
                         externalId: string | null;
                         projectId: string | null;
+                        /** @description Where the work happened: the session’s commits come from it. */
+                        repositoryId: string | null;
                         userId: string | null;
                         gitBranch: string | null;
                         workingDir: string | null;
@@ -9565,6 +9606,8 @@ export interface operations {
                         /** @description The tool’s own session id. */
                         externalId: string | null;
                         projectId: string | null;
+                        /** @description Where the work happened: the session’s commits come from it. */
+                        repositoryId: string | null;
                         userId: string | null;
                         gitBranch: string | null;
                         workingDir: string | null;
@@ -9742,6 +9785,7 @@ export interface operations {
                 "application/json": {
                     model?: string | null;
                     projectId?: string | null;
+                    repositoryId?: string | null;
                     gitBranch?: string | null;
                     workingDir?: string | null;
                     title?: string | null;
@@ -9764,6 +9808,8 @@ export interface operations {
                         /** @description The tool’s own session id. */
                         externalId: string | null;
                         projectId: string | null;
+                        /** @description Where the work happened: the session’s commits come from it. */
+                        repositoryId: string | null;
                         userId: string | null;
                         gitBranch: string | null;
                         workingDir: string | null;
@@ -9895,6 +9941,8 @@ export interface operations {
                         /** @description The tool’s own session id. */
                         externalId: string | null;
                         projectId: string | null;
+                        /** @description Where the work happened: the session’s commits come from it. */
+                        repositoryId: string | null;
                         userId: string | null;
                         gitBranch: string | null;
                         workingDir: string | null;
@@ -10023,7 +10071,144 @@ export interface operations {
                             references: number;
                         }[];
                         commands: string[];
+                        /** @description Commits in the session’s window (see /commits). */
+                        commits: number;
                         durationSeconds: number | null;
+                    };
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lacks the sessions:read permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (a bug; quote the requestId) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSessionsByIdCommits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Commits in the session’s time window */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        window: {
+                            /** Format: date-time */
+                            from: string;
+                            /**
+                             * Format: date-time
+                             * @description The session’s end (or last message) plus 15 minutes.
+                             */
+                            to: string;
+                        };
+                        /** @description The session’s repository, else the repositories of its project. */
+                        repositoryIds: string[];
+                        commits: {
+                            /** Format: uuid */
+                            repositoryId: string;
+                            sha: string;
+                            shortSha: string;
+                            author: {
+                                name: string | null;
+                                email: string | null;
+                            };
+                            /** Format: date-time */
+                            committedAt: string;
+                            subject: string;
+                            body: string;
+                            conventional: {
+                                /** @description feat, fix, docs, … from a Conventional Commits header */
+                                type: string | null;
+                                scope: string | null;
+                                breaking: boolean;
+                            };
+                            stats: {
+                                filesChanged: number | null;
+                                insertions: number | null;
+                                deletions: number | null;
+                            };
+                            url: string | null;
+                            branches: string[];
+                            /** @enum {string} */
+                            source: "webhook" | "sync" | "git-log" | "v1-import";
+                        }[];
+                        tasks: {
+                            /** Format: uuid */
+                            taskId: string;
+                            title: string;
+                            checked: boolean;
+                            /** @description Shas of the session’s commits that closed it. */
+                            closedBy: string[];
+                            referencedBy: string[];
+                        }[];
                     };
                 };
             };

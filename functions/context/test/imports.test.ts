@@ -49,16 +49,41 @@ describe('imports', () => {
         sessions: 5,
         newMessages: 153,
         duplicateMessages: 0,
-        commits: 30,
+        commits: { repository: 'coditect-ai/coditect-rollout-master', commits: 30, inserted: 30 },
       },
     });
     const sessions = (await owner.client.get('/v1/sessions?tool=v1&limit=10')).body.items;
     expect(sessions).toHaveLength(5);
+    // The commits went to the export's repository, and the sessions belong to it.
+    const [repository] = (await owner.client.get('/v1/repositories')).body.items;
+    expect(repository).toMatchObject({
+      provider: 'github',
+      fullName: 'coditect-ai/coditect-rollout-master',
+    });
+    const commits = (await owner.client.get(`/v1/repositories/${repository.id}/commits?limit=100`))
+      .body.items;
+    expect(commits).toHaveLength(30);
+    expect(
+      commits.find((c: { sha: string }) => c.sha === 'bb4711ab9e349d3edabd8446823ad1378c3a2ab7'),
+    ).toMatchObject({
+      subject: 'fix(export-dedup): Add missing except block for Step 1 try statement',
+      conventional: { type: 'fix', scope: 'export-dedup' },
+      committedAt: '2025-11-25T06:31:43.000Z',
+      source: 'v1-import',
+    });
+    expect(sessions.every((s: { repositoryId: string }) => s.repositoryId === repository.id)).toBe(
+      true,
+    );
 
     const again = await finished(
       (await owner.client.post('/v1/imports', { kind: 'v1-export', files: v1 })).body.id,
     );
-    expect(again.report).toMatchObject({ newMessages: 0, duplicateMessages: 153 });
+    expect(again.report).toMatchObject({
+      newMessages: 0,
+      duplicateMessages: 153,
+      commits: { inserted: 0 },
+    });
+    expect((await owner.client.get('/v1/repositories')).body.items).toHaveLength(1);
     expect((await owner.client.get('/v1/sessions?tool=v1&limit=10')).body.items).toHaveLength(5);
     expect(
       (await owner.client.get('/v1/search/messages?q=nested_learning.py')).body.items.length,

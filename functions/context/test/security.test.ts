@@ -39,6 +39,7 @@ const cases: Case[] = [
   { method: 'DELETE', path: '/v1/sessions/{session}', viewer: 403 },
   { method: 'POST', path: '/v1/sessions/{session}/end', body: {}, viewer: 403 },
   { method: 'GET', path: '/v1/sessions/{session}/stats', viewer: 200 },
+  { method: 'GET', path: '/v1/sessions/{session}/commits', viewer: 200 },
   { method: 'GET', path: '/v1/sessions/{session}/conversations', viewer: 200 },
   { method: 'POST', path: '/v1/sessions/{session}/conversations', body: {}, viewer: 403 },
   { method: 'GET', path: '/v1/conversations/{conversation}', viewer: 200 },

@@ -39,7 +39,7 @@ const processed = (deliveryId: string) =>
 const stored = async () =>
   Number(
     (await adminQuery(h.database.adminUrl, 'select count(*)::int as n from webhook_deliveries'))[0]
-      .n,
+      ?.n,
   );
 
 describe('webhook ingress: authentication', () => {
@@ -233,7 +233,7 @@ describe('webhook ingress: processing', () => {
       h.database.adminUrl,
       "select count(*)::int as n from webhook_deliveries where delivery_id = 'storm-1'",
     );
-    expect(jobs[0].n).toBe(1);
+    expect(jobs[0]?.n).toBe(1);
 
     const redelivered = await owner.client.post(
       `/v1/repositories/${repo.id}/deliveries/${first.body.deliveryId}/redeliver`,

@@ -112,6 +112,9 @@ describe('commits from an uploaded git log', () => {
     ).body;
     const tasks = (await owner.client.get(`/v1/task-lists/${list.id}/tasks`)).body.items;
     const [parser, docs] = tasks;
+    const twoDaysAgo = new Date(
+      Math.floor(Date.now() / 1000) * 1000 - 2 * 86_400_000,
+    ).toISOString();
     const repo = (
       await owner.client.post('/v1/repositories', { provider: 'generic', fullName: 'acme/tasks' })
     ).body;
@@ -120,7 +123,7 @@ describe('commits from an uploaded git log', () => {
         sha: sha(10),
         name: 'Ada',
         email: 'ada@example.com',
-        date: '2026-11-22T10:00:00Z',
+        date: twoDaysAgo,
         message: `feat: the parser\n\nFixes task:${parser.id.slice(0, 8)}\nSee task:${docs.id.slice(0, 8)} too, and task:00000000 (no such task).`,
       },
     ]);
@@ -138,6 +141,18 @@ describe('commits from an uploaded git log', () => {
       status: 'completed',
     });
     expect((await owner.client.get(`/v1/tasks/${docs.id}`)).body.checked).toBe(false);
+
+    // Linked to the project, the repository's commits count in the project's statistics.
+    await owner.client.patch(`/v1/repositories/${repo.id}`, { projectId: project.id });
+    expect((await owner.client.get(`/v1/projects/${project.id}/stats`)).body.commits).toEqual({
+      repositories: 1,
+      total: 1,
+      last30Days: 1,
+      byType: { feat: 1 },
+      authors: 1,
+      lastCommitAt: twoDaysAgo,
+      tasksClosedByCommits: 1,
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import { configSchema, defineJob, type ObjectStorage, storageFor, type Trx } fro
 import { z } from 'zod';
 import { ingestMessages } from '../messages/ingest.ts';
 import { parseClaudeTranscript } from './claude-code/transcript.ts';
+import { importV1Commits } from './v1/commits.ts';
 import { planV1Import, type V1Files } from './v1/plan.ts';
 
 let storage: ObjectStorage | undefined;
@@ -56,15 +57,18 @@ export const importJob = defineJob({
     const raw = await importStorage().get(ctx.tenantId, row.storage_key);
     if (!raw) throw new Error(`the upload ${row.storage_key} is missing`);
     const upload = JSON.parse(raw.toString('utf8'));
-    const { sessions, report } =
+    const { sessions, report, v1 } =
       row.kind === 'v1-export'
         ? fromV1(upload.files as V1Files)
         : fromTranscript(String(upload.transcript ?? ''));
 
+    // The v1 export's commits go to its repository, which its sessions then belong to.
+    const commits = v1 ? await importV1Commits(trx, ctx, row, v1) : undefined;
+
     let newMessages = 0;
     let duplicates = 0;
     for (const [index, session] of sessions.entries()) {
-      const ids = await writeSession(trx, ctx.tenantId, row, session);
+      const ids = await writeSession(trx, ctx.tenantId, row, session, commits?.repositoryId);
       for (let i = 0; i < session.messages.length; i += 1000) {
         const outcomes = await ingestMessages(
           trx,
@@ -90,6 +94,7 @@ export const importJob = defineJob({
     }
     const result = {
       ...report,
+      ...(commits ? { commits: commits.report } : {}),
       sessions: sessions.length,
       newMessages,
       duplicateMessages: duplicates,
@@ -127,9 +132,9 @@ function fromV1(files: V1Files) {
       verifiedHashes: plan.report.verified,
       mismatchedHashes: plan.report.mismatched.length,
       skipped: plan.report.skipped,
-      commits: plan.commits.length,
       topics: plan.topics.length,
     },
+    v1: plan,
   };
 }
 
@@ -162,6 +167,7 @@ function fromTranscript(text: string) {
   return {
     sessions,
     report: { malformedLines: parsed.malformedLines.length, unknownTypes: parsed.unknownTypes },
+    v1: undefined,
   };
 }
 
@@ -170,6 +176,7 @@ async function writeSession(
   tenantId: string,
   upload: { project_id: string | null; created_by: string | null },
   session: PlannedSession,
+  repositoryId: string | undefined,
 ) {
   let existing = await trx
     .selectFrom('ai_sessions')
@@ -187,6 +194,7 @@ async function writeSession(
         external_id: session.externalId,
         title: session.title?.slice(0, 500) ?? null,
         project_id: upload.project_id,
+        repository_id: repositoryId ?? null,
         user_id: upload.created_by,
         git_branch: session.gitBranch,
         working_dir: session.workingDir,

@@ -6,6 +6,7 @@ export const sessionColumns = [
   'model',
   'external_id',
   'project_id',
+  'repository_id',
   'user_id',
   'git_branch',
   'working_dir',
@@ -22,6 +23,10 @@ export const sessionSchema = z.object({
   model: z.string().nullable(),
   externalId: z.string().nullable().describe('The tool’s own session id.'),
   projectId: z.uuid().nullable(),
+  repositoryId: z
+    .uuid()
+    .nullable()
+    .describe('Where the work happened: the session’s commits come from it.'),
   userId: z.uuid().nullable(),
   gitBranch: z.string().nullable(),
   workingDir: z.string().nullable(),
@@ -39,6 +44,7 @@ type SessionRow = {
   model: string | null;
   external_id: string | null;
   project_id: string | null;
+  repository_id: string | null;
   user_id: string | null;
   git_branch: string | null;
   working_dir: string | null;
@@ -56,6 +62,7 @@ export function toSessionView(row: SessionRow): z.infer<typeof sessionSchema> {
     model: row.model,
     externalId: row.external_id,
     projectId: row.project_id,
+    repositoryId: row.repository_id,
     userId: row.user_id,
     gitBranch: row.git_branch,
     workingDir: row.working_dir,

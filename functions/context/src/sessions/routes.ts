@@ -11,7 +11,8 @@ import {
 } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { findSession } from './queries.ts';
+import { sessionCommits, sessionCommitsSchema } from './commits.ts';
+import { assertRepositoryExists, findSession } from './queries.ts';
 import { sessionColumns, sessionSchema, toSessionView } from './representation.ts';
 import { sessionStatistics, sessionStatisticsSchema } from './statistics.ts';
 
@@ -20,6 +21,7 @@ const idParams = z.object({ id: z.uuid() });
 const fields = {
   model: z.string().max(200).nullable(),
   projectId: z.uuid().nullable(),
+  repositoryId: z.uuid().nullable(),
   gitBranch: z.string().max(500).nullable(),
   workingDir: z.string().max(2000).nullable(),
   title: z.string().max(500).nullable(),
@@ -27,6 +29,7 @@ const fields = {
 const columnOf = {
   model: 'model',
   projectId: 'project_id',
+  repositoryId: 'repository_id',
   gitBranch: 'git_branch',
   workingDir: 'working_dir',
   title: 'title',
@@ -43,6 +46,7 @@ export const sessionRoutes = [
     permission: 'sessions:read',
     query: pageQuery.extend({
       projectId: z.uuid().optional(),
+      repositoryId: z.uuid().optional(),
       userId: z.uuid().optional(),
       tool: z.string().max(100).optional(),
       since: z.iso.datetime().optional(),
@@ -62,6 +66,7 @@ export const sessionRoutes = [
           .select([...sessionColumns, sql<string>`started_at::text`.as('started_key')])
           .where('tenant_id', '=', actorOf(ctx).tenantId);
         if (query.projectId) q = q.where('project_id', '=', query.projectId);
+        if (query.repositoryId) q = q.where('repository_id', '=', query.repositoryId);
         if (query.userId) q = q.where('user_id', '=', query.userId);
         if (query.tool) q = q.where('tool', '=', query.tool);
         if (query.since) q = q.where('started_at', '>=', new Date(query.since));
@@ -109,6 +114,7 @@ export const sessionRoutes = [
       const { tool, externalId, startedAt, ...rest } = body;
       return withTenant(actorScope(ctx), async (trx) => {
         await assertProjectExists(trx, actor.tenantId, body.projectId);
+        await assertRepositoryExists(trx, actor.tenantId, body.repositoryId);
         const inserted = await trx
           .insertInto('ai_sessions')
           .values({
@@ -181,6 +187,7 @@ export const sessionRoutes = [
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await findSession(trx, tenantId, params.id);
         await assertProjectExists(trx, tenantId, body.projectId);
+        await assertRepositoryExists(trx, tenantId, body.repositoryId);
         const changes = toColumns(body);
         if (Object.keys(changes).length > 0) {
           await trx
@@ -262,6 +269,26 @@ export const sessionRoutes = [
       return {
         body: await withTenant(actorScope(ctx), async (trx) =>
           sessionStatistics(trx, tenantId, await findSession(trx, tenantId, params.id)),
+        ),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/sessions/{id}/commits',
+    summary: 'The commits made during a session in its repository, and the tasks they touched',
+    tags,
+    permission: 'sessions:read',
+    params: idParams,
+    responses: {
+      200: { description: 'Commits in the session’s time window', schema: sessionCommitsSchema },
+      404: { description: 'No such session' },
+    },
+    handler: async (ctx, { params }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      return {
+        body: await withTenant(actorScope(ctx), async (trx) =>
+          sessionCommits(trx, tenantId, await findSession(trx, tenantId, params.id)),
         ),
       };
     },

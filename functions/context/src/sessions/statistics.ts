@@ -1,6 +1,7 @@
 import type { Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { sessionCommits } from './commits.ts';
 
 export const sessionStatisticsSchema = z.object({
   messages: z.number().int(),
@@ -11,13 +12,14 @@ export const sessionStatisticsSchema = z.object({
     z.object({ path: z.string(), operations: z.array(z.string()), references: z.number().int() }),
   ),
   commands: z.array(z.string()),
+  commits: z.number().int().describe('Commits in the session’s window (see /commits).'),
   durationSeconds: z.number().nullable(),
 });
 
 export async function sessionStatistics(
   trx: Trx,
   tenantId: string,
-  session: { id: string; started_at: Date; ended_at: Date | null },
+  session: Parameters<typeof sessionCommits>[2],
 ) {
   const byRole = await sql<{ role: string; n: number; input: number; output: number }>`
     select role, count(*)::int as n, coalesce(sum(input_tokens), 0)::int as input, coalesce(sum(output_tokens), 0)::int as output
@@ -42,6 +44,7 @@ export async function sessionStatistics(
     outputTokens: byRole.rows.reduce((sum, r) => sum + r.output, 0),
     filesTouched: files.rows,
     commands: commands.rows.map((r) => r.command).sort(),
+    commits: (await sessionCommits(trx, tenantId, session)).commits.length,
     durationSeconds: session.ended_at
       ? Math.round((session.ended_at.getTime() - session.started_at.getTime()) / 1000)
       : null,

@@ -10,6 +10,7 @@ import {
 } from '@devctx/shared';
 import { z } from 'zod';
 import { statistics, statisticsSchema } from '../tasks/statistics.ts';
+import { projectCommits, projectCommitsSchema } from './commits.ts';
 import { assertSlugFree, assertTeamExists, findProject } from './queries.ts';
 import { projectColumns, projectSchema, toProjectView } from './representation.ts';
 
@@ -201,12 +202,16 @@ export const projectRoutes = [
   defineRoute({
     method: 'GET',
     path: '/v1/projects/{id}/stats',
-    summary: 'Task statistics of a project: by status, priority, assignee; progress; overdue',
+    summary:
+      'A project’s statistics: tasks by status, priority, assignee; progress; overdue; commits',
     tags,
     permission: 'projects:read',
     params: idParams,
     responses: {
-      200: { description: 'Statistics', schema: statisticsSchema },
+      200: {
+        description: 'Statistics',
+        schema: statisticsSchema.extend({ commits: projectCommitsSchema }),
+      },
       404: { description: 'No such project' },
     },
     handler: async (ctx, { params }) => {
@@ -214,7 +219,10 @@ export const projectRoutes = [
       return {
         body: await withTenant(actorScope(ctx), async (trx) => {
           await findProject(trx, tenantId, params.id);
-          return statistics(trx, tenantId, { projectId: params.id });
+          return {
+            ...(await statistics(trx, tenantId, { projectId: params.id })),
+            commits: await projectCommits(trx, tenantId, params.id),
+          };
         }),
       };
     },

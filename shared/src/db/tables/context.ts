@@ -8,6 +8,7 @@ export interface AiSessionsTable {
   model: string | null;
   external_id: string | null;
   project_id: string | null;
+  repository_id: Generated<string | null>;
   user_id: string | null;
   git_branch: string | null;
   working_dir: string | null;

@@ -33,6 +33,7 @@ const v1Commit = z.object({
   date: z.string().optional(),
   subject: z.string().optional(),
   body: z.string().optional(),
+  github_url: z.string().optional(),
 });
 const v1Topic = z.object({
   name: z.string(),

@@ -1,0 +1,114 @@
+import { commitColumns, commitSchema, toCommitView } from '@devctx/repositories/commits';
+import type { Trx } from '@devctx/shared';
+import { sql } from 'kysely';
+import { z } from 'zod';
+
+/** Commits made shortly after the assistant's last message still belong to the session. */
+const AFTER_END_MS = 15 * 60 * 1000;
+const MAX_COMMITS = 500;
+
+export const sessionCommitsSchema = z.object({
+  window: z.object({
+    from: z.iso.datetime(),
+    to: z.iso.datetime().describe('The session’s end (or last message) plus 15 minutes.'),
+  }),
+  repositoryIds: z
+    .array(z.uuid())
+    .describe('The session’s repository, else the repositories of its project.'),
+  commits: z.array(commitSchema),
+  tasks: z.array(
+    z.object({
+      taskId: z.uuid(),
+      title: z.string(),
+      checked: z.boolean(),
+      closedBy: z.array(z.string()).describe('Shas of the session’s commits that closed it.'),
+      referencedBy: z.array(z.string()),
+    }),
+  ),
+});
+
+/**
+ * The commits made in the session's repository (or its project's repositories) between its
+ * start and its end — the last message when it was never ended — and the tasks they touched.
+ */
+export async function sessionCommits(
+  trx: Trx,
+  tenantId: string,
+  session: {
+    id: string;
+    project_id: string | null;
+    repository_id: string | null;
+    started_at: Date;
+    ended_at: Date | null;
+  },
+): Promise<z.infer<typeof sessionCommitsSchema>> {
+  const lastMessage = await sql<{ at: Date | null }>`
+    select max(coalesce(occurred_at, created_at)) as at
+      from messages where tenant_id = ${tenantId} and session_id = ${session.id}`.execute(trx);
+  const end = session.ended_at ?? lastMessage.rows[0]?.at ?? session.started_at;
+  const to = new Date(Math.max(end.getTime(), session.started_at.getTime()) + AFTER_END_MS);
+
+  let repositories = trx.selectFrom('repositories').select('id').where('tenant_id', '=', tenantId);
+  if (session.repository_id) repositories = repositories.where('id', '=', session.repository_id);
+  else if (session.project_id)
+    repositories = repositories.where('project_id', '=', session.project_id);
+  const repositoryIds =
+    session.repository_id || session.project_id
+      ? (await repositories.execute()).map((r) => r.id)
+      : [];
+  if (repositoryIds.length === 0) {
+    return {
+      window: { from: session.started_at.toISOString(), to: to.toISOString() },
+      repositoryIds,
+      commits: [],
+      tasks: [],
+    };
+  }
+
+  const commits = await trx
+    .selectFrom('commits')
+    .select(commitColumns)
+    .where('tenant_id', '=', tenantId)
+    .where('repository_id', 'in', repositoryIds)
+    .where('committed_at', '>=', session.started_at)
+    .where('committed_at', '<=', to)
+    .orderBy('committed_at')
+    .orderBy('sha')
+    .limit(MAX_COMMITS)
+    .execute();
+  const tasks =
+    commits.length === 0
+      ? []
+      : await trx
+          .selectFrom('commit_tasks as ct')
+          .innerJoin('tasks as t', (j) =>
+            j.onRef('t.tenant_id', '=', 'ct.tenant_id').onRef('t.id', '=', 'ct.task_id'),
+          )
+          .select(['ct.task_id', 't.title', 't.checked', 'ct.sha', 'ct.closes'])
+          .where('ct.tenant_id', '=', tenantId)
+          .where('ct.repository_id', 'in', repositoryIds)
+          .where(
+            'ct.sha',
+            'in',
+            commits.map((c) => c.sha),
+          )
+          .execute();
+  const byTask = new Map<string, z.infer<typeof sessionCommitsSchema>['tasks'][number]>();
+  for (const link of tasks) {
+    const entry = byTask.get(link.task_id) ?? {
+      taskId: link.task_id,
+      title: link.title,
+      checked: link.checked,
+      closedBy: [],
+      referencedBy: [],
+    };
+    (link.closes ? entry.closedBy : entry.referencedBy).push(link.sha);
+    byTask.set(link.task_id, entry);
+  }
+  return {
+    window: { from: session.started_at.toISOString(), to: to.toISOString() },
+    repositoryIds,
+    commits: commits.map(toCommitView),
+    tasks: [...byTask.values()],
+  };
+}
