@@ -39,7 +39,7 @@ describe('repositories', () => {
       'select webhook_secret from repositories where id = $1',
       [created.body.id],
     );
-    const stored = row.webhook_secret as Buffer;
+    const stored = row?.webhook_secret as Buffer;
     expect(stored.length).toBe(1 + 12 + 16 + secret.length);
     expect(stored.includes(Buffer.from(secret))).toBe(false);
     expect(stored.toString('hex')).not.toContain(Buffer.from(secret).toString('hex'));

@@ -40,7 +40,7 @@ beforeAll(async () => {
      values ($1, $2, 'd-1', 'ping', 'application/json', '{}', 2) returning id`,
     [a.tenant.id, repo.id],
   );
-  ids.delivery = row.id;
+  ids.delivery = row?.id;
 });
 afterAll(() => h.close());
 
