@@ -122,4 +122,81 @@ describe('scheduled jobs', () => {
     ]);
     expect([first.body.ran, second.body.ran].filter(Boolean).length).toBeGreaterThanOrEqual(1);
   });
+
+  it('close-idle-sessions ends sessions idle for 4 hours, at their last message', async () => {
+    const [idle, quiet, busy] = await adminQuery(
+      database.adminUrl,
+      `insert into ai_sessions (tenant_id, tool, started_at) values
+         ($1, 'x', now() - interval '10 hours'), ($1, 'x', now() - interval '5 hours'), ($1, 'x', now() - interval '10 hours')
+       returning id`,
+      [tenantId],
+    );
+    const [conversation] = await adminQuery(
+      database.adminUrl,
+      `insert into conversations (tenant_id, session_id) values ($1, $2) returning id`,
+      [tenantId, idle?.id],
+    );
+    const [busyConversation] = await adminQuery(
+      database.adminUrl,
+      `insert into conversations (tenant_id, session_id) values ($1, $2) returning id`,
+      [tenantId, busy?.id],
+    );
+    await adminQuery(
+      database.adminUrl,
+      `insert into message_bodies (tenant_id, hash, content, byte_size) values ($1, sha256('a'), 'a', 1);
+       insert into messages (tenant_id, conversation_id, session_id, sequence, role, body_hash, occurred_at) values
+         ($1, $2, $3, 0, 'user', sha256('a'), now() - interval '6 hours'),
+         ($1, $4, $5, 0, 'user', sha256('a'), now() - interval '1 hour')`
+        .replaceAll('$1', `'${tenantId}'`)
+        .replaceAll('$2', `'${conversation?.id}'`)
+        .replaceAll('$3', `'${idle?.id}'`)
+        .replaceAll('$4', `'${busyConversation?.id}'`)
+        .replaceAll('$5', `'${busy?.id}'`),
+    );
+    const reply = await scheduler.post('/jobs/close-idle-sessions');
+    expect(reply.body.result).toEqual({ closed: 2 });
+    const rows = await adminQuery(
+      database.adminUrl,
+      `select id, ended_at, (select max(occurred_at) from messages m where m.session_id = s.id) as last, started_at
+         from ai_sessions s where tenant_id = $1`,
+      [tenantId],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(idle?.id)?.ended_at).toEqual(byId.get(idle?.id)?.last);
+    expect(byId.get(quiet?.id)?.ended_at).toEqual(byId.get(quiet?.id)?.started_at);
+    expect(byId.get(busy?.id)?.ended_at).toBeNull();
+    expect((await scheduler.post('/jobs/close-idle-sessions')).body.result).toEqual({ closed: 0 });
+  });
+
+  it('repository-sync queues a sync for each due repository, once', async () => {
+    const [due, recent, off] = await adminQuery(
+      database.adminUrl,
+      `insert into repositories (tenant_id, provider, full_name, sync_enabled, sync_interval_minutes, last_synced_at, webhook_secret) values
+         ($1, 'github', 'a/due', true, 60, now() - interval '2 hours', '\\x01'),
+         ($1, 'github', 'a/recent', true, 60, now() - interval '10 minutes', '\\x01'),
+         ($1, 'github', 'a/off', false, 60, null, '\\x01')
+       returning id`,
+      [tenantId],
+    );
+    const first = await scheduler.post('/jobs/repository-sync');
+    expect(first.body.result).toEqual({ due: 1, queued: 1 });
+    const events = await adminQuery(
+      database.adminUrl,
+      `select repository_id, trigger, status from sync_events where tenant_id = $1`,
+      [tenantId],
+    );
+    expect(events).toEqual([{ repository_id: due?.id, trigger: 'scheduled', status: 'running' }]);
+    const jobs = await adminQuery(
+      database.adminUrl,
+      `select kind, payload from jobs where kind = 'repositories.sync'`,
+    );
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.payload.repositoryId).toBe(due?.id);
+    // Still running: the next tick does not queue it again.
+    expect((await scheduler.post('/jobs/repository-sync')).body.result).toEqual({
+      due: 1,
+      queued: 0,
+    });
+    expect([recent?.id, off?.id]).not.toContain(events[0]?.repository_id);
+  });
 });
