@@ -72,7 +72,7 @@ export async function searchMessages(
     headline: string;
   }>`
     with q as (
-      select websearch_to_tsquery('english', ${query.q}) || websearch_to_tsquery('simple', ${query.q})
+      select websearch_to_tsquery('english', ${query.q})
              ${short ? sql`|| to_tsquery('simple', ${`'${query.q.replace(/['\\]/g, (c) => c + c)}':*`})` : sql``} as tsq
     ),
     -- Through the definer function: it can use the text indexes (see migration 0011).
