@@ -10,7 +10,6 @@ let owner: SignedUp;
 let apiKey: string;
 beforeAll(async () => {
   const storage = await mkdtemp(path.join(tmpdir(), 'devctx-push-storage-'));
-  process.env.STORAGE_LOCAL_DIR = storage; // the import job reads uploads back from here
   h = await startContext({ STORAGE_LOCAL_DIR: storage });
   owner = await signup(h.anonymous, 'push');
   apiKey = (

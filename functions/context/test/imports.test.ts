@@ -21,7 +21,6 @@ let h: Awaited<ReturnType<typeof startContext>>;
 let owner: SignedUp;
 beforeAll(async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'devctx-imports-'));
-  process.env.STORAGE_LOCAL_DIR = dir; // the import job reads the upload back from here
   h = await startContext({ STORAGE_LOCAL_DIR: dir });
   owner = await signup(h.anonymous, 'imports');
 });

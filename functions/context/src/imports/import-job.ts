@@ -1,18 +1,26 @@
-import { configSchema, defineJob, type ObjectStorage, storageFor, type Trx } from '@devctx/shared';
+import {
+  type Config,
+  configSchema,
+  defineJob,
+  type ObjectStorage,
+  storageFor,
+  type Trx,
+} from '@devctx/shared';
 import { z } from 'zod';
 import { ingestMessages } from '../messages/ingest.ts';
 import { parseClaudeTranscript } from './claude-code/transcript.ts';
 import { importV1Commits } from './v1/commits.ts';
 import { planV1Import, type V1Files } from './v1/plan.ts';
 
-let storage: ObjectStorage | undefined;
-/** The storage driver of this process, from the same settings the API validated. */
-export function importStorage(): ObjectStorage {
-  storage ??= storageFor(
-    configSchema
-      .pick({ STORAGE_DRIVER: true, STORAGE_LOCAL_DIR: true, STORAGE_BUCKET: true })
-      .parse(process.env),
-  );
+const storages = new WeakMap<Config, ObjectStorage>();
+/** The storage driver for these (validated) settings, made once. */
+export function importStorage(given: Config | undefined): ObjectStorage {
+  const config = given ?? configSchema.parse(process.env);
+  let storage = storages.get(config);
+  if (!storage) {
+    storage = storageFor(config);
+    storages.set(config, storage);
+  }
   return storage;
 }
 
@@ -54,7 +62,7 @@ export const importJob = defineJob({
       .where('tenant_id', '=', ctx.tenantId)
       .where('id', '=', importId)
       .executeTakeFirstOrThrow();
-    const raw = await importStorage().get(ctx.tenantId, row.storage_key);
+    const raw = await importStorage(ctx.config).get(ctx.tenantId, row.storage_key);
     if (!raw) throw new Error(`the upload ${row.storage_key} is missing`);
     const upload = JSON.parse(raw.toString('utf8'));
     const { sessions, report, v1 } =

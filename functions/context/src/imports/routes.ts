@@ -89,7 +89,7 @@ export const importRoutes = [
       const id = randomUUID();
       const key = `imports/${id}.json`;
       // The upload is stored before the row exists: a job never points at a missing file.
-      await importStorage().put(
+      await importStorage(ctx.config).put(
         actor.tenantId,
         key,
         Buffer.from(JSON.stringify(body)),
