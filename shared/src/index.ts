@@ -50,7 +50,15 @@ export { PROBLEM_CONTENT_TYPE, type Problem, toProblem } from './errors/problem.
 export { healthRoutes } from './health/routes.ts';
 export { createApp, type RequestListener } from './http/app.ts';
 export { etagOf } from './http/conditional.ts';
-export { type Cursor, decodeCursor, type Page, pageQuery, toPage } from './http/pagination.ts';
+export {
+  type Cursor,
+  decodeCursor,
+  newestFirst,
+  newestFirstPosition,
+  type Page,
+  pageQuery,
+  toPage,
+} from './http/pagination.ts';
 export {
   type Actor,
   type AnyRoute,

@@ -303,4 +303,29 @@ describe('webhook ingress: processing', () => {
       error: 'the payload is not valid JSON',
     });
   });
+
+  it('pages through every delivery once, newest first', async () => {
+    const all = (await owner.client.get(`/v1/repositories/${repo.id}/deliveries?limit=200`)).body
+      .items;
+    const seen: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 100; page++) {
+      const reply = await owner.client.get(
+        `/v1/repositories/${repo.id}/deliveries?limit=3${cursor}`,
+      );
+      seen.push(...reply.body.items.map((d: { id: string }) => d.id));
+      if (!reply.body.nextCursor) break;
+      cursor = `&cursor=${reply.body.nextCursor}`;
+    }
+    expect(all.length).toBeGreaterThan(6);
+    expect(seen).toEqual(all.map((d: { id: string }) => d.id));
+    const times = all.map((d: { receivedAt: string }) => Date.parse(d.receivedAt));
+    expect([...times].sort((x, y) => y - x)).toEqual(times);
+    const forged = Buffer.from(JSON.stringify({ after: 'not a time', id: 'x' })).toString(
+      'base64url',
+    );
+    expect(
+      (await owner.client.get(`/v1/repositories/${repo.id}/deliveries?cursor=${forged}`)).status,
+    ).toBe(400);
+  });
 });

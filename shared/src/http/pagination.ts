@@ -1,3 +1,4 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.ts';
 
@@ -26,10 +27,13 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
   } catch {
     // fall through to the error below
   }
-  throw new AppError('validation_failed', 'The cursor is not one this API issued.', {
+  throw invalidCursor();
+}
+
+const invalidCursor = () =>
+  new AppError('validation_failed', 'The cursor is not one this API issued.', {
     fieldErrors: [{ path: 'query.cursor', message: 'invalid cursor' }],
   });
-}
 
 /**
  * Builds a page from `limit + 1` fetched rows: the extra row only says there is more.
@@ -49,3 +53,33 @@ export function toPage<T, V>(
       : null;
   return { items: kept.map(view), nextCursor };
 }
+
+/**
+ * Newest first on a keyset: orders by (time, key) descending and continues after the
+ * cursor's position. Each row also carries `position_at`, its time as PostgreSQL prints
+ * it — microseconds, which a JavaScript Date would round away — for `newestFirstPosition`.
+ */
+export function newestFirst<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  columns: { time: string; key: string },
+  cursor: Cursor | undefined,
+  limit: number,
+) {
+  const time = sql.ref(columns.time);
+  const key = sql.ref(columns.key);
+  if (cursor && Number.isNaN(Date.parse(cursor.after))) throw invalidCursor();
+  const after = cursor
+    ? query.where(sql<boolean>`(${time}, ${key}) < (${cursor.after}::timestamptz, ${cursor.id})`)
+    : query;
+  return after
+    .select(sql<string>`${time}::text`.as('position_at'))
+    .orderBy(sql`${time} desc`)
+    .orderBy(sql`${key} desc`)
+    .limit(limit + 1);
+}
+
+/** The cursor position of a row listed by `newestFirst`. */
+export const newestFirstPosition = (row: { position_at: string }, key: string): Cursor => ({
+  after: row.position_at,
+  id: key,
+});

@@ -3,6 +3,8 @@ import {
   actorScope,
   decodeCursor,
   defineRoute,
+  newestFirst,
+  newestFirstPosition,
   notFound,
   pageQuery,
   toPage,
@@ -51,28 +53,10 @@ export const commitRoutes = [
         if (query.type) q = q.where('type', '=', query.type);
         if (query.since) q = q.where('committed_at', '>=', new Date(query.since));
         if (query.until) q = q.where('committed_at', '<', new Date(query.until));
-        if (after) {
-          const at = new Date(after.after);
-          q = q.where((eb) =>
-            eb.or([
-              eb('committed_at', '<', at),
-              eb.and([eb('committed_at', '=', at), eb('sha', '>', after.id)]),
-            ]),
-          );
-        }
-        return q
-          .orderBy('committed_at', 'desc')
-          .orderBy('sha')
-          .limit(query.limit + 1)
-          .execute();
+        return newestFirst(q, { time: 'committed_at', key: 'sha' }, after, query.limit).execute();
       });
       return {
-        body: toPage(
-          rows,
-          query.limit,
-          (c) => ({ after: c.committed_at.toISOString(), id: c.sha }),
-          toCommitView,
-        ),
+        body: toPage(rows, query.limit, (c) => newestFirstPosition(c, c.sha), toCommitView),
       };
     },
   }),

@@ -4,6 +4,8 @@ import {
   decodeCursor,
   defineRoute,
   enqueueJob,
+  newestFirst,
+  newestFirstPosition,
   notFound,
   pageQuery,
   toPage,
@@ -101,28 +103,10 @@ export const deliveryRoutes = [
           .where('repository_id', '=', params.id);
         if (query.status) q = q.where('status', '=', query.status);
         if (query.event) q = q.where('event', '=', query.event);
-        if (after) {
-          const at = new Date(after.after);
-          q = q.where((eb) =>
-            eb.or([
-              eb('received_at', '<', at),
-              eb.and([eb('received_at', '=', at), eb('id', '>', after.id)]),
-            ]),
-          );
-        }
-        return q
-          .orderBy('received_at', 'desc')
-          .orderBy('id')
-          .limit(query.limit + 1)
-          .execute();
+        return newestFirst(q, { time: 'received_at', key: 'id' }, after, query.limit).execute();
       });
       return {
-        body: toPage(
-          rows,
-          query.limit,
-          (r) => ({ after: r.received_at.toISOString(), id: r.id }),
-          toDeliveryView,
-        ),
+        body: toPage(rows, query.limit, (r) => newestFirstPosition(r, r.id), toDeliveryView),
       };
     },
   }),

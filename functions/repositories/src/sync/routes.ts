@@ -3,6 +3,8 @@ import {
   actorScope,
   decodeCursor,
   defineRoute,
+  newestFirst,
+  newestFirstPosition,
   pageQuery,
   toPage,
   withTenant,
@@ -133,33 +135,15 @@ export const syncRoutes = [
       const after = decodeCursor(query.cursor);
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, tenantId, params.id);
-        let q = trx
+        const q = trx
           .selectFrom('sync_events')
           .select(syncEventColumns)
           .where('tenant_id', '=', tenantId)
           .where('repository_id', '=', params.id);
-        if (after) {
-          const at = new Date(after.after);
-          q = q.where((eb) =>
-            eb.or([
-              eb('started_at', '<', at),
-              eb.and([eb('started_at', '=', at), eb('id', '>', after.id)]),
-            ]),
-          );
-        }
-        return q
-          .orderBy('started_at', 'desc')
-          .orderBy('id')
-          .limit(query.limit + 1)
-          .execute();
+        return newestFirst(q, { time: 'started_at', key: 'id' }, after, query.limit).execute();
       });
       return {
-        body: toPage(
-          rows,
-          query.limit,
-          (r) => ({ after: r.started_at.toISOString(), id: r.id }),
-          toSyncEventView,
-        ),
+        body: toPage(rows, query.limit, (r) => newestFirstPosition(r, r.id), toSyncEventView),
       };
     },
   }),
