@@ -6,6 +6,7 @@ import { repositoriesRoutes } from '@devctx/repositories/routes';
 import { webhookRoutes } from '../src/routes.ts';
 
 export { addUser, type SignedUp, signup } from '@devctx/identity/testing';
+export { eventually } from '@devctx/shared/testing';
 
 /** Identity, projects, repositories and the webhook ingress on one server, jobs running. */
 export function startWebhooks(env: Record<string, string> = {}): Promise<IdentityHarness> {
@@ -61,20 +62,6 @@ export async function deliver(
     headers: response.headers,
     body: text ? JSON.parse(text) : undefined,
   };
-}
-
-/** Polls until `check` holds (deliveries are processed by the background worker). */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  check: (value: T) => boolean,
-  ms = 10_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A push event as GitHub sends it (the fields we read, and some we do not). */

@@ -8,6 +8,7 @@ import { repositoryJobs } from '../src/jobs.ts';
 import { repositoriesRoutes } from '../src/routes.ts';
 
 export { addUser, type SignedUp, signup } from '@devctx/identity/testing';
+export { eventually } from '@devctx/shared/testing';
 
 /** Identity, projects (for tasks that commits reference) and repositories on one server. */
 export function startRepositories(env: Record<string, string> = {}): Promise<IdentityHarness> {
@@ -98,20 +99,6 @@ export async function startGitHubReplay(): Promise<GitHubReplay> {
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-/** Polls until `check` holds (background jobs run on the local dispatcher). */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  check: (value: T) => boolean,
-  ms = 10_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A `git log` in the documented upload format (RS/US separated, with --numstat). */

@@ -1,3 +1,4 @@
+export { eventually } from './eventually.ts';
 export { Client, type Reply } from './http-client.ts';
 export {
   adminQuery,
