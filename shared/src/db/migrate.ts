@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate } from 'postgres-migrations';
@@ -7,8 +9,12 @@ import { migrate } from 'postgres-migrations';
 export const OWNER_ROLE = 'devctx_owner';
 export const APP_ROLE = 'devctx_app';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../sql/migrations/', import.meta.url));
-const BOOTSTRAP_SQL = fileURLToPath(new URL('../../../sql/bootstrap.sql', import.meta.url));
+// sql/ is three folders up in the repository, and beside the bundled file in a bundle
+// (npm run build copies it there for the bundles that migrate).
+const bundled = fileURLToPath(new URL('./sql/', import.meta.url));
+const SQL_DIR = existsSync(bundled) ? bundled : fileURLToPath(new URL('../../../sql/', import.meta.url));
+export const MIGRATIONS_DIR = path.join(SQL_DIR, 'migrations');
+const BOOTSTRAP_SQL = path.join(SQL_DIR, 'bootstrap.sql');
 
 export interface RolePasswords {
   owner?: string | undefined;

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
 import { notFound } from '../errors/app-error.ts';
@@ -18,8 +20,13 @@ const assets: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
 };
-const assetDir = () =>
-  path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+// In a bundle (npm run build) the two files sit beside the bundled code.
+const assetDir = () => {
+  const bundled = fileURLToPath(new URL('./swagger-ui/', import.meta.url));
+  return existsSync(bundled)
+    ? bundled
+    : path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+};
 
 const page = `<!doctype html>
 <html lang="en">

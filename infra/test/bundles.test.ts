@@ -1,0 +1,198 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { adminQuery, createTestDatabase, type TestDatabase } from '@devctx/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bundle, buildAll, FUNCTIONS } from '../../scripts/build.ts';
+
+// Builds every bundle into a folder outside the repository (so Node cannot find the
+// repository's node_modules), installs each one's own dependencies from its package.json
+// as a deploy would, and starts it from its folder.
+const run = promisify(execFile);
+let out: string;
+let bundles: Bundle[];
+let database: TestDatabase;
+
+beforeAll(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'devctx-bundles-'));
+  bundles = await buildAll(out);
+  // Bundles with the same dependencies share one install (hard-linked copies).
+  const installed = new Map<string, string>();
+  for (const bundle of bundles) {
+    const key = JSON.stringify(bundle.dependencies);
+    const from = installed.get(key);
+    if (from) {
+      await run('cp', [
+        '-al',
+        path.join(from, 'node_modules'),
+        path.join(bundle.dir, 'node_modules'),
+      ]);
+    } else if (Object.keys(bundle.dependencies).length > 0) {
+      await run(
+        'npm',
+        [
+          'install',
+          '--omit=dev',
+          '--prefer-offline',
+          '--no-audit',
+          '--no-fund',
+          '--ignore-scripts',
+        ],
+        {
+          cwd: bundle.dir,
+        },
+      );
+      installed.set(key, bundle.dir);
+    }
+  }
+  database = await createTestDatabase();
+}, 600_000);
+afterAll(async () => {
+  await database?.drop();
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+const bundle = (name: string) => {
+  const found = bundles.find((b) => b.name === name);
+  if (!found) throw new Error(`no bundle ${name}`);
+  return found;
+};
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Starts a bundle from its own folder and waits for GET /health. */
+async function start(b: Bundle, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [...b.start, `--port=${port}`], {
+    cwd: b.dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      DATABASE_URL: database.appUrl,
+      JWT_KEYS: 'memory',
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      METADATA_SERVER_DETECTION: 'none',
+      LOG_LEVEL: 'warn',
+      INTERNAL_SHARED_SECRET: 'bundle-test-shared-secret-0123456789',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (ok === 200) return { base, stop: () => child.kill('SIGTERM') };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${b.name} did not answer /health:\n${stderr}`);
+}
+
+describe('bundles', () => {
+  it('one per function target, each naming only what cannot be bundled', () => {
+    expect(bundles.map((b) => b.name)).toEqual([...FUNCTIONS, 'api-server', 'migrate']);
+    const allowed = [
+      '@google-cloud/functions-framework',
+      '@node-rs/argon2',
+      '@google-cloud/tasks',
+      '@google-cloud/secret-manager',
+      '@google-cloud/storage',
+    ];
+    for (const b of bundles)
+      for (const dep of Object.keys(b.dependencies)) expect(allowed, b.name).toContain(dep);
+    // Only the families that hash passwords carry the native argon2 addon.
+    expect(Object.keys(bundle('identity').dependencies)).toContain('@node-rs/argon2');
+    expect(Object.keys(bundle('projects').dependencies)).not.toContain('@node-rs/argon2');
+    expect(bundle('migrate').dependencies).toEqual({});
+  });
+
+  it('never carry the Node binary of development', async () => {
+    for (const b of bundles) {
+      expect(existsSync(path.join(b.dir, 'node_modules', 'node')), b.name).toBe(false);
+      const files = await readdir(b.dir, { recursive: true });
+      expect(
+        files.filter((f) => /(^|\/)bin\/node$/.test(String(f))),
+        b.name,
+      ).toEqual([]);
+    }
+  });
+
+  it.each(FUNCTIONS.map((name) => [name]))(
+    '%s starts with functions-framework from its own folder',
+    async (name) => {
+      const b = bundle(name);
+      const manifest = JSON.parse(await readFile(path.join(b.dir, 'package.json'), 'utf8'));
+      expect(manifest.dependencies['@google-cloud/functions-framework']).toMatch(/^\d+\.\d+\.\d+$/);
+      const server = await start(b);
+      try {
+        expect((await fetch(`${server.base}/ready`)).status).toBe(200);
+        // The public families serve their API reference, assets included, offline.
+        const docs = await fetch(`${server.base}/docs/assets/swagger-ui.css`);
+        expect(docs.status).toBe(['worker', 'scheduler'].includes(name) ? 404 : 200);
+      } finally {
+        server.stop();
+      }
+    },
+  );
+
+  it('the migration job applies every migration to an empty database, from its own folder', async () => {
+    const name = `devctx_bundle_${Date.now()}`;
+    const serverUrl = new URL(database.adminUrl);
+    await adminQuery(database.adminUrl, `create database ${name}`);
+    serverUrl.pathname = `/${name}`;
+    try {
+      await run(process.execPath, ['index.js', '--bootstrap'], {
+        cwd: bundle('migrate').dir,
+        env: { PATH: process.env.PATH ?? '', MIGRATION_DATABASE_URL: serverUrl.toString() },
+      });
+      const applied = await adminQuery(
+        serverUrl.toString(),
+        'select count(*)::int as n from migrations',
+      );
+      const files = (await readdir(path.join(bundle('migrate').dir, 'sql', 'migrations'))).filter(
+        (f) => f.endsWith('.sql'),
+      );
+      expect(applied[0]?.n).toBe(files.length + 1); // and postgres-migrations' own table
+    } finally {
+      await adminQuery(database.adminUrl, `drop database if exists ${name} with (force)`);
+    }
+  });
+
+  it('the api server bundle serves every family', async () => {
+    const server = await start(bundle('api-server'));
+    try {
+      const doc = (await (await fetch(`${server.base}/openapi.json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
+      for (const path of [
+        '/v1/auth/signup',
+        '/v1/projects',
+        '/v1/sessions',
+        '/v1/repositories',
+        '/v1/webhooks/github/{repositoryId}',
+      ]) {
+        expect(Object.keys(doc.paths)).toContain(path);
+      }
+    } finally {
+      server.stop();
+    }
+  });
+});

@@ -1,0 +1,184 @@
+// `npm run build`: one self-contained folder per deployable under dist/ — the bundled code,
+// a minimal package.json naming only what cannot be bundled, and the files it reads.
+//
+//   dist/functions/<name>/   Cloud Run functions (gcloud functions deploy --gen2
+//                            --runtime nodejs24 --source dist/functions/<name>)
+//   dist/api/                the long-running api variant (the Dockerfile's input)
+//   dist/jobs/migrate/       the migration job (Cloud Run job; embeds sql/)
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build, type Metafile } from 'esbuild';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** Function targets: every functions/<name>/src/index.ts registers the target <name>. */
+export const FUNCTIONS = [
+  'identity',
+  'projects',
+  'repositories',
+  'context',
+  'git-webhooks',
+  'worker',
+  'scheduler',
+  'api',
+] as const;
+
+/**
+ * Left out of the bundles and installed from package.json instead: functions-framework
+ * (the runtime that loads the function), @node-rs/argon2 (a native addon, one binary per
+ * platform) and the Google Cloud clients (gRPC code that reads its .proto files from disk;
+ * loaded lazily, only where a cloud driver is configured).
+ */
+const EXTERNAL = [
+  '@google-cloud/functions-framework',
+  '@node-rs/argon2',
+  '@google-cloud/tasks',
+  '@google-cloud/secret-manager',
+  '@google-cloud/storage',
+];
+
+/** Called by Cloud Tasks and Cloud Scheduler only: no API reference page. */
+const INTERNAL = new Set(['worker', 'scheduler']);
+
+export interface Bundle {
+  name: string;
+  dir: string;
+  /** How to start it from its folder. */
+  start: string[];
+  dependencies: Record<string, string>;
+}
+
+export async function buildAll(outDir = path.join(root, 'dist')): Promise<Bundle[]> {
+  await rm(outDir, { recursive: true, force: true });
+  const bundles: Bundle[] = [];
+  for (const name of FUNCTIONS) {
+    bundles.push(
+      await buildOne({
+        name,
+        entry: `functions/${name}/src/index.ts`,
+        dir: path.join(outDir, 'functions', name),
+        start: [
+          'node_modules/@google-cloud/functions-framework/build/src/main.js',
+          `--target=${name}`,
+        ],
+        withDocs: !INTERNAL.has(name),
+      }),
+    );
+  }
+  bundles.push(
+    await buildOne({
+      name: 'api-server',
+      entry: 'functions/api/src/main.ts',
+      dir: path.join(outDir, 'api'),
+      start: ['index.js'],
+      withDocs: true,
+    }),
+  );
+  bundles.push(
+    await buildOne({
+      name: 'migrate',
+      entry: 'scripts/migrate.ts',
+      dir: path.join(outDir, 'jobs', 'migrate'),
+      start: ['index.js'],
+      withSql: true,
+    }),
+  );
+  return bundles;
+}
+
+async function buildOne(options: {
+  name: string;
+  entry: string;
+  dir: string;
+  start: string[];
+  withDocs?: boolean;
+  withSql?: boolean;
+}): Promise<Bundle> {
+  const result = await build({
+    entryPoints: [path.join(root, options.entry)],
+    outfile: path.join(options.dir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    external: EXTERNAL,
+    minifySyntax: true,
+    minifyWhitespace: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    // CommonJS dependencies call require() for Node built-ins and read files beside
+    // themselves through __dirname; an ES module has neither.
+    banner: {
+      js: "import { createRequire as __devctxRequire } from 'node:module'; const require = __devctxRequire(import.meta.url); const __dirname = import.meta.dirname; const __filename = import.meta.filename;",
+    },
+  });
+  const dependencies: Record<string, string> = {};
+  for (const name of externalsUsed(result.metafile)) dependencies[name] = await versionOf(name);
+  if (options.start[0]?.includes('functions-framework')) {
+    dependencies['@google-cloud/functions-framework'] = await versionOf(
+      '@google-cloud/functions-framework',
+    );
+  }
+  const manifest = {
+    name: `devctx-${options.name}`,
+    version: '0.1.0',
+    private: true,
+    type: 'module',
+    main: 'index.js',
+    engines: { node: '>=24' },
+    scripts: { start: `node ${options.start.join(' ')}` },
+    dependencies: Object.fromEntries(Object.entries(dependencies).sort()),
+  };
+  await writeFile(path.join(options.dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (options.withDocs) {
+    const from = path.join(root, 'node_modules', 'swagger-ui-dist');
+    for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
+      await cp(path.join(from, file), path.join(options.dir, 'swagger-ui', file));
+    }
+  }
+  if (options.withSql) {
+    await cp(path.join(root, 'sql'), path.join(options.dir, 'sql'), { recursive: true });
+    // postgres-migrations reads its own bookkeeping migration from beside its code.
+    await cp(
+      path.join(root, 'node_modules', 'postgres-migrations', 'dist', 'migrations'),
+      path.join(options.dir, 'migrations'),
+      { recursive: true },
+    );
+  }
+  return { name: options.name, dir: options.dir, start: options.start, dependencies };
+}
+
+/** The bare package names the bundle still imports (its externals in use). */
+function externalsUsed(metafile: Metafile): string[] {
+  const names = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const i of output.imports) {
+      if (!i.external || i.path.startsWith('node:')) continue;
+      const parts = i.path.split('/');
+      names.add(i.path.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] as string));
+    }
+  }
+  return [...names].filter((n) => EXTERNAL.includes(n));
+}
+
+async function versionOf(name: string): Promise<string> {
+  const manifest = JSON.parse(
+    await readFile(path.join(root, 'node_modules', name, 'package.json'), 'utf8'),
+  );
+  return manifest.version as string;
+}
+
+if (import.meta.main) {
+  const started = performance.now();
+  const bundles = await buildAll();
+  await mkdir(path.join(root, 'dist'), { recursive: true });
+  for (const b of bundles) {
+    console.log(
+      `${path.relative(root, b.dir).padEnd(30)} ${Object.keys(b.dependencies).join(', ')}`,
+    );
+  }
+  console.log(`built ${bundles.length} bundles in ${Math.round(performance.now() - started)} ms`);
+}
