@@ -12,7 +12,9 @@ export const APP_ROLE = 'devctx_app';
 // sql/ is three folders up in the repository, and beside the bundled file in a bundle
 // (npm run build copies it there for the bundles that migrate).
 const bundled = fileURLToPath(new URL('./sql/', import.meta.url));
-const SQL_DIR = existsSync(bundled) ? bundled : fileURLToPath(new URL('../../../sql/', import.meta.url));
+const SQL_DIR = existsSync(bundled)
+  ? bundled
+  : fileURLToPath(new URL('../../../sql/', import.meta.url));
 export const MIGRATIONS_DIR = path.join(SQL_DIR, 'migrations');
 const BOOTSTRAP_SQL = path.join(SQL_DIR, 'bootstrap.sql');
 
