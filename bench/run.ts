@@ -3,6 +3,7 @@
 // scenario could not run at all.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { coldStartScenario } from './cold-start.ts';
 import { ingestMessagesScenario } from './ingest-messages.ts';
 import { listTasksScenario } from './list-tasks.ts';
 import { loginUnderLoad } from './login-under-load.ts';
@@ -14,6 +15,7 @@ const scenarios = [
   listTasksScenario,
   ingestMessagesScenario,
   searchMessagesScenario,
+  coldStartScenario,
 ];
 const report = [];
 const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=list-tasks

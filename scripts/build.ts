@@ -5,8 +5,10 @@
 //                            --runtime nodejs24 --source dist/functions/<name>)
 //   dist/api/                the long-running api variant (the Dockerfile's input)
 //   dist/jobs/migrate/       the migration job (Cloud Run job; embeds sql/)
+import { execFile } from 'node:child_process';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -102,9 +104,9 @@ async function buildOne(options: {
     format: 'esm',
     target: 'node24',
     external: EXTERNAL,
-    minifySyntax: true,
-    minifyWhitespace: true,
-    keepNames: true,
+    // Smaller code compiles faster at a cold start; stack traces map back through the
+    // source map (NODE_OPTIONS=--enable-source-maps).
+    minify: true,
     sourcemap: 'linked',
     legalComments: 'linked',
     metafile: true,
@@ -149,6 +151,35 @@ async function buildOne(options: {
     );
   }
   return { name: options.name, dir: options.dir, start: options.start, dependencies };
+}
+
+/**
+ * Installs each bundle's own dependencies from its package.json, as a deploy does (from
+ * npm's cache when it can). Bundles with the same dependencies share one install through
+ * hard-linked copies. For tests and benchmarks that run the bundles here.
+ */
+export async function installBundles(bundles: Bundle[]): Promise<void> {
+  const run = promisify(execFile);
+  const installed = new Map<string, string>();
+  for (const bundle of bundles) {
+    if (Object.keys(bundle.dependencies).length === 0) continue;
+    const key = JSON.stringify(bundle.dependencies);
+    const from = installed.get(key);
+    if (from) {
+      await run('cp', [
+        '-al',
+        path.join(from, 'node_modules'),
+        path.join(bundle.dir, 'node_modules'),
+      ]);
+      continue;
+    }
+    await run(
+      'npm',
+      ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'],
+      { cwd: bundle.dir },
+    );
+    installed.set(key, bundle.dir);
+  }
 }
 
 /** The bare package names the bundle still imports (its externals in use). */

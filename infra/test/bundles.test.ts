@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { adminQuery, createTestDatabase, type TestDatabase } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bundle, buildAll, FUNCTIONS } from '../../scripts/build.ts';
+import { type Bundle, buildAll, FUNCTIONS, installBundles } from '../../scripts/build.ts';
 
 // Builds every bundle into a folder outside the repository (so Node cannot find the
 // repository's node_modules), installs each one's own dependencies from its package.json
@@ -20,35 +20,7 @@ let database: TestDatabase;
 beforeAll(async () => {
   out = await mkdtemp(path.join(tmpdir(), 'devctx-bundles-'));
   bundles = await buildAll(out);
-  // Bundles with the same dependencies share one install (hard-linked copies).
-  const installed = new Map<string, string>();
-  for (const bundle of bundles) {
-    const key = JSON.stringify(bundle.dependencies);
-    const from = installed.get(key);
-    if (from) {
-      await run('cp', [
-        '-al',
-        path.join(from, 'node_modules'),
-        path.join(bundle.dir, 'node_modules'),
-      ]);
-    } else if (Object.keys(bundle.dependencies).length > 0) {
-      await run(
-        'npm',
-        [
-          'install',
-          '--omit=dev',
-          '--prefer-offline',
-          '--no-audit',
-          '--no-fund',
-          '--ignore-scripts',
-        ],
-        {
-          cwd: bundle.dir,
-        },
-      );
-      installed.set(key, bundle.dir);
-    }
-  }
+  await installBundles(bundles);
   database = await createTestDatabase();
 }, 600_000);
 afterAll(async () => {
