@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/index.ts';
 
@@ -25,6 +28,19 @@ describe('configuration', () => {
     expect(message).toContain('DATABASE_URL');
     expect(message).toContain('app:***@');
     expect(message).not.toContain('hunter2');
+  });
+
+  it('reads NAME from the file NAME_FILE names (mounted secrets), unless NAME is set', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'devctx-config-'));
+    const file = path.join(dir, 'database-url');
+    await writeFile(file, 'postgres://app:from-file@db/devctx\n');
+    expect(loadConfig({ DATABASE_URL_FILE: file }).DATABASE_URL).toBe(
+      'postgres://app:from-file@db/devctx',
+    );
+    expect(
+      loadConfig({ DATABASE_URL_FILE: file, DATABASE_URL: 'postgres://x@y/z' }).DATABASE_URL,
+    ).toBe('postgres://x@y/z');
+    expect(() => loadConfig({ DATABASE_URL_FILE: path.join(dir, 'missing') })).toThrow(ConfigError);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -287,7 +288,8 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(given: Record<string, string | undefined> = process.env): Config {
+  const env = withFileValues(given);
   const parsed = crossChecks.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
@@ -297,6 +299,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return `${name}: ${issue.message} (${shown})`;
   });
   throw new ConfigError(problems);
+}
+
+/**
+ * NAME_FILE=/path sets NAME to that file's content (trailing newline dropped) when NAME
+ * itself is unset: how Kubernetes and Cloud Run mount secrets as files.
+ */
+function withFileValues(env: Record<string, string | undefined>) {
+  const result = { ...env };
+  for (const name of Object.keys(configSchema.shape)) {
+    const file = env[`${name}_FILE`];
+    if (file && result[name] === undefined) {
+      try {
+        result[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      } catch (error) {
+        throw new ConfigError([`${name}_FILE: cannot read ${file} (${(error as Error).message})`]);
+      }
+    }
+  }
+  return result;
 }
 
 /** Connection URLs carry passwords; a start-up message must never print them. */
