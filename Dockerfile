@@ -24,3 +24,11 @@ EXPOSE 8080
 # SIGTERM drains in-flight requests (SHUTDOWN_GRACE_MS) before the pod is killed.
 STOPSIGNAL SIGTERM
 CMD ["node", "index.js"]
+
+# The migration job (Cloud Run job): the bundled migrator and sql/, nothing else.
+FROM node:24-bookworm-slim AS migrate
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /src/dist/jobs/migrate/ ./
+USER 1000:1000
+CMD ["node", "index.js"]

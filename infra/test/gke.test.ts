@@ -151,7 +151,7 @@ describe('Dockerfile', () => {
       if (stage) {
         expect(stages, line).toContain(stage);
         // What it copies from the build stage is what npm run build writes.
-        if (stage === 'build') expect(source).toMatch(/^\/src\/dist\/api\//);
+        if (stage === 'build') expect(source).toMatch(/^\/src\/dist\/(api|jobs\/migrate)\//);
       } else if (source !== '.') {
         const { existsSync } = await import('node:fs');
         expect(
@@ -160,7 +160,7 @@ describe('Dockerfile', () => {
         ).toBe(true);
       }
     }
-    expect(stages).toEqual(['build', 'runtime-deps', 'runtime']);
+    expect(stages).toEqual(['build', 'runtime-deps', 'runtime', 'migrate']);
     expect(text).toMatch(/^USER 1000:1000$/m);
     expect(text).toContain('npm run build');
     expect(text).toMatch(/--omit=dev/);
