@@ -78,11 +78,29 @@ describe('GKE manifests (infra/gke)', () => {
   });
 
   it('the deployment: probes on /health and /ready, limits, non-root, read-only, draining, proxy sidecar', async () => {
+    type Container = {
+      name: string;
+      image: string;
+      resources: { requests?: object; limits?: object };
+      securityContext: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean };
+      startupProbe: { httpGet: { path: string } };
+      livenessProbe: { httpGet: { path: string } };
+      readinessProbe: { httpGet: { path: string } };
+      lifecycle: { preStop: { sleep: { seconds: number } } };
+    };
     const deployment = (await manifests()).find((m) => m.kind === 'Deployment') as unknown as {
-      spec: { template: { spec: Record<string, any> } };
+      spec: {
+        template: {
+          spec: {
+            containers: Container[];
+            securityContext: { runAsNonRoot: boolean };
+            terminationGracePeriodSeconds: number;
+          };
+        };
+      };
     };
     const pod = deployment.spec.template.spec;
-    const api = pod.containers.find((c: { name: string }) => c.name === 'api');
+    const api = pod.containers.find((c) => c.name === 'api') as Container;
     expect(api.startupProbe.httpGet.path).toBe('/health');
     expect(api.livenessProbe.httpGet.path).toBe('/health');
     expect(api.readinessProbe.httpGet.path).toBe('/ready');
