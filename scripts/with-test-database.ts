@@ -43,10 +43,21 @@ process.exit(code);
 /** One closing line over every package's vitest JSON report written by this run. */
 async function printSummary() {
   const root = path.resolve(import.meta.dirname, '..');
-  const reports = [
-    'shared',
-    ...(await readdir(path.join(root, 'functions'))).map((f) => `functions/${f}`),
-  ]
+  // Every workspace of package.json ("functions/*" expanded).
+  const workspaces: string[] = JSON.parse(
+    await readFile(path.join(root, 'package.json'), 'utf8'),
+  ).workspaces;
+  const dirs: string[] = [];
+  for (const entry of workspaces) {
+    if (!entry.endsWith('/*')) dirs.push(entry);
+    else
+      dirs.push(
+        ...(await readdir(path.join(root, entry.slice(0, -2)))).map(
+          (f) => `${entry.slice(0, -2)}/${f}`,
+        ),
+      );
+  }
+  const reports = dirs
     .map((dir) => path.join(root, dir, 'test-results', 'vitest.json'))
     .filter((file) => existsSync(file) && statSync(file).mtimeMs >= startedAt);
   let passed = 0;
