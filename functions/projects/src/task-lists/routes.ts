@@ -208,7 +208,8 @@ export const taskListRoutes = [
     handler: async (ctx, { params, body }) => {
       const tenantId = actorOf(ctx).tenantId;
       const row = await withTenant(actorScope(ctx), async (trx) => {
-        await findTaskList(trx, tenantId, params.id);
+        const current = await findTaskList(trx, tenantId, params.id);
+        if (Object.keys(body).length === 0) return current; // nothing to change
         return trx
           .updateTable('task_lists')
           .set(body)
