@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { coldStartScenario } from './cold-start.ts';
 import { ingestMessagesScenario } from './ingest-messages.ts';
+import { serverPeaksMb } from './lib/environment.ts';
 import { listTasksScenario } from './list-tasks.ts';
 import { loginUnderLoad } from './login-under-load.ts';
 import { searchMessagesScenario } from './search-messages.ts';
@@ -21,12 +22,25 @@ const report = [];
 const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=list-tasks
 for (const scenario of scenarios) {
   if (only && !scenario.name.toLowerCase().includes(only.replace('-', '').toLowerCase())) continue;
+  const peaksBefore = serverPeaksMb.length;
   const result = await scenario();
-  report.push(result);
-  console.log(`\n## ${result.name}`);
+  const peakServerRssMb = Math.max(0, ...serverPeaksMb.slice(peaksBefore));
+  report.push({ ...result, peakServerRssMb });
+  console.log(`\n## ${result.name}  (server peak RSS ${peakServerRssMb} MB)`);
   console.table(result.rows);
   console.table(result.checks);
 }
+// Every target of every scenario, in one table.
+console.log('\n## Summary');
+console.table(
+  report.flatMap((r) =>
+    r.checks.map((c: { check: string; value: unknown; target: string; pass: boolean }) => ({
+      scenario: r.name,
+      ...c,
+      peakServerRssMb: r.peakServerRssMb,
+    })),
+  ),
+);
 const out = path.join(import.meta.dirname, 'results', 'latest.json');
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify({ at: new Date().toISOString(), report }, null, 2)}\n`);

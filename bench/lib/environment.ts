@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -12,6 +12,9 @@ import {
 } from '@devctx/shared';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../../scripts/lib/embedded-postgres.ts';
+
+/** Peak resident memory (MB) of each server process a scenario started, in order. */
+export const serverPeaksMb: number[] = [];
 
 export interface BenchEnvironment {
   baseUrl: string;
@@ -69,6 +72,12 @@ export async function startEnvironment(env: Record<string, string>): Promise<Ben
     },
   });
   const baseUrl = `http://127.0.0.1:${port}`;
+  // The server's resident memory, sampled through the run; its peak goes into the report.
+  let peakKb = 0;
+  const sampler = setInterval(async () => {
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+    peakKb = Math.max(peakKb, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+  }, 200);
   for (let i = 0; i < 200; i++) {
     if (
       await fetch(`${baseUrl}/health`).then(
@@ -84,6 +93,8 @@ export async function startEnvironment(env: Record<string, string>): Promise<Ben
     appDatabaseUrl,
     adminUrl,
     stop: async () => {
+      clearInterval(sampler);
+      serverPeaksMb.push(Math.round(peakKb / 1024));
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       await admin(serverUrl as string, `drop database if exists ${name} with (force)`);
