@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   backoffSeconds,
   createDatabase,
   createLogger,
   type DatabaseHandle,
   type Dispatcher,
+  defineJob,
   enqueueJob,
   type JobRef,
   JobRegistry,
@@ -136,6 +139,45 @@ describe('running jobs', () => {
     expect(outcomes.filter((o) => o.outcome === 'succeeded')).toHaveLength(1);
     expect(await effects('test.note', racing.id)).toBe(1);
     expect(await job(racing.id)).toMatchObject({ state: 'succeeded' });
+  });
+
+  it('prepare runs before the transaction, hands its result to run, and is skipped for a finished job', async () => {
+    let prepared = 0;
+    const fetching = defineJob<{ id: string }, { fetched: string; inTransaction: boolean }>({
+      kind: 'test.prepared',
+      queue: 'test',
+      payload: z.object({ id: z.string() }),
+      prepare: async (ctx, payload) => {
+        prepared++;
+        // On its own pooled connection, outside the job's transaction.
+        const { rows } = await sql<{
+          open: boolean;
+        }>`select now() <> statement_timestamp() as open`.execute(ctx.db);
+        return { fetched: `data for ${payload.id}`, inTransaction: rows[0]?.open ?? true };
+      },
+      run: async (ctx, _payload, trx, result) => {
+        await trx
+          .insertInto('audit_log')
+          .values({
+            tenant_id: ctx.tenantId,
+            action: 'test.prepared',
+            target_id: ctx.jobId,
+            details: JSON.stringify(result),
+          })
+          .execute();
+        return result;
+      },
+    });
+    const withPrepared = new JobRegistry([...testJobs, fetching]);
+    const ref = await enqueue(fetching, { id: 'x1' });
+    expect(await runJob(handle.db, withPrepared, ref, log)).toMatchObject({ outcome: 'succeeded' });
+    const [row] = await adminQuery(
+      database.adminUrl,
+      `select details from audit_log where action = 'test.prepared'`,
+    );
+    expect(row?.details).toEqual({ fetched: 'data for x1', inTransaction: false });
+    expect(await runJob(handle.db, withPrepared, ref, log)).toEqual({ outcome: 'duplicate' });
+    expect(prepared).toBe(1);
   });
 
   it('a job that throws is retried with growing backoff, then succeeds', async () => {

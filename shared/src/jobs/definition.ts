@@ -20,19 +20,25 @@ export interface JobContext {
  * exactly once even when the job is delivered twice. Work outside the database must be
  * idempotent by itself (key it on ctx.jobId).
  */
-export interface JobDefinition<P = unknown> {
+export interface JobDefinition<P = unknown, R = unknown> {
   kind: string;
   /** Cloud Tasks queue of this family of jobs (retry settings live there). */
   queue: string;
   payload: z.ZodType<P>;
   maxAttempts?: number;
-  run(ctx: JobContext, payload: P, trx: Trx): Promise<unknown>;
+  /**
+   * Slow work that only reads (an HTTP API, a file), done before the job's transaction
+   * opens so no connection sits idle in a transaction meanwhile; its result goes to run.
+   * It may run again on a redelivery, so it must not change anything.
+   */
+  prepare?(ctx: JobContext, payload: P): Promise<R>;
+  run(ctx: JobContext, payload: P, trx: Trx, prepared: R): Promise<unknown>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds jobs of every payload type.
-export type AnyJob = JobDefinition<any>;
+export type AnyJob = JobDefinition<any, any>;
 
-export function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {
+export function defineJob<P, R = undefined>(definition: JobDefinition<P, R>): JobDefinition<P, R> {
   return definition;
 }
 

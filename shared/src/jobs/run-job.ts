@@ -68,7 +68,9 @@ export async function runJob(
     return { outcome: 'dead', attempt, error };
   }
 
+  const context = { tenantId: ref.tenantId, jobId: ref.id, attempt, db, log: jobLog, config };
   try {
+    const prepared = await definition.prepare?.(context, payload.data);
     const done = await withTenant(scope, async (trx) => {
       const row = await trx
         .selectFrom('jobs')
@@ -78,8 +80,7 @@ export async function runJob(
         .forUpdate()
         .executeTakeFirstOrThrow();
       if (row.state === 'succeeded' || row.state === 'dead') return false;
-      const context = { tenantId: ref.tenantId, jobId: ref.id, attempt, db, log: jobLog, config };
-      const result = await definition.run(context, payload.data, trx);
+      const result = await definition.run(context, payload.data, trx, prepared);
       await trx
         .updateTable('jobs')
         .set({

@@ -5,9 +5,14 @@ import {
   enqueueJob,
   secretSourceFor,
   type Trx,
+  withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { type UpsertResult, upsertCommits } from '../commits/upsert-commits.ts';
+import {
+  type IncomingCommit,
+  type UpsertResult,
+  upsertCommits,
+} from '../commits/upsert-commits.ts';
 import { fetchGitHubCommits, GitHubError } from './github-commits.ts';
 import { syncEventColumns } from './representation.ts';
 
@@ -19,20 +24,29 @@ const OVERLAP_MS = 24 * 60 * 60 * 1000;
  * GitHub's refusals (rate limit, bad token, unknown repository) end the sync as failed,
  * with the reason; they are not retried until the next sync.
  */
-export const syncJob = defineJob({
+type Fetched =
+  | { skipped: string }
+  | { started: number; commits: IncomingCommit[]; pages: number }
+  | { started: number; error: string };
+
+export const syncJob = defineJob<{ repositoryId: string; syncEventId: string }, Fetched>({
   kind: 'repositories.sync',
   queue: 'commit-sync',
   payload: z.object({ repositoryId: z.uuid(), syncEventId: z.uuid() }),
   maxAttempts: 3,
-  run: async (ctx, { repositoryId, syncEventId }, trx) => {
+  // GitHub is called before the job's transaction opens: a long fetch (pages, a
+  // rate-limit wait) holds no database connection.
+  prepare: async (ctx, { repositoryId }) => {
     const config = ctx.config ?? configSchema.parse(process.env);
     const started = Date.now();
-    const repository = await trx
-      .selectFrom('repositories')
-      .select(['full_name', 'default_branch', 'token_secret', 'last_synced_at', 'provider'])
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('id', '=', repositoryId)
-      .executeTakeFirst();
+    const repository = await withTenant({ db: ctx.db, tenantId: ctx.tenantId }, (trx) =>
+      trx
+        .selectFrom('repositories')
+        .select(['full_name', 'default_branch', 'token_secret', 'last_synced_at', 'provider'])
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('id', '=', repositoryId)
+        .executeTakeFirst(),
+    );
     if (!repository) return { skipped: 'the repository is gone' };
     try {
       if (repository.provider !== 'github') {
@@ -58,25 +72,32 @@ export const syncJob = defineJob({
         since,
         token,
       });
-      const written = await upsertCommits(trx, ctx.tenantId, repositoryId, fetched.commits, 'sync');
-      await finish(trx, ctx.tenantId, syncEventId, started, {
-        fetched: fetched.commits.length,
-        pages: fetched.pages,
-        written,
-      });
-      await trx
-        .updateTable('repositories')
-        .set({ last_synced_at: new Date(started) })
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('id', '=', repositoryId)
-        .execute();
-      return { fetched: fetched.commits.length, ...written };
+      return { started, ...fetched };
     } catch (error) {
-      if (!(error instanceof GitHubError) && !(error instanceof TypeError)) throw error;
       // TypeError: fetch's network failure. Recorded rather than retried at once.
-      await finish(trx, ctx.tenantId, syncEventId, started, { error: error.message });
-      return { failed: error.message };
+      if (!(error instanceof GitHubError) && !(error instanceof TypeError)) throw error;
+      return { started, error: error.message };
     }
+  },
+  run: async (ctx, { repositoryId, syncEventId }, trx, fetched) => {
+    if ('skipped' in fetched) return fetched;
+    if ('error' in fetched) {
+      await finish(trx, ctx.tenantId, syncEventId, fetched.started, { error: fetched.error });
+      return { failed: fetched.error };
+    }
+    const written = await upsertCommits(trx, ctx.tenantId, repositoryId, fetched.commits, 'sync');
+    await finish(trx, ctx.tenantId, syncEventId, fetched.started, {
+      fetched: fetched.commits.length,
+      pages: fetched.pages,
+      written,
+    });
+    await trx
+      .updateTable('repositories')
+      .set({ last_synced_at: new Date(fetched.started) })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', repositoryId)
+      .execute();
+    return { fetched: fetched.commits.length, ...written };
   },
 });
 
