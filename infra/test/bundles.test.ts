@@ -1,11 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { adminQuery, createTestDatabase, type TestDatabase } from '@devctx/shared/testing';
+import {
+  adminQuery,
+  createTestDatabase,
+  freePort,
+  type TestDatabase,
+} from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bundle, buildAll, FUNCTIONS, installBundles } from '../../scripts/build.ts';
 
@@ -33,14 +37,6 @@ const bundle = (name: string) => {
   if (!found) throw new Error(`no bundle ${name}`);
   return found;
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Starts a bundle from its own folder and waits for GET /health. */
 async function start(b: Bundle, env: Record<string, string> = {}) {

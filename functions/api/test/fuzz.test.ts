@@ -10,7 +10,8 @@ import {
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allJobs, allRoutes } from '../src/routes.ts';
-import { exampleOf, type JsonSchema } from './support/json-example.ts';
+import { exampleOf } from './support/json-example.ts';
+import { type Operation, operationsOf } from './support/operations.ts';
 import { buildTenantWorld, type World } from './support/world.ts';
 
 // Hostile input, driven by /openapi.json: malformed and boundary requests to every
@@ -26,14 +27,6 @@ const SEED = process.env.FUZZ_SEED
   : RUNS >= 10_000
     ? Date.now()
     : 20261125;
-
-type Operation = {
-  method: string;
-  path: string;
-  public: boolean;
-  body: JsonSchema | undefined;
-  query: string[];
-};
 
 let database: TestDatabase;
 let server: TestServer;
@@ -53,19 +46,7 @@ beforeAll(async () => {
   const doc = (await anonymous.get('/openapi.json')).body as {
     paths: Record<string, Record<string, Record<string, unknown>>>;
   };
-  operations = Object.entries(doc.paths)
-    .flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({
-        method: method.toUpperCase(),
-        path,
-        public: !op['x-permission'],
-        body: (op.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined)
-          ?.content?.['application/json']?.schema,
-        query: ((op.parameters ?? []) as { name: string; in: string }[])
-          .filter((p) => p.in === 'query')
-          .map((p) => p.name),
-      })),
-    )
+  operations = operationsOf(doc)
     // Ending the fuzzer's own sign-in would only make the rest 401, and a smaller tier
     // only 429.
     .filter((op) => !['/v1/auth/logout', '/v1/me/password', '/v1/tenant/tier'].includes(op.path));
@@ -193,7 +174,7 @@ const request = fc
         );
         break;
       case 'query': {
-        const name = op.query[Math.floor(r.cut * op.query.length)] ?? 'limit';
+        const name = op.query[Math.floor(r.cut * op.query.length)]?.name ?? 'limit';
         path += `?${name}=${encode(JSON.stringify(r.value).slice(0, 3000))}`;
         break;
       }
@@ -205,7 +186,7 @@ const request = fc
       path,
       body,
       contentType,
-      token: op.public || r.noToken ? undefined : owner.accessToken,
+      token: !op.permission || r.noToken ? undefined : owner.accessToken,
     };
   });
 

@@ -8,7 +8,8 @@ import {
 } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allJobs, allRoutes } from '../src/routes.ts';
-import { exampleOf, type JsonSchema } from './support/json-example.ts';
+import { exampleOf } from './support/json-example.ts';
+import { type Operation, operationsOf } from './support/operations.ts';
 import { buildTenantWorld, type World } from './support/world.ts';
 
 // The tenant isolation sweep, driven by /openapi.json: tenant A has data in every
@@ -16,15 +17,6 @@ import { buildTenantWorld, type World } from './support/world.ts';
 // an API key of A's owner that holds a single unrelated permission. Expected: 404 for
 // another tenant's ids, 403 for a missing permission, and not one byte of A's data in any
 // response B gets. A table of every operation and outcome is printed.
-
-type Operation = {
-  method: string;
-  path: string;
-  permission: string | undefined;
-  body: JsonSchema | undefined;
-  /** Required query parameters and their schemas. */
-  query: { name: string; schema: JsonSchema }[];
-};
 
 let database: TestDatabase;
 let server: TestServer;
@@ -57,25 +49,7 @@ beforeAll(async () => {
   const doc = (await anonymous.get('/openapi.json')).body as {
     paths: Record<string, Record<string, Record<string, unknown>>>;
   };
-  operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path,
-      permission: op['x-permission'] as string | undefined,
-      body: (op.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined)
-        ?.content?.['application/json']?.schema,
-      query: (
-        (op.parameters ?? []) as {
-          name: string;
-          in: string;
-          required?: boolean;
-          schema: JsonSchema;
-        }[]
-      )
-        .filter((p) => p.in === 'query' && p.required)
-        .map((p) => ({ name: p.name, schema: p.schema })),
-    })),
-  );
+  operations = operationsOf(doc);
 }, 120_000);
 
 afterAll(async () => {
@@ -91,9 +65,10 @@ afterAll(async () => {
  */
 function concrete(op: Operation): string {
   const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => world.idFor(op.path, name));
-  if (op.query.length === 0) return path;
+  const required = op.query.filter((q) => q.required);
+  if (required.length === 0) return path;
   const query = new URLSearchParams(
-    op.query.map(
+    required.map(
       (q) =>
         [q.name, q.name === 'q' ? String(world.secrets[0]) : String(exampleOf(q.schema))] as [
           string,

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { enqueueJob, healthRoutes, withTenant } from '@devctx/shared';
 import {
   adminQuery,
   Client,
   createTestDatabase,
+  freePort,
   startTestServer,
   type TestDatabase,
   type TestServer,
@@ -39,14 +39,6 @@ afterAll(async () => {
   await survivor.close();
   await database.drop();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('a worker killed in the middle of a job', () => {
   it('leaves nothing behind; the redelivered job runs once more and its effect exists once', async () => {

@@ -1,4 +1,5 @@
 export { eventually } from './eventually.ts';
+export { freePort } from './free-port.ts';
 export { Client, type Reply } from './http-client.ts';
 export {
   adminQuery,
