@@ -76,6 +76,7 @@ const hostileString = fc.oneof(
     '\u200b',
     '💥🏳️‍🌈👩‍👩‍👧',
     '../../etc/passwd',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style injection string, on purpose.
     '${jndi:ldap://127.0.0.1/x}',
     '%00%ff',
     '\\',

@@ -2,7 +2,7 @@ import type { SignedUp } from '@devctx/identity/testing';
 import { expect } from 'vitest';
 
 const MARK = 'SECRET-OF-A';
-const sha = 'a'.repeat(39) + '1';
+const sha = `${'a'.repeat(39)}1`;
 
 export interface World {
   /** Values only tenant A's data contains: none may appear in a response to tenant B. */
