@@ -16,6 +16,7 @@ export interface World {
 /** Tenant A with data in every resource family, through the public API. */
 export async function buildTenantWorld(a: SignedUp, memberId: string): Promise<World> {
   const c = a.client;
+  // biome-ignore lint/suspicious/noExplicitAny: the test client's replies are untyped JSON, as in every test.
   const ok = async (reply: Promise<{ status: number; body: any }>) => {
     const r = await reply;
     if (r.status >= 300)
