@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { adminQuery } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, type IdentityHarness, type SignedUp, signup, startIdentity } from './support.ts';
@@ -74,6 +74,17 @@ describe('conditional requests', () => {
         )
       ).status,
     ).toBe(200);
+  });
+
+  it('a PATCH that names no field changes nothing and answers what a GET does', async () => {
+    const team = await owner.client.post('/v1/teams', { name: 'Unchanged' });
+    const read = await owner.client.get(`/v1/teams/${team.body.id}`);
+    for (const body of [{}, { notAField: 'x' }]) {
+      const reply = await owner.client.patch(`/v1/teams/${team.body.id}`, body);
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual(read.body);
+    }
+    expect((await owner.client.patch(`/v1/teams/${randomUUID()}`, {})).status).toBe(404);
   });
 });
 

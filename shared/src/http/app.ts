@@ -149,6 +149,12 @@ export function createApp(options: AppOptions): RequestListener {
     if ((route.method === 'PATCH' || route.method === 'DELETE') && req.headers['if-match']) {
       await checkIfMatch(req.headers['if-match'], url.pathname, ctx, input);
     }
+    // A PATCH that names no field changes nothing: it answers what a GET would, so no
+    // handler has to guard against an UPDATE without a SET.
+    if (route.method === 'PATCH' && namesNoField(input.body)) {
+      const current = await readCurrent(url.pathname, ctx, input);
+      if (current) return current;
+    }
     const key =
       route.method === 'POST' ? idempotencyKeyOf(req.headers['idempotency-key']) : undefined;
     if (key && ctx.actor) {
@@ -156,6 +162,18 @@ export function createApp(options: AppOptions): RequestListener {
       return runIdempotently(ctx, key, fingerprint, () => route.handler(ctx, input));
     }
     return route.handler(ctx, input);
+  }
+
+  /** What a GET of the same path answers now (for If-Match, and for empty PATCHes). */
+  async function readCurrent(
+    path: string,
+    ctx: RequestContext,
+    input: RouteInput<unknown, unknown, unknown>,
+  ): Promise<RouteResult | undefined> {
+    const read = match('GET', path);
+    if (read.kind !== 'found') return undefined;
+    const query = validate(read.route.query, {}, 'query');
+    return read.route.handler(ctx, { ...input, body: undefined, query });
   }
 
   /**
@@ -168,10 +186,8 @@ export function createApp(options: AppOptions): RequestListener {
     ctx: RequestContext,
     input: RouteInput<unknown, unknown, unknown>,
   ) {
-    const read = match('GET', path);
-    if (read.kind !== 'found') return;
-    const query = validate(read.route.query, {}, 'query');
-    const current = await read.route.handler(ctx, { ...input, body: undefined, query });
+    const current = await readCurrent(path, ctx, input);
+    if (!current) return;
     const etag = etagOf(JSON.stringify(current.body));
     if (!matchesEtag(header, etag, 'strong')) {
       throw new AppError(
@@ -183,6 +199,16 @@ export function createApp(options: AppOptions): RequestListener {
       );
     }
   }
+}
+
+/** An object body whose every field is absent (zod drops unknown keys). */
+function namesNoField(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    Object.values(body).every((value) => value === undefined)
+  );
 }
 
 /** JSON (or a route's raw bytes), with an ETag on GETs and 304 when the client has it. */

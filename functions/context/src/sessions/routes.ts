@@ -188,15 +188,12 @@ export const sessionRoutes = [
         await findSession(trx, tenantId, params.id);
         await assertProjectExists(trx, tenantId, body.projectId);
         await assertRepositoryExists(trx, tenantId, body.repositoryId);
-        const changes = toColumns(body);
-        if (Object.keys(changes).length > 0) {
-          await trx
-            .updateTable('ai_sessions')
-            .set(changes as never)
-            .where('tenant_id', '=', tenantId)
-            .where('id', '=', params.id)
-            .execute();
-        }
+        await trx
+          .updateTable('ai_sessions')
+          .set(toColumns(body) as never)
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', params.id)
+          .execute();
         return findSession(trx, tenantId, params.id);
       });
       return { body: toSessionView(row) };

@@ -167,7 +167,6 @@ export const roleRoutes = [
         const current = await findRole(trx, actor.tenantId, params.id);
         if (!current) throw notFound('role');
         if (current.system_key) throw systemRoleImmutable();
-        if (Object.keys(body).length === 0) return current; // nothing to change
         assertCanGrant(
           actor,
           [...permissionsOfRole(current), ...(body.permissions ?? [])],

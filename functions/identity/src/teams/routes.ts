@@ -151,8 +151,7 @@ export const teamRoutes = [
     handler: async (ctx, { params, body }) => {
       const tenantId = actorOf(ctx).tenantId;
       const team = await withTenant(actorScope(ctx), async (trx) => {
-        const current = await findTeam(trx, tenantId, params.id);
-        if (Object.keys(body).length === 0) return current; // nothing to change
+        await findTeam(trx, tenantId, params.id);
         if (body.name) await assertNameFree(trx, tenantId, body.name, params.id);
         return trx
           .updateTable('teams')

@@ -158,8 +158,7 @@ export const projectRoutes = [
     handler: async (ctx, { params, body }) => {
       const tenantId = actorOf(ctx).tenantId;
       const project = await withTenant(actorScope(ctx), async (trx) => {
-        const current = await findProject(trx, tenantId, params.id, true);
-        if (Object.keys(body).length === 0) return current; // nothing to change
+        await findProject(trx, tenantId, params.id, true);
         await assertTeamExists(trx, tenantId, body.teamId);
         const { teamId, ...rest } = body;
         return trx

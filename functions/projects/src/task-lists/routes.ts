@@ -208,8 +208,7 @@ export const taskListRoutes = [
     handler: async (ctx, { params, body }) => {
       const tenantId = actorOf(ctx).tenantId;
       const row = await withTenant(actorScope(ctx), async (trx) => {
-        const current = await findTaskList(trx, tenantId, params.id);
-        if (Object.keys(body).length === 0) return current; // nothing to change
+        await findTaskList(trx, tenantId, params.id);
         return trx
           .updateTable('task_lists')
           .set(body)

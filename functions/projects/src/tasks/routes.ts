@@ -167,15 +167,12 @@ export const taskRoutes = [
           body.sectionId,
           'body.sectionId',
         );
-        const changes = columns(body);
-        if (Object.keys(changes).length > 0) {
-          await trx
-            .updateTable('tasks')
-            .set(changes as never)
-            .where('tenant_id', '=', tenantId)
-            .where('id', '=', params.id)
-            .execute();
-        }
+        await trx
+          .updateTable('tasks')
+          .set(columns(body) as never)
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', params.id)
+          .execute();
         return findTask(trx, tenantId, params.id);
       });
       return { body: task };

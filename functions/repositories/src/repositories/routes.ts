@@ -196,12 +196,9 @@ export const repositoryRoutes = [
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, actor.tenantId, params.id, true);
         await assertProjectExists(trx, actor.tenantId, body.projectId);
-        const changes = changedColumns(body, columnOf);
-        if (Object.keys(changes).length === 0)
-          return findRepository(trx, actor.tenantId, params.id);
         return trx
           .updateTable('repositories')
-          .set(changes)
+          .set(changedColumns(body, columnOf))
           .where('tenant_id', '=', actor.tenantId)
           .where('id', '=', params.id)
           .returning(repositoryColumns)
