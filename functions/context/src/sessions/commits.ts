@@ -27,27 +27,24 @@ export const sessionCommitsSchema = z.object({
   ),
 });
 
+type SessionRow = {
+  id: string;
+  project_id: string | null;
+  repository_id: string | null;
+  started_at: Date;
+  ended_at: Date | null;
+};
+
 /**
- * The commits made in the session's repository (or its project's repositories) between its
- * start and its end — the last message when it was never ended — and the tasks they touched.
+ * Where and when a session's commits are looked for: its repository (else its project's
+ * repositories), from its start to its end — the last message when it was never ended.
  */
-export async function sessionCommits(
-  trx: Trx,
-  tenantId: string,
-  session: {
-    id: string;
-    project_id: string | null;
-    repository_id: string | null;
-    started_at: Date;
-    ended_at: Date | null;
-  },
-): Promise<z.infer<typeof sessionCommitsSchema>> {
+async function commitScope(trx: Trx, tenantId: string, session: SessionRow) {
   const lastMessage = await sql<{ at: Date | null }>`
     select max(coalesce(occurred_at, created_at)) as at
       from messages where tenant_id = ${tenantId} and session_id = ${session.id}`.execute(trx);
   const end = session.ended_at ?? lastMessage.rows[0]?.at ?? session.started_at;
   const to = new Date(Math.max(end.getTime(), session.started_at.getTime()) + AFTER_END_MS);
-
   let repositories = trx.selectFrom('repositories').select('id').where('tenant_id', '=', tenantId);
   if (session.repository_id) repositories = repositories.where('id', '=', session.repository_id);
   else if (session.project_id)
@@ -56,22 +53,42 @@ export async function sessionCommits(
     session.repository_id || session.project_id
       ? (await repositories.execute()).map((r) => r.id)
       : [];
-  if (repositoryIds.length === 0) {
-    return {
-      window: { from: session.started_at.toISOString(), to: to.toISOString() },
-      repositoryIds,
-      commits: [],
-      tasks: [],
-    };
-  }
+  return { from: session.started_at, to, repositoryIds };
+}
 
-  const commits = await trx
+type CommitScope = Awaited<ReturnType<typeof commitScope>>;
+
+const commitsIn = (trx: Trx, tenantId: string, scope: CommitScope) =>
+  trx
     .selectFrom('commits')
-    .select(commitColumns)
     .where('tenant_id', '=', tenantId)
-    .where('repository_id', 'in', repositoryIds)
-    .where('committed_at', '>=', session.started_at)
-    .where('committed_at', '<=', to)
+    .where('repository_id', 'in', scope.repositoryIds)
+    .where('committed_at', '>=', scope.from)
+    .where('committed_at', '<=', scope.to);
+
+/** How many commits a session has (its statistics), without reading them. */
+export async function countSessionCommits(trx: Trx, tenantId: string, session: SessionRow) {
+  const scope = await commitScope(trx, tenantId, session);
+  if (scope.repositoryIds.length === 0) return 0;
+  const row = await commitsIn(trx, tenantId, scope)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** The commits made during a session (see commitScope), and the tasks they touched. */
+export async function sessionCommits(
+  trx: Trx,
+  tenantId: string,
+  session: SessionRow,
+): Promise<z.infer<typeof sessionCommitsSchema>> {
+  const scope = await commitScope(trx, tenantId, session);
+  const window = { from: scope.from.toISOString(), to: scope.to.toISOString() };
+  const { repositoryIds } = scope;
+  if (repositoryIds.length === 0) return { window, repositoryIds, commits: [], tasks: [] };
+
+  const commits = await commitsIn(trx, tenantId, scope)
+    .select(commitColumns)
     .orderBy('committed_at')
     .orderBy('sha')
     .limit(MAX_COMMITS)
@@ -106,7 +123,7 @@ export async function sessionCommits(
     byTask.set(link.task_id, entry);
   }
   return {
-    window: { from: session.started_at.toISOString(), to: to.toISOString() },
+    window,
     repositoryIds,
     commits: commits.map(toCommitView),
     tasks: [...byTask.values()],

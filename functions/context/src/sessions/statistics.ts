@@ -1,7 +1,7 @@
 import type { Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { sessionCommits } from './commits.ts';
+import { countSessionCommits } from './commits.ts';
 
 export const sessionStatisticsSchema = z.object({
   messages: z.number().int(),
@@ -19,7 +19,7 @@ export const sessionStatisticsSchema = z.object({
 export async function sessionStatistics(
   trx: Trx,
   tenantId: string,
-  session: Parameters<typeof sessionCommits>[2],
+  session: Parameters<typeof countSessionCommits>[2],
 ) {
   const byRole = await sql<{ role: string; n: number; input: number; output: number }>`
     select role, count(*)::int as n, coalesce(sum(input_tokens), 0)::int as input, coalesce(sum(output_tokens), 0)::int as output
@@ -44,7 +44,7 @@ export async function sessionStatistics(
     outputTokens: byRole.rows.reduce((sum, r) => sum + r.output, 0),
     filesTouched: files.rows,
     commands: commands.rows.map((r) => r.command).sort(),
-    commits: (await sessionCommits(trx, tenantId, session)).commits.length,
+    commits: await countSessionCommits(trx, tenantId, session),
     durationSeconds: session.ended_at
       ? Math.round((session.ended_at.getTime() - session.started_at.getTime()) / 1000)
       : null,
