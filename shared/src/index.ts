@@ -30,7 +30,7 @@ export {
 export { enforceRateLimit, hitRateLimit, rateLimitHeaders } from './auth/rate-limit.ts';
 export { type Config, ConfigError, configSchema, loadConfig } from './config/config.ts';
 export { afterCommit } from './db/after-commit.ts';
-export { assertProjectExists } from './db/assert-project.ts';
+export { assertReferenceExists } from './db/assert-reference.ts';
 export { changedColumns } from './db/changed-columns.ts';
 export { createDatabase, type DatabaseHandle, type Db } from './db/database.ts';
 export { translateDatabaseError } from './db/errors.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   actorOf,
   actorScope,
-  assertProjectExists,
+  assertReferenceExists,
   defineRoute,
   enqueueJob,
   notFound,
@@ -96,7 +96,7 @@ export const importRoutes = [
         'application/json',
       );
       const row = await withTenant(actorScope(ctx), async (trx) => {
-        await assertProjectExists(trx, actor.tenantId, body.projectId);
+        await assertReferenceExists(trx, actor.tenantId, 'projects', body.projectId);
         const created = await trx
           .insertInto('imports')
           .values({

@@ -1,7 +1,7 @@
 import {
   actorOf,
   actorScope,
-  assertProjectExists,
+  assertReferenceExists,
   changedColumns,
   decodeCursor,
   defineRoute,
@@ -12,7 +12,7 @@ import {
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { sessionCommits, sessionCommitsSchema } from './commits.ts';
-import { assertRepositoryExists, findSession } from './queries.ts';
+import { findSession } from './queries.ts';
 import { sessionColumns, sessionSchema, toSessionView } from './representation.ts';
 import { sessionStatistics, sessionStatisticsSchema } from './statistics.ts';
 
@@ -113,8 +113,8 @@ export const sessionRoutes = [
       const actor = actorOf(ctx);
       const { tool, externalId, startedAt, ...rest } = body;
       return withTenant(actorScope(ctx), async (trx) => {
-        await assertProjectExists(trx, actor.tenantId, body.projectId);
-        await assertRepositoryExists(trx, actor.tenantId, body.repositoryId);
+        await assertReferenceExists(trx, actor.tenantId, 'projects', body.projectId);
+        await assertReferenceExists(trx, actor.tenantId, 'repositories', body.repositoryId);
         const inserted = await trx
           .insertInto('ai_sessions')
           .values({
@@ -186,8 +186,8 @@ export const sessionRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await findSession(trx, tenantId, params.id);
-        await assertProjectExists(trx, tenantId, body.projectId);
-        await assertRepositoryExists(trx, tenantId, body.repositoryId);
+        await assertReferenceExists(trx, tenantId, 'projects', body.projectId);
+        await assertReferenceExists(trx, tenantId, 'repositories', body.repositoryId);
         await trx
           .updateTable('ai_sessions')
           .set(toColumns(body) as never)

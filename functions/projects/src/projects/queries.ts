@@ -13,25 +13,6 @@ export async function findProject(trx: Trx, tenantId: string, projectId: string,
   return project;
 }
 
-export async function assertTeamExists(
-  trx: Trx,
-  tenantId: string,
-  teamId: string | null | undefined,
-) {
-  if (!teamId) return;
-  const team = await trx
-    .selectFrom('teams')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', teamId)
-    .executeTakeFirst();
-  if (!team) {
-    throw new AppError('validation_failed', 'The team does not exist.', {
-      fieldErrors: [{ path: 'body.teamId', message: 'unknown team' }],
-    });
-  }
-}
-
 export async function assertSlugFree(trx: Trx, tenantId: string, slug: string) {
   const taken = await trx
     .selectFrom('projects')

@@ -1,6 +1,7 @@
 import {
   actorOf,
   actorScope,
+  assertReferenceExists,
   decodeCursor,
   defineRoute,
   pageQuery,
@@ -11,7 +12,7 @@ import {
 import { z } from 'zod';
 import { statistics, statisticsSchema } from '../tasks/statistics.ts';
 import { projectCommits, projectCommitsSchema } from './commits.ts';
-import { assertSlugFree, assertTeamExists, findProject } from './queries.ts';
+import { assertSlugFree, findProject } from './queries.ts';
 import { projectColumns, projectSchema, toProjectView } from './representation.ts';
 
 const tags = ['projects'];
@@ -96,7 +97,7 @@ export const projectRoutes = [
       const actor = actorOf(ctx);
       const project = await withTenant(actorScope(ctx), async (trx) => {
         await assertSlugFree(trx, actor.tenantId, body.slug);
-        await assertTeamExists(trx, actor.tenantId, body.teamId);
+        await assertReferenceExists(trx, actor.tenantId, 'teams', body.teamId);
         const created = await trx
           .insertInto('projects')
           .values({
@@ -159,7 +160,7 @@ export const projectRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const project = await withTenant(actorScope(ctx), async (trx) => {
         await findProject(trx, tenantId, params.id, true);
-        await assertTeamExists(trx, tenantId, body.teamId);
+        await assertReferenceExists(trx, tenantId, 'teams', body.teamId);
         const { teamId, ...rest } = body;
         return trx
           .updateTable('projects')

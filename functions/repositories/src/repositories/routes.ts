@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   actorOf,
   actorScope,
-  assertProjectExists,
+  assertReferenceExists,
   changedColumns,
   decodeCursor,
   defineRoute,
@@ -118,7 +118,7 @@ export const repositoryRoutes = [
       const id = randomUUID();
       const secret = newWebhookSecret();
       const row = await withTenant(actorScope(ctx), async (trx) => {
-        await assertProjectExists(trx, actor.tenantId, body.projectId);
+        await assertReferenceExists(trx, actor.tenantId, 'projects', body.projectId);
         const created = await trx
           .insertInto('repositories')
           .values({
@@ -195,7 +195,7 @@ export const repositoryRoutes = [
       const actor = actorOf(ctx);
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, actor.tenantId, params.id, true);
-        await assertProjectExists(trx, actor.tenantId, body.projectId);
+        await assertReferenceExists(trx, actor.tenantId, 'projects', body.projectId);
         return trx
           .updateTable('repositories')
           .set(changedColumns(body, columnOf))
