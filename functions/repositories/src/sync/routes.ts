@@ -86,16 +86,10 @@ export const syncRoutes = [
             parsed.commits,
             'git-log',
           );
-          await finish(trx, actor.tenantId, event.id, started, {
+          const row = await finish(trx, actor.tenantId, event.id, started, {
             fetched: parsed.commits.length,
             written,
           });
-          const row = await trx
-            .selectFrom('sync_events')
-            .select(syncEventColumns)
-            .where('tenant_id', '=', actor.tenantId)
-            .where('id', '=', event.id)
-            .executeTakeFirstOrThrow();
           return { body: { ...toSyncEventView(row), skipped: parsed.skipped } };
         });
       }

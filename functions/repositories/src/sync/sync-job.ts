@@ -101,7 +101,7 @@ export const syncJob = defineJob<{ repositoryId: string; syncEventId: string }, 
   },
 });
 
-/** Closes a sync event: its counts and duration, or its error. */
+/** Closes a sync event (its counts and duration, or its error) and returns it. */
 export async function finish(
   trx: Trx,
   tenantId: string,
@@ -109,7 +109,7 @@ export async function finish(
   started: number,
   outcome: { fetched?: number; pages?: number; written?: UpsertResult; error?: string },
 ) {
-  await trx
+  return trx
     .updateTable('sync_events')
     .set({
       status: outcome.error ? 'failed' : 'succeeded',
@@ -123,7 +123,8 @@ export async function finish(
     })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', syncEventId)
-    .execute();
+    .returning(syncEventColumns)
+    .executeTakeFirstOrThrow();
 }
 
 /**
