@@ -61,6 +61,10 @@ const tenantCases: Case[] = [
     viewer: 403,
   },
   { method: 'GET', path: '/v1/search/messages?q=secret', viewer: 200 },
+  { method: 'GET', path: '/v1/insights/overview', viewer: 200 },
+  { method: 'GET', path: '/v1/insights/tags', viewer: 200 },
+  { method: 'GET', path: '/v1/insights/files', viewer: 200 },
+  { method: 'GET', path: '/v1/insights/commands', viewer: 200 },
   {
     method: 'POST',
     path: '/v1/imports',
@@ -89,6 +93,7 @@ describe("another tenant's ids", () => {
     const listing = JSON.stringify([
       (await b.client.get('/v1/sessions')).body,
       (await b.client.get('/v1/search/messages?q=secret')).body,
+      (await b.client.get('/v1/insights/overview')).body,
     ]);
     for (const secret of [ids.session, 'Secret']) expect(listing).not.toContain(secret);
   });
