@@ -122,6 +122,19 @@ describe('task lists from markdown', () => {
     await owner.client.post(`/v1/tasks/${tasks[2].id}/toggle`, {});
     const unblocked = await owner.client.get(`/v1/tasks/${routes.id}`);
     expect(unblocked.body).toMatchObject({ blocked: false, effectiveStatus: 'pending' });
+    const sections = (await owner.client.get(`/v1/task-lists/${list.body.id}/sections`)).body;
+    expect(
+      sections.items.map((s: Record<string, unknown>) => [
+        s.number,
+        s.title,
+        s.total,
+        s.completed,
+        s.percentComplete,
+      ]),
+    ).toEqual([
+      ['1', '1 Setup', 3, 3, 100],
+      ['2', '2 API', 2, 0, 0],
+    ]);
 
     const exported = await fetch(`${h.server.baseUrl}/v1/task-lists/${list.body.id}/markdown`, {
       headers: { authorization: `Bearer ${owner.accessToken}` },

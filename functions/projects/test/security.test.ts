@@ -68,6 +68,7 @@ const cases: Case[] = [
   { method: 'DELETE', path: '/v1/task-lists/{list}', viewer: 403 },
   { method: 'GET', path: '/v1/task-lists/{list}/markdown', viewer: 200 },
   { method: 'GET', path: '/v1/task-lists/{list}/stats', viewer: 200 },
+  { method: 'GET', path: '/v1/task-lists/{list}/sections', viewer: 200 },
   { method: 'GET', path: '/v1/task-lists/{list}/tasks', viewer: 200 },
   { method: 'POST', path: '/v1/task-lists/{list}/tasks', body: { title: 'pwned' }, viewer: 403 },
   {

@@ -15,6 +15,7 @@ import { findProject } from '../projects/queries.ts';
 import { statistics, statisticsSchema } from '../tasks/statistics.ts';
 import { exportMarkdown } from './export-markdown.ts';
 import { importMarkdown } from './import-markdown.ts';
+import { sectionProgress, sectionProgressSchema } from './sections.ts';
 
 const tags = ['task-lists'];
 const idParams = z.object({ id: z.uuid() });
@@ -281,6 +282,32 @@ export const taskListRoutes = [
           await findTaskList(trx, tenantId, params.id);
           return statistics(trx, tenantId, { taskListId: params.id });
         }),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/task-lists/{id}/sections',
+    summary: 'The sections (phases) of a task list, in order, with their progress',
+    tags,
+    permission: 'projects:read',
+    params: idParams,
+    responses: {
+      200: {
+        description: 'Sections',
+        schema: z.object({ items: z.array(sectionProgressSchema) }),
+      },
+      404: { description: 'No such task list' },
+    },
+    handler: async (ctx, { params }) => {
+      const tenantId = actorOf(ctx).tenantId;
+      return {
+        body: {
+          items: await withTenant(actorScope(ctx), async (trx) => {
+            await findTaskList(trx, tenantId, params.id);
+            return sectionProgress(trx, tenantId, params.id);
+          }),
+        },
       };
     },
   }),
