@@ -3,13 +3,15 @@
 //
 //   dist/functions/<name>/   Cloud Run functions (gcloud functions deploy --gen2
 //                            --runtime nodejs24 --source dist/functions/<name>)
-//   dist/api/                the long-running api variant (the Dockerfile's input)
+//   dist/api/                the long-running api variant (the Dockerfile's input), with
+//                            the web dashboard in dist/api/web/
 //   dist/jobs/migrate/       the migration job (Cloud Run job; embeds sql/)
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
+import { build as buildWeb } from 'vite';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -52,6 +54,7 @@ export interface Bundle {
 
 export async function buildAll(outDir = path.join(root, 'dist')): Promise<Bundle[]> {
   await rm(outDir, { recursive: true, force: true });
+  await buildWeb({ root: path.join(root, 'web'), logLevel: 'warn' });
   const bundles: Bundle[] = [];
   for (const name of FUNCTIONS) {
     bundles.push(
@@ -64,6 +67,7 @@ export async function buildAll(outDir = path.join(root, 'dist')): Promise<Bundle
           `--target=${name}`,
         ],
         withDocs: !INTERNAL.has(name),
+        withDashboard: name === 'api',
       }),
     );
   }
@@ -74,6 +78,7 @@ export async function buildAll(outDir = path.join(root, 'dist')): Promise<Bundle
       dir: path.join(outDir, 'api'),
       start: ['index.js'],
       withDocs: true,
+      withDashboard: true,
     }),
   );
   bundles.push(
@@ -94,6 +99,7 @@ async function buildOne(options: {
   dir: string;
   start: string[];
   withDocs?: boolean;
+  withDashboard?: boolean;
   withSql?: boolean;
 }): Promise<Bundle> {
   const result = await build({
@@ -140,6 +146,9 @@ async function buildOne(options: {
     for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
       await cp(path.join(from, file), path.join(options.dir, 'swagger-ui', file));
     }
+  }
+  if (options.withDashboard) {
+    await cp(path.join(root, 'web', 'dist'), path.join(options.dir, 'web'), { recursive: true });
   }
   if (options.withSql) {
     await cp(path.join(root, 'sql'), path.join(options.dir, 'sql'), { recursive: true });

@@ -2,6 +2,7 @@
 // under .data/ (data survives restarts); with DATABASE_URL it uses that server, connecting
 // there as an administrator to create the roles and migrate. Either way the API itself
 // then connects as the runtime role, exactly as in production.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   APP_ROLE,
@@ -12,11 +13,18 @@ import {
   urlForRole,
 } from '@devctx/shared';
 import pg from 'pg';
+import { build as buildWeb } from 'vite';
 import { allJobs, allRoutes } from '../functions/api/src/routes.ts';
 import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { loadLocalSecrets } from './lib/local-secrets.ts';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
+// The dashboard at / is built once (web/dist); `npm run build --workspace web` rebuilds it.
+const web = path.resolve(import.meta.dirname, '..', 'web');
+if (!existsSync(path.join(web, 'dist', 'index.html'))) {
+  console.log('Building the web dashboard…');
+  await buildWeb({ root: web, logLevel: 'warn' });
+}
 const dataDir = path.resolve(import.meta.dirname, '..', '.data');
 const secrets = await loadLocalSecrets(dataDir);
 
@@ -52,7 +60,9 @@ const running = await runServer({
   jobs: allJobs,
   afterShutdown: stopEmbedded,
 });
-console.log(`Dev Context API: http://localhost:${running.port}  (Ctrl-C stops it)`);
+console.log(
+  `Dev Context: dashboard http://localhost:${running.port}/ · API reference /docs  (Ctrl-C stops it)`,
+);
 
 async function createDatabaseIfMissing(url: string, name: string) {
   const client = new pg.Client({ connectionString: url });

@@ -1,0 +1,200 @@
+import { createDevContextClient, type Problem } from '@devctx/client';
+import { signal } from '@preact/signals';
+
+// Who is signed in, per tenant. The refresh token is kept in localStorage so a reload or a
+// new tab stays signed in; the access token lives only in this tab's memory. The CSP
+// (script-src 'self') is what keeps other scripts away from localStorage.
+export interface TenantSession {
+  slug: string;
+  tenantName: string;
+  email: string;
+  refreshToken: string;
+}
+interface Stored {
+  current: string | null;
+  tenants: Record<string, TenantSession>;
+}
+
+const STORAGE_KEY = 'devctx.sessions';
+const read = (): Stored => {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '');
+    if (parsed && typeof parsed === 'object' && parsed.tenants) return parsed as Stored;
+  } catch {}
+  return { current: null, tenants: {} };
+};
+const write = (stored: Stored) => localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
+
+/** The signed-in tenant shown in the header, or null: the app then shows sign-in. */
+export const currentTenant = signal<TenantSession | null>(null);
+/** Every tenant this browser is signed in to, for the switcher. */
+export const knownTenants = signal<TenantSession[]>([]);
+
+let access: { token: string; refreshAt: number } | null = null;
+/** Refreshed a minute before it expires (or at three quarters of a shorter lifetime). */
+const keep = (token: string, expiresIn: number) => {
+  access = { token, refreshAt: Date.now() + expiresIn * 1000 - Math.min(60_000, expiresIn * 250) };
+};
+
+function publish(stored: Stored) {
+  currentTenant.value = stored.current ? (stored.tenants[stored.current] ?? null) : null;
+  knownTenants.value = Object.values(stored.tenants);
+}
+publish(read());
+// Another tab signed in, out or refreshed: follow it.
+addEventListener('storage', (event) => {
+  if (event.key !== STORAGE_KEY) return;
+  if (read().current !== currentTenant.peek()?.slug) access = null;
+  publish(read());
+});
+
+interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tenant: { name: string; slug: string };
+  user: { email: string };
+}
+
+function remember(reply: SignedIn) {
+  const stored = read();
+  const session: TenantSession = {
+    slug: reply.tenant.slug,
+    tenantName: reply.tenant.name,
+    email: reply.user.email,
+    refreshToken: reply.refreshToken,
+  };
+  stored.tenants[session.slug] = session;
+  stored.current = session.slug;
+  write(stored);
+  keep(reply.accessToken, reply.expiresIn);
+  publish(stored);
+}
+
+async function post<T>(path: string, body: unknown): Promise<{ data?: T; problem?: Problem }> {
+  const reply = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = await reply.json().catch(() => null);
+  return reply.ok ? { data: json as T } : { problem: json as Problem };
+}
+
+export async function signIn(tenant: string, email: string, password: string) {
+  const { data, problem } = await post<SignedIn>('/v1/auth/login', { tenant, email, password });
+  if (data) remember(data);
+  return problem;
+}
+
+export async function signUp(body: {
+  tenant: { name: string; slug: string };
+  user: { name: string; email: string; password: string };
+}) {
+  const { data, problem } = await post<SignedIn>('/v1/auth/signup', body);
+  if (data) remember(data);
+  return problem;
+}
+
+export async function acceptInvitation(token: string, body: { name?: string; password: string }) {
+  const path = `/v1/invitations/${encodeURIComponent(token)}/accept`;
+  const { data, problem } = await post<SignedIn>(path, body);
+  if (data) {
+    remember(data);
+    location.hash = '#/';
+  }
+  return problem;
+}
+
+/** Switches to another tenant this browser is signed in to. */
+export function switchTenant(slug: string) {
+  const stored = read();
+  if (!stored.tenants[slug]) return;
+  stored.current = slug;
+  write(stored);
+  access = null;
+  publish(stored);
+}
+
+/** Forgets the current tenant's session here (after telling the API, when it can). */
+export async function signOut() {
+  if (access) await fetch('/v1/auth/logout', { method: 'POST', headers: bearer() }).catch(() => {});
+  forget();
+}
+
+function forget() {
+  const stored = read();
+  if (stored.current) delete stored.tenants[stored.current];
+  stored.current = Object.keys(stored.tenants)[0] ?? null;
+  write(stored);
+  access = null;
+  publish(stored);
+}
+
+const bearer = (): Record<string, string> =>
+  access ? { authorization: `Bearer ${access.token}` } : {};
+
+/**
+ * A fresh access token from the refresh token. Refresh tokens are single use and a reused
+ * one revokes the session, so tabs take turns (Web Locks) and a tab that finds the stored
+ * token already rotated by another simply uses the new one on its next try.
+ */
+async function refresh(): Promise<boolean> {
+  const run = async () => {
+    // Read inside the lock: another tab may have rotated the token a moment ago.
+    const session = read().tenants[currentTenant.peek()?.slug ?? ''];
+    if (!session) return false;
+    const { data } = await post<Omit<SignedIn, 'tenant' | 'user'>>('/v1/auth/refresh', {
+      refreshToken: session.refreshToken,
+    });
+    if (!data) return false;
+    const stored = read();
+    const own = stored.tenants[session.slug];
+    if (own) own.refreshToken = data.refreshToken;
+    write(stored);
+    keep(data.accessToken, data.expiresIn);
+    publish(stored);
+    return true;
+  };
+  return navigator.locks ? navigator.locks.request('devctx-refresh', run) : run();
+}
+
+let refreshing: Promise<boolean> | null = null;
+const refreshOnce = () => {
+  refreshing ??= refresh().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+};
+
+/**
+ * fetch with the user's token: refreshed silently before it expires, and once more on a
+ * 401. When the session cannot be refreshed, it is forgotten and the app shows sign-in;
+ * the URL (the page the user was on) stays as it is.
+ */
+async function authorisedFetch(request: Request): Promise<Response> {
+  const retry = request.clone();
+  if (!access || Date.now() >= access.refreshAt) await refreshOnce();
+  const send = (r: Request) => {
+    for (const [name, value] of Object.entries(bearer())) r.headers.set(name, value);
+    return fetch(r);
+  };
+  const response = await send(request);
+  if (response.status !== 401) return response;
+  if (await refreshOnce()) return send(retry);
+  forget();
+  return response;
+}
+
+export const api = createDevContextClient({
+  baseUrl: location.origin,
+  fetch: (input, init) => authorisedFetch(new Request(input, init)),
+});
+
+/** The text to show for a failed call. */
+export function problemText(error: unknown): string {
+  const p = error as Partial<Problem> | undefined;
+  if (p?.errors?.length)
+    return `${p.detail ?? p.title} (${p.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})`;
+  return p?.detail ?? p?.title ?? 'Something went wrong. Try again.';
+}

@@ -1,0 +1,158 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { problemText } from './api.ts';
+
+/** What every API call returns (openapi-fetch): data, or a problem+json error. */
+type Reply<T> = Promise<{ data?: T; error?: unknown }>;
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Calls the API when `deps` change; a stale reply (the user moved on) is dropped. */
+export function useLoad<T>(load: () => Reply<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error: string | null; loading: boolean }>({
+    error: null,
+    loading: true,
+  });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      ({ data, error }) => {
+        if (current) setState({ data, error: error ? problemText(error) : null, loading: false });
+      },
+      () => current && setState({ error: 'The API could not be reached.', loading: false }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [...deps, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { ...state, data: state.data, reload };
+}
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A cursor-paged list with "Load more": the first page when `deps` change, then more. */
+export function usePages<T>(load: (cursor?: string) => Reply<Page<T>>, deps: unknown[]) {
+  const first = useLoad(() => load(), deps);
+  const [more, setMore] = useState<{ items: T[]; cursor: string | null; error: string | null }>({
+    items: [],
+    cursor: null,
+    error: null,
+  });
+  const [busy, setBusy] = useState(false);
+  // A new first page (other filters) drops the pages loaded after the old one.
+  useEffect(() => setMore({ items: [], cursor: null, error: null }), [first.data]);
+  const cursor = more.cursor ?? first.data?.nextCursor ?? null;
+  const loadMore = async () => {
+    if (!cursor) return;
+    setBusy(true);
+    const { data, error } = await load(cursor);
+    setBusy(false);
+    if (data)
+      setMore((m) => ({
+        items: [...m.items, ...data.items],
+        cursor: data.nextCursor ?? '',
+        error: null,
+      }));
+    else setMore((m) => ({ ...m, error: problemText(error) }));
+  };
+  return {
+    ...first,
+    items: [...(first.data?.items ?? []), ...more.items],
+    hasMore: Boolean(cursor),
+    busy,
+    loadMore,
+    moreError: more.error,
+  };
+}
+
+export function LoadMore({ pages }: { pages: ReturnType<typeof usePages> }) {
+  if (pages.moreError) return <p role="alert">{pages.moreError}</p>;
+  if (!pages.hasMore) return null;
+  return (
+    <button type="button" class="secondary" aria-busy={pages.busy} onClick={pages.loadMore}>
+      Load more
+    </button>
+  );
+}
+
+/** Shows loading and errors for a load, and its data when there is some. */
+export function Show<T>(props: { state: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  const { state } = props;
+  if (state.error) return <ErrorNote text={state.error} onRetry={state.reload} />;
+  if (state.data === undefined) return <p aria-busy="true">Loading…</p>;
+  return <>{props.children(state.data)}</>;
+}
+
+export function ErrorNote({ text, onRetry }: { text: string; onRetry?: () => void }) {
+  return (
+    <p role="alert" class="error">
+      {text}{' '}
+      {onRetry && (
+        <button type="button" class="outline secondary small" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </p>
+  );
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export const when = (iso: string | null | undefined) =>
+  iso ? dateTime.format(new Date(iso)) : '—';
+
+export function duration(seconds: number | null | undefined): string {
+  if (seconds == null) return 'open';
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export const count = (n: number) => n.toLocaleString();
+
+const entities: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&#x27;': "'",
+};
+const decodeEntities = (text: string) =>
+  text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (e) => entities[e] ?? e);
+
+/**
+ * A search snippet (HTML-escaped text with <mark>) rendered as text nodes and <mark>
+ * elements: no HTML from the API is ever parsed as HTML.
+ */
+export function Snippet({ html }: { html: string }) {
+  const parts = html.split(/<mark>|<\/mark>/);
+  return (
+    <span>
+      {parts.map((part, i) =>
+        i % 2 ? <mark key={i}>{decodeEntities(part)}</mark> : decodeEntities(part),
+      )}
+    </span>
+  );
+}
+
+export function Meter({ label, used, limit }: { label: string; used: number; limit: number }) {
+  return (
+    <div class="meter">
+      <span>
+        {label}: {count(used)} of {count(limit)}
+      </span>
+      <progress value={Math.min(used, limit)} max={limit} aria-label={label} />
+    </div>
+  );
+}

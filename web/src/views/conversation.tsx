@@ -1,0 +1,138 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, problemText } from '../api.ts';
+import { ErrorNote, when } from '../ui.tsx';
+
+type Message = {
+  id: string;
+  sequence: number;
+  role: 'user' | 'assistant' | 'system' | 'tool';
+  content: string;
+  occurredAt: string | null;
+  toolCalls: unknown[];
+  fileReferences: { path: string; operation: string }[];
+  commands: string[];
+  tags: string[];
+};
+
+/**
+ * A conversation's messages in order, 200 at a time. When a message is asked for (a search
+ * hit), pages are loaded until it is there, and it is scrolled to and marked.
+ */
+export function Conversation({ id, focus }: { id: string; focus?: string }) {
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = async (after?: string) => {
+    setBusy(true);
+    const { data, error } = await api.GET('/v1/conversations/{id}/messages', {
+      params: { path: { id }, query: { limit: 200, cursor: after } },
+    });
+    setBusy(false);
+    if (!data) return setError(problemText(error));
+    setMessages((m) => [...(after ? m : []), ...(data.items as Message[])]);
+    setCursor(data.nextCursor);
+  };
+  // A new conversation starts over.
+  useEffect(() => {
+    setMessages([]);
+    void load();
+  }, [id]);
+  const found = focus ? messages.some((m) => m.id === focus) : true;
+  // Follow the pages until the asked-for message is in, then show it.
+  useEffect(() => {
+    if (!found && cursor && !busy) void load(cursor);
+    if (focus && found) document.getElementById(`m-${focus}`)?.scrollIntoView({ block: 'center' });
+  }, [found, cursor, busy]);
+
+  return (
+    <div class="conversation">
+      {messages.map((m) => (
+        <MessageView key={m.id} message={m} focused={m.id === focus} />
+      ))}
+      {error && <ErrorNote text={error} onRetry={() => load(cursor ?? undefined)} />}
+      {busy && <p aria-busy="true">Loading messages…</p>}
+      {!busy && cursor && (
+        <button type="button" class="secondary" onClick={() => load(cursor)}>
+          Load more messages
+        </button>
+      )}
+    </div>
+  );
+}
+
+function MessageView({ message: m, focused }: { message: Message; focused: boolean }) {
+  // Tool results are long and rarely read: folded, like tool calls.
+  const body =
+    m.role === 'tool' ? (
+      <details>
+        <summary>Tool result ({m.content.length.toLocaleString()} characters)</summary>
+        <pre>{m.content}</pre>
+      </details>
+    ) : (
+      <Rendered text={m.content} />
+    );
+  return (
+    <article
+      id={`m-${m.id}`}
+      class={`message ${m.role}${focused ? ' focused' : ''}`}
+      tabIndex={focused ? -1 : undefined}
+    >
+      <header>
+        <strong>{m.role}</strong>{' '}
+        <small>
+          #{m.sequence} · {when(m.occurredAt)}
+        </small>
+        {m.tags.map((t) => (
+          <span key={t} class="badge">
+            {t}
+          </span>
+        ))}
+      </header>
+      {body}
+      {m.toolCalls.length > 0 && (
+        <details>
+          <summary>
+            {m.toolCalls.length} tool call{m.toolCalls.length > 1 ? 's' : ''}:{' '}
+            {m.toolCalls.map((c) => (c as { name?: string }).name ?? '?').join(', ')}
+          </summary>
+          <pre>{JSON.stringify(m.toolCalls, null, 2)}</pre>
+        </details>
+      )}
+      {(m.fileReferences.length > 0 || m.commands.length > 0) && (
+        <footer>
+          {m.fileReferences.map((f) => (
+            <code key={`${f.operation}${f.path}`} title={f.operation}>
+              {f.operation} {f.path}
+            </code>
+          ))}
+          {m.commands.map((c) => (
+            <code key={c}>$ {c}</code>
+          ))}
+        </footer>
+      )}
+    </article>
+  );
+}
+
+/**
+ * Message text with its fenced code blocks as code. Rendered as text, never as HTML: a
+ * message can hold anything, including markup.
+ */
+export function Rendered({ text }: { text: string }) {
+  const parts = text.split(/^```[^\n]*\n?/m);
+  return (
+    <div class="rendered">
+      {parts.map((part, i) =>
+        i % 2 ? (
+          <pre key={i}>
+            <code>{part.replace(/\n$/, '')}</code>
+          </pre>
+        ) : (
+          part.trim() && <p key={i}>{part.trim()}</p>
+        ),
+      )}
+    </div>
+  );
+}

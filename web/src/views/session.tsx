@@ -1,0 +1,116 @@
+import { api } from '../api.ts';
+import { href, route } from '../router.ts';
+import { count, duration, Show, useLoad, when } from '../ui.tsx';
+import { Conversation } from './conversation.tsx';
+
+/** One session: what it was, its numbers, files, commands, commits, and its conversations. */
+export function SessionView({ id }: { id: string }) {
+  const path = { params: { path: { id } } };
+  const session = useLoad(() => api.GET('/v1/sessions/{id}', path), [id]);
+  const stats = useLoad(() => api.GET('/v1/sessions/{id}/stats', path), [id]);
+  const commits = useLoad(() => api.GET('/v1/sessions/{id}/commits', path), [id]);
+  const conversations = useLoad(() => api.GET('/v1/sessions/{id}/conversations', path), [id]);
+  // A search hit links here with its conversation and message.
+  const { query } = route.value;
+  const focus = (conversation: string) =>
+    query.get('conversation') === conversation ? (query.get('message') ?? undefined) : undefined;
+  return (
+    <Show state={session}>
+      {(s) => (
+        <>
+          <hgroup>
+            <h1>{s.title ?? s.externalId ?? 'Session'}</h1>
+            <p>
+              {s.tool}
+              {s.model ? ` · ${s.model}` : ''} · {when(s.startedAt)} · {duration(s.durationSeconds)}
+              {s.gitBranch ? ` · ${s.gitBranch}` : ''}
+            </p>
+          </hgroup>
+          <Show state={stats}>
+            {(st) => (
+              <section class="grid-2">
+                <div>
+                  <h2>Numbers</h2>
+                  <dl class="numbers">
+                    <dt>Messages</dt>
+                    <dd>{count(st.messages)}</dd>
+                    {Object.entries(st.byRole).map(([role, n]) => (
+                      <>
+                        <dt key={role}>{role}</dt>
+                        <dd>{count(n)}</dd>
+                      </>
+                    ))}
+                    <dt>Tokens in / out</dt>
+                    <dd>
+                      {count(st.inputTokens)} / {count(st.outputTokens)}
+                    </dd>
+                    <dt>Commits</dt>
+                    <dd>{count(st.commits)}</dd>
+                  </dl>
+                </div>
+                <div>
+                  <details open={st.filesTouched.length <= 10}>
+                    <summary>Files ({st.filesTouched.length})</summary>
+                    <ul>
+                      {st.filesTouched.map((f) => (
+                        <li key={f.path}>
+                          <code>{f.path}</code>{' '}
+                          <small>
+                            {f.operations.join(', ')} · {f.references}×
+                          </small>
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                  <details open={st.commands.length <= 10}>
+                    <summary>Commands ({st.commands.length})</summary>
+                    <ul>
+                      {st.commands.map((c) => (
+                        <li key={c}>
+                          <code>{c}</code>
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                </div>
+              </section>
+            )}
+          </Show>
+          <section>
+            <h2>Commits during the session</h2>
+            <Show state={commits}>
+              {(c) =>
+                c.commits.length === 0 ? (
+                  <p>No commits in the session’s window.</p>
+                ) : (
+                  <ul>
+                    {c.commits.map((commit) => (
+                      <li key={commit.sha}>
+                        <a href={href(`/commits/${commit.repositoryId}/${commit.sha}`)}>
+                          <code>{commit.shortSha}</code> {commit.subject}
+                        </a>{' '}
+                        <small>{when(commit.committedAt)}</small>
+                      </li>
+                    ))}
+                  </ul>
+                )
+              }
+            </Show>
+          </section>
+          <Show state={conversations}>
+            {(list) => (
+              <>
+                {list.items.map((c) => (
+                  <section key={c.id}>
+                    <h2>{c.title ?? 'Conversation'}</h2>
+                    <Conversation id={c.id} focus={focus(c.id)} />
+                  </section>
+                ))}
+              </>
+            )}
+          </Show>
+        </>
+      )}
+    </Show>
+  );
+}

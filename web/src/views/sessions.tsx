@@ -1,0 +1,68 @@
+import { api } from '../api.ts';
+import {
+  DateFilter,
+  ProjectSelect,
+  RepositorySelect,
+  TextFilter,
+  useFilters,
+} from '../filters.tsx';
+import { href } from '../router.ts';
+import { duration, LoadMore, Show, usePages, when } from '../ui.tsx';
+
+/** Sessions, newest first, filtered by project, repository, tool and start date. */
+export function Sessions() {
+  const [f, set] = useFilters('projectId', 'repositoryId', 'tool', 'since', 'until');
+  const pages = usePages(
+    (cursor) => api.GET('/v1/sessions', { params: { query: { ...f, limit: 50, cursor } } }),
+    [f.projectId, f.repositoryId, f.tool, f.since, f.until],
+  );
+  return (
+    <>
+      <h1>Sessions</h1>
+      <div class="filters">
+        <ProjectSelect value={f.projectId} onChange={(v) => set('projectId', v)} />
+        <RepositorySelect value={f.repositoryId} onChange={(v) => set('repositoryId', v)} />
+        <TextFilter label="Tool" value={f.tool} onChange={(v) => set('tool', v)} />
+        <DateFilter label="Started from" value={f.since} onChange={(v) => set('since', v)} />
+        <DateFilter label="Started before" value={f.until} onChange={(v) => set('until', v)} />
+      </div>
+      <Show state={pages}>
+        {() =>
+          pages.items.length === 0 ? (
+            <p>No sessions match.</p>
+          ) : (
+            <div class="overflow-auto">
+              <table class="striped">
+                <thead>
+                  <tr>
+                    <th scope="col">Session</th>
+                    <th scope="col">Tool</th>
+                    <th scope="col">Started</th>
+                    <th scope="col">Duration</th>
+                    <th scope="col">Branch</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {pages.items.map((s) => (
+                    <tr key={s.id}>
+                      <td>
+                        <a href={href(`/sessions/${s.id}`)}>
+                          {s.title ?? s.externalId ?? s.id.slice(0, 8)}
+                        </a>
+                      </td>
+                      <td>{s.tool}</td>
+                      <td>{when(s.startedAt)}</td>
+                      <td>{duration(s.durationSeconds)}</td>
+                      <td>{s.gitBranch ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Show>
+      <LoadMore pages={pages} />
+    </>
+  );
+}

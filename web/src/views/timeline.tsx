@@ -1,0 +1,158 @@
+import { api } from '../api.ts';
+import { ProjectSelect, RepositorySelect, useFilters, useRepositories } from '../filters.tsx';
+import { href } from '../router.ts';
+import { Show, useLoad, when } from '../ui.tsx';
+
+const WIDTH = 1000;
+const LANE = 22;
+const MIN_SPAN_MS = 10 * 60_000; // so a short session is still a visible, clickable bar
+
+interface Span {
+  id: string;
+  title: string;
+  start: number;
+  end: number;
+  lane: number;
+}
+interface Mark {
+  repositoryId: string;
+  sha: string;
+  title: string;
+  at: number;
+}
+
+/**
+ * Sessions (spans) and commits (marks) on one time axis: the latest 200 of each, filtered
+ * by project and repository. Every span and mark is a link, reachable with Tab.
+ */
+export function Timeline() {
+  const [f, set] = useFilters('projectId', 'repositoryId');
+  const repositories = useRepositories();
+  const data = useLoad(async () => {
+    const sessions = await api.GET('/v1/sessions', {
+      params: { query: { projectId: f.projectId, repositoryId: f.repositoryId, limit: 200 } },
+    });
+    if (!sessions.data) return { error: sessions.error };
+    const repositoryIds = (repositories.data?.items ?? [])
+      .filter((r) =>
+        f.repositoryId ? r.id === f.repositoryId : !f.projectId || r.projectId === f.projectId,
+      )
+      .map((r) => r.id);
+    const commits = await Promise.all(
+      repositoryIds.map((id) =>
+        api.GET('/v1/repositories/{id}/commits', {
+          params: { path: { id }, query: { limit: 200 } },
+        }),
+      ),
+    );
+    const spans = packIntoLanes(
+      sessions.data.items.map((s) => {
+        const start = Date.parse(s.startedAt);
+        const end = s.endedAt ? Date.parse(s.endedAt) : start;
+        return {
+          id: s.id,
+          title: s.title ?? s.tool,
+          start,
+          end: Math.max(end, start + MIN_SPAN_MS),
+          lane: 0,
+        };
+      }),
+    );
+    const marks: Mark[] = commits.flatMap((c) =>
+      (c.data?.items ?? []).map((commit) => ({
+        repositoryId: commit.repositoryId,
+        sha: commit.sha,
+        title: commit.subject,
+        at: Date.parse(commit.committedAt),
+      })),
+    );
+    return { data: { spans, marks } };
+  }, [f.projectId, f.repositoryId, repositories.data]);
+
+  return (
+    <>
+      <h1>Timeline</h1>
+      <div class="filters">
+        <ProjectSelect value={f.projectId} onChange={(v) => set('projectId', v)} />
+        <RepositorySelect value={f.repositoryId} onChange={(v) => set('repositoryId', v)} />
+      </div>
+      <Show state={data}>{(d) => <Chart spans={d.spans} marks={d.marks} />}</Show>
+    </>
+  );
+}
+
+/** Greedy interval packing: each span goes to the first lane free at its start. */
+function packIntoLanes(spans: Span[]): Span[] {
+  const laneEnds: number[] = [];
+  return [...spans]
+    .sort((a, b) => a.start - b.start)
+    .map((span) => {
+      let lane = laneEnds.findIndex((end) => end <= span.start);
+      if (lane < 0) lane = laneEnds.push(0) - 1;
+      laneEnds[lane] = span.end;
+      return { ...span, lane };
+    });
+}
+
+function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
+  if (spans.length === 0 && marks.length === 0) return <p>No sessions or commits to show.</p>;
+  const times = [...spans.flatMap((s) => [s.start, s.end]), ...marks.map((m) => m.at)];
+  const from = Math.min(...times);
+  const to = Math.max(...times, from + 60_000);
+  const x = (t: number) => ((t - from) / (to - from)) * (WIDTH - 20) + 10;
+  const lanes = Math.max(1, ...spans.map((s) => s.lane + 1));
+  const height = 40 + LANE + lanes * LANE + 10;
+  const ticks = Array.from({ length: 5 }, (_, i) => from + ((to - from) * i) / 4);
+  return (
+    <figure>
+      <svg
+        class="timeline"
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        role="img"
+        aria-label={`${spans.length} sessions and ${marks.length} commits from ${when(new Date(from).toISOString())} to ${when(new Date(to).toISOString())}`}
+      >
+        {ticks.map((t) => (
+          <g key={t}>
+            <line x1={x(t)} x2={x(t)} y1={20} y2={height} class="tick" />
+            <text x={x(t)} y={14} text-anchor="middle" class="label">
+              {new Date(t).toLocaleDateString()}
+            </text>
+          </g>
+        ))}
+        <text x={10} y={36} class="label">
+          commits
+        </text>
+        {marks.map((m) => (
+          <a
+            key={m.sha}
+            href={href(`/commits/${m.repositoryId}/${m.sha}`)}
+            aria-label={`Commit ${m.title}`}
+          >
+            <title>
+              {m.title} ({when(new Date(m.at).toISOString())})
+            </title>
+            <rect x={x(m.at) - 2} y={40} width={4} height={LANE - 4} class="commit" />
+          </a>
+        ))}
+        {spans.map((s) => (
+          <a key={s.id} href={href(`/sessions/${s.id}`)} aria-label={`Session ${s.title}`}>
+            <title>
+              {s.title} ({when(new Date(s.start).toISOString())})
+            </title>
+            <rect
+              x={x(s.start)}
+              y={40 + LANE + s.lane * LANE}
+              width={Math.max(4, x(s.end) - x(s.start))}
+              height={LANE - 6}
+              rx={3}
+              class="session"
+            />
+          </a>
+        ))}
+      </svg>
+      <figcaption>
+        Bars are sessions, ticks are commits. Hover for a title; select to open it.
+      </figcaption>
+    </figure>
+  );
+}
