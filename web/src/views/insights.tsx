@@ -12,16 +12,6 @@ const tabs = [
 /** v1's views: message tags (topics), most-referenced files, and executed commands. */
 export function Insights({ view }: { view: string }) {
   const [f, set] = useFilters('projectId', 'q');
-  const query = { params: { query: { projectId: f.projectId, q: f.q, limit: 200 } } };
-  const data = useLoad<{ items: Row[] }>(
-    () =>
-      view === 'files'
-        ? api.GET('/v1/insights/files', query)
-        : view === 'commands'
-          ? api.GET('/v1/insights/commands', query)
-          : api.GET('/v1/insights/tags', query),
-    [view, f.projectId, f.q],
-  );
   return (
     <>
       <h1>Topics, files, commands</h1>
@@ -40,18 +30,35 @@ export function Insights({ view }: { view: string }) {
         <ProjectSelect value={f.projectId} onChange={(v) => set('projectId', v)} />
         <TextFilter label="Filter" value={f.q} onChange={(v) => set('q', v)} />
       </div>
-      <Show state={data}>
-        {(d) =>
-          d.items.length === 0 ? (
-            <p>Nothing matches.</p>
-          ) : (
-            <div class="overflow-auto">
-              <table class="striped">{rowsOf(view, d.items)}</table>
-            </div>
-          )
-        }
-      </Show>
+      {/* Keyed by view: another view's rows have another shape. */}
+      <Table key={view} view={view} projectId={f.projectId} q={f.q} />
     </>
+  );
+}
+
+function Table({ view, projectId, q }: { view: string; projectId?: string; q?: string }) {
+  const query = { params: { query: { projectId, q, limit: 200 } } };
+  const data = useLoad<{ items: Row[] }>(
+    () =>
+      view === 'files'
+        ? api.GET('/v1/insights/files', query)
+        : view === 'commands'
+          ? api.GET('/v1/insights/commands', query)
+          : api.GET('/v1/insights/tags', query),
+    [projectId, q],
+  );
+  return (
+    <Show state={data}>
+      {(d) =>
+        d.items.length === 0 ? (
+          <p>Nothing matches.</p>
+        ) : (
+          <div class="overflow-auto">
+            <table class="striped">{rowsOf(view, d.items)}</table>
+          </div>
+        )
+      }
+    </Show>
   );
 }
 

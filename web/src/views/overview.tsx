@@ -23,7 +23,10 @@ export function Overview() {
             <section>
               <h2>Recent activity</h2>
               {o.recent.length === 0 ? (
-                <p>Nothing yet. Push a session with the CLI or import your v1 data.</p>
+                <p>
+                  Nothing yet. Push a session with the CLI, or{' '}
+                  <a href="#/import">import your v1 data</a>.
+                </p>
               ) : (
                 <ul class="activity">
                   {o.recent.map((r) => (

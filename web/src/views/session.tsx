@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { api } from '../api.ts';
 import { href, route } from '../router.ts';
 import { count, duration, Show, useLoad, when } from '../ui.tsx';
@@ -35,10 +36,10 @@ export function SessionView({ id }: { id: string }) {
                     <dt>Messages</dt>
                     <dd>{count(st.messages)}</dd>
                     {Object.entries(st.byRole).map(([role, n]) => (
-                      <>
-                        <dt key={role}>{role}</dt>
+                      <Fragment key={role}>
+                        <dt>{role}</dt>
                         <dd>{count(n)}</dd>
-                      </>
+                      </Fragment>
                     ))}
                     <dt>Tokens in / out</dt>
                     <dd>

@@ -76,7 +76,7 @@ export function SignIn({ reason }: { reason?: string }) {
               <input
                 name="tenant"
                 required
-                pattern="[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+                pattern="[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?"
                 title="Lowercase letters, digits and inner hyphens"
                 autoComplete="organization"
                 placeholder="acme"

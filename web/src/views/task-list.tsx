@@ -1,4 +1,5 @@
 import type { paths } from '@devctx/client';
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, problemText } from '../api.ts';
 import { href } from '../router.ts';
@@ -44,6 +45,8 @@ export function TaskListView({ id }: { id: string }) {
   };
 
   const tasks = pages.items.map((t) => changed[t.id] ?? t);
+  const phaseTitle = (sectionId: string) =>
+    sections.data?.items.find((s) => s.id === sectionId)?.title ?? 'Section';
   const nameOf = (userId: string | null) =>
     userId ? (users.data?.items.find((u) => u.id === userId)?.name ?? userId.slice(0, 8)) : null;
 
@@ -88,13 +91,19 @@ export function TaskListView({ id }: { id: string }) {
           <Show state={pages}>
             {() => (
               <ul class="tasks">
-                {tasks.map((task) => (
-                  <TaskRow
-                    key={task.id}
-                    task={task}
-                    assignee={nameOf(task.assigneeId)}
-                    onToggle={() => toggle(task)}
-                  />
+                {tasks.map((task, i) => (
+                  <Fragment key={task.id}>
+                    {task.sectionId && task.sectionId !== tasks[i - 1]?.sectionId && (
+                      <li class="phase">
+                        <h2>{phaseTitle(task.sectionId)}</h2>
+                      </li>
+                    )}
+                    <TaskRow
+                      task={task}
+                      assignee={nameOf(task.assigneeId)}
+                      onToggle={() => toggle(task)}
+                    />
+                  </Fragment>
                 ))}
               </ul>
             )}

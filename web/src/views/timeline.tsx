@@ -28,14 +28,40 @@ interface Mark {
 export function Timeline() {
   const [f, set] = useFilters('projectId', 'repositoryId');
   const repositories = useRepositories();
+  return (
+    <>
+      <h1>Timeline</h1>
+      <div class="filters">
+        <ProjectSelect value={f.projectId} onChange={(v) => set('projectId', v)} />
+        <RepositorySelect value={f.repositoryId} onChange={(v) => set('repositoryId', v)} />
+      </div>
+      <Show state={repositories}>
+        {(r) => (
+          <TimelineOf
+            repositories={r.items}
+            projectId={f.projectId}
+            repositoryId={f.repositoryId}
+          />
+        )}
+      </Show>
+    </>
+  );
+}
+
+function TimelineOf(props: {
+  repositories: { id: string; projectId: string | null }[];
+  projectId?: string;
+  repositoryId?: string;
+}) {
+  const { projectId, repositoryId } = props;
   const data = useLoad(async () => {
     const sessions = await api.GET('/v1/sessions', {
-      params: { query: { projectId: f.projectId, repositoryId: f.repositoryId, limit: 200 } },
+      params: { query: { projectId, repositoryId, limit: 200 } },
     });
     if (!sessions.data) return { error: sessions.error };
-    const repositoryIds = (repositories.data?.items ?? [])
+    const repositoryIds = props.repositories
       .filter((r) =>
-        f.repositoryId ? r.id === f.repositoryId : !f.projectId || r.projectId === f.projectId,
+        repositoryId ? r.id === repositoryId : !projectId || r.projectId === projectId,
       )
       .map((r) => r.id);
     const commits = await Promise.all(
@@ -67,18 +93,8 @@ export function Timeline() {
       })),
     );
     return { data: { spans, marks } };
-  }, [f.projectId, f.repositoryId, repositories.data]);
-
-  return (
-    <>
-      <h1>Timeline</h1>
-      <div class="filters">
-        <ProjectSelect value={f.projectId} onChange={(v) => set('projectId', v)} />
-        <RepositorySelect value={f.repositoryId} onChange={(v) => set('repositoryId', v)} />
-      </div>
-      <Show state={data}>{(d) => <Chart spans={d.spans} marks={d.marks} />}</Show>
-    </>
-  );
+  }, [projectId, repositoryId, props.repositories]);
+  return <Show state={data}>{(d) => <Chart spans={d.spans} marks={d.marks} />}</Show>;
 }
 
 /** Greedy interval packing: each span goes to the first lane free at its start. */
@@ -111,10 +127,15 @@ function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
         role="img"
         aria-label={`${spans.length} sessions and ${marks.length} commits from ${when(new Date(from).toISOString())} to ${when(new Date(to).toISOString())}`}
       >
-        {ticks.map((t) => (
+        {ticks.map((t, i) => (
           <g key={t}>
             <line x1={x(t)} x2={x(t)} y1={20} y2={height} class="tick" />
-            <text x={x(t)} y={14} text-anchor="middle" class="label">
+            <text
+              x={x(t)}
+              y={14}
+              text-anchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}
+              class="label"
+            >
               {new Date(t).toLocaleDateString()}
             </text>
           </g>

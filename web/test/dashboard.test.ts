@@ -1,0 +1,273 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiAs, newPage, shot, signUpInBrowser, startDashboard, V1_SAMPLE } from './support.ts';
+
+// The dashboard in headless Chromium against the real api variant and database: tenant A
+// signs up, imports the v1 sample through the page, browses, searches, ticks a task and
+// creates an API key; tenant B, in another browser profile, sees none of it anywhere.
+let env: Awaited<ReturnType<typeof startDashboard>>;
+let a: Awaited<ReturnType<typeof newPage>>;
+let page: Page;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  env = await startDashboard();
+  a = await newPage(env.browser, env.baseUrl);
+  page = a.page;
+}, 60_000);
+afterAll(() => env?.close());
+// A failed step leaves a screenshot of the page as it was, beside the others.
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail') {
+    await shot(page, `failed-${context.task.name.replace(/\W+/g, '-')}`);
+    console.log(
+      `page errors: ${JSON.stringify(a.errors)}\n${await page.locator('body').textContent()}`,
+    );
+  }
+});
+
+const main = () => page.locator('main');
+
+describe('dashboard (tenant A)', () => {
+  it('signs up and shows an empty overview', async () => {
+    await signUpInBrowser(page, 'web-a');
+    await expect.poll(() => main().textContent()).toContain('Nothing yet');
+    expect(await page.getByLabel('Tenant').inputValue()).toBe('web-a');
+  });
+
+  it('imports the v1 sample through the page', async () => {
+    await page.getByRole('link', { name: 'Import', exact: true }).click();
+    const files = readdirSync(V1_SAMPLE).map((f) => path.join(V1_SAMPLE, f));
+    await page.getByLabel(/v1 export files/).setInputFiles(files);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('status').filter({ hasText: 'succeeded' }).waitFor({ timeout: 30_000 });
+    expect(await main().textContent()).toContain('verifiedHashes');
+    await shot(page, 'import');
+  });
+
+  it('overview counts what was imported, and links recent activity', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const counts = page.getByRole('region', { name: 'Counts' });
+    await counts.waitFor();
+    const number = async (label: string) =>
+      Number(
+        (await counts.getByRole('link', { name: label }).locator('strong').textContent())?.replace(
+          /\D/g,
+          '',
+        ),
+      );
+    expect(await number('Sessions')).toBe(5);
+    expect(await number('Commits')).toBe(30);
+    expect(await number('Messages')).toBeGreaterThan(100);
+    expect(await number('Files touched')).toBeGreaterThan(0);
+    expect(await page.locator('.activity li').count()).toBe(10);
+    await page.getByRole('progressbar', { name: 'Stored messages' }).waitFor();
+    await shot(page, 'overview');
+  });
+
+  it('lists sessions and renders a conversation with its stats', async () => {
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    const rows = page.locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(5);
+    await rows.first().getByRole('link').click();
+    await page.locator('article.message').first().waitFor();
+    ids.session = page.url().split('/sessions/')[1]?.split('?')[0] ?? '';
+    ids.sessionTitle = (await page.getByRole('heading', { level: 1 }).textContent()) ?? '';
+    expect(await page.locator('article.message.user').count()).toBeGreaterThan(0);
+    expect(await page.locator('article.message.assistant').count()).toBeGreaterThan(0);
+    expect(await main().textContent()).toContain('Tokens in / out');
+    await shot(page, 'session');
+  });
+
+  it('searches with highlighted snippets and opens the session at the hit', async () => {
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByLabel('Search messages').fill('nested_learning.py');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const hits = page.locator('ol.hits li');
+    await hits.first().waitFor();
+    expect((await hits.first().locator('mark').first().textContent())?.toLowerCase()).toContain(
+      'nested_learning',
+    );
+    await shot(page, 'search');
+    await hits.first().getByRole('link').click();
+    const focused = page.locator('article.message.focused');
+    await focused.waitFor();
+    expect((await focused.textContent())?.toLowerCase()).toContain('nested_learning');
+  });
+
+  it('ticks a task (kept by the API), and rolls a refused toggle back', async () => {
+    const call = await apiAs(env.baseUrl, 'web-a');
+    const project = await call('POST', '/v1/projects', { slug: 'launch', name: 'Launch plan' });
+    const list = await call('POST', `/v1/projects/${project.body.id}/task-lists`, {
+      name: 'Roadmap',
+      markdown:
+        '## 1 Build\n- [ ] Write the API\n- [ ] Write the dashboard\n## 2 Ship\n- [ ] Deploy',
+    });
+    Object.assign(ids, { project: project.body.id, list: list.body.id });
+    await page.getByRole('link', { name: 'Projects' }).click();
+    await page.getByRole('link', { name: 'Launch plan' }).click();
+    await page.getByRole('link', { name: 'Roadmap' }).click();
+    const box = page.getByRole('checkbox', { name: 'Write the API' });
+    await box.check();
+    const tasks = async () =>
+      (await call('GET', `/v1/task-lists/${ids.list}/tasks`)).body.items as {
+        title: string;
+        checked: boolean;
+      }[];
+    await expect
+      .poll(async () => (await tasks()).find((t) => t.title === 'Write the API')?.checked)
+      .toBe(true);
+    await page.getByText('1 Build — 1/2').waitFor();
+
+    // The API refuses the next toggle: the box shows the change at once, then goes back.
+    await page.route('**/v1/tasks/*/toggle', (route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ title: 'Conflict', detail: 'Changed elsewhere.', status: 409 }),
+      }),
+    );
+    const other = page.getByRole('checkbox', { name: 'Deploy' });
+    await other.click();
+    await page.getByRole('alert').filter({ hasText: 'Changed elsewhere.' }).waitFor();
+    expect(await other.isChecked()).toBe(false);
+    expect((await tasks()).find((t) => t.title === 'Deploy')?.checked).toBe(false);
+    await page.unroute('**/v1/tasks/*/toggle');
+    await shot(page, 'task-list');
+  });
+
+  it('shows the timeline and the topics, files and commands views', async () => {
+    await page.getByRole('link', { name: 'Timeline' }).click();
+    const chart = page.locator('svg.timeline');
+    await chart.waitFor();
+    await expect.poll(() => chart.locator('rect.session').count()).toBe(5);
+    await expect.poll(() => chart.locator('rect.commit').count()).toBe(30);
+    await shot(page, 'timeline');
+    await page.getByRole('link', { name: 'Topics, files, commands' }).click();
+    await page.locator('tbody tr').first().waitFor();
+    await shot(page, 'topics');
+    await page.getByRole('link', { name: 'Files', exact: true }).click();
+    await page.locator('tbody tr code').first().waitFor();
+    const files = await page.locator('tbody tr').count();
+    await page.getByLabel('Filter').fill('.py');
+    await page.getByLabel('Filter').press('Enter');
+    await expect.poll(() => page.locator('tbody tr').count()).toBeLessThan(files);
+    for (const path of await page.locator('tbody tr code').allTextContents())
+      expect(path).toContain('.py');
+    await shot(page, 'files');
+  });
+
+  it('creates an API key whose secret is shown once and works', async () => {
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Key name').fill('laptop hook');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = await page.getByLabel('New API key').inputValue();
+    expect(secret).toMatch(/^dck_/);
+    const me = await fetch(`${env.baseUrl}/v1/sessions`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(me.status).toBe(403); // only sessions:write was chosen
+    await page.locator('tbody tr').filter({ hasText: 'laptop hook' }).waitFor();
+    await shot(page, 'admin-keys');
+    await page.reload();
+    await page.locator('tbody tr').filter({ hasText: 'laptop hook' }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.locator('tbody tr').first().waitFor();
+    expect(await main().textContent()).toContain('api_key');
+  });
+
+  it('loaded nothing from anywhere but the product, with no script error', () => {
+    const outside = a.requested.filter(
+      (url) => !url.startsWith(env.baseUrl) && !url.startsWith('blob:'),
+    );
+    expect(outside).toEqual([]);
+    expect(a.errors).toEqual([]);
+  });
+});
+
+describe('sessions end and resume', () => {
+  it('an expired session returns to sign-in and back to the same page', async () => {
+    await page.goto(`/#/task-lists/${ids.list}`);
+    await page.getByRole('checkbox', { name: 'Write the API' }).waitFor();
+    // Sign out everywhere from the API: the page's tokens stop working.
+    const call = await apiAs(env.baseUrl, 'web-a');
+    await call('POST', '/v1/me/password', {
+      currentPassword: 'a long enough passphrase',
+      newPassword: 'another long passphrase',
+    });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(page.url()).toContain(`#/task-lists/${ids.list}`);
+    await page.getByLabel('Tenant (slug)').fill('web-a');
+    await page.getByLabel('Email').fill('owner@web-a.example');
+    await page.getByLabel('Password').fill('another long passphrase');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('checkbox', { name: 'Write the API' }).waitFor();
+  });
+
+  it('works on a phone screen and with the keyboard alone', async () => {
+    const phone = await newPage(env.browser, env.baseUrl, { width: 390, height: 844 });
+    await signUpInBrowser(phone.page, 'web-phone');
+    const overflow = await phone.page.evaluate(
+      () => document.documentElement.scrollWidth - innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(phone.page, 'overview-phone');
+    // Tab from the top reaches the skip button, then the sections; Enter follows a link.
+    await phone.page.keyboard.press('Tab');
+    expect(await phone.page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Skip to content',
+    );
+    for (let i = 0; i < 3; i++) await phone.page.keyboard.press('Tab');
+    expect(await phone.page.evaluate(() => document.activeElement?.textContent)).toBe('Sessions');
+    await phone.page.keyboard.press('Enter');
+    await phone.page.getByRole('heading', { name: 'Sessions' }).waitFor();
+    await phone.close();
+  });
+});
+
+describe('tenant B', () => {
+  it("never sees tenant A's data in any view, even with A's ids in the URL", async () => {
+    const b = await newPage(env.browser, env.baseUrl);
+    await signUpInBrowser(b.page, 'web-b');
+    const secrets = [
+      ids.sessionTitle,
+      'scripts/core/nested_learning.py',
+      'Launch plan',
+      'Write the API',
+      'laptop hook',
+      'web-a',
+    ];
+    const views = [
+      '/',
+      '/timeline',
+      '/sessions',
+      '/search?q=nested_learning.py',
+      '/projects',
+      '/insights/topics',
+      '/insights/files',
+      '/insights/commands',
+      '/admin/users',
+      '/admin/keys',
+      '/admin/audit',
+      `/sessions/${ids.session}`,
+      `/projects/${ids.project}`,
+      `/task-lists/${ids.list}`,
+    ];
+    for (const view of views) {
+      await b.page.goto(`/#${view}`);
+      await b.page.waitForLoadState('networkidle');
+      await b.page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+      const text = (await b.page.locator('main').textContent()) ?? '';
+      for (const secret of secrets) expect(text, `${view} shows ${secret}`).not.toContain(secret);
+    }
+    expect(await b.page.locator('main').textContent()).toContain('does not exist');
+    await shot(b.page, 'tenant-b-task-list');
+    await b.close();
+  }, 60_000);
+});

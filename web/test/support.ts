@@ -1,0 +1,92 @@
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { allJobs, allRoutes } from '@devctx/api/routes';
+import { createTestDatabase, startTestServer } from '@devctx/shared/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** Screenshots of each main view: kept as CI artifacts (web/test-results/screenshots/). */
+export const SCREENSHOTS = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
+export const V1_SAMPLE = path.resolve(import.meta.dirname, '../../../shared/fixtures/v1-sample');
+
+/**
+ * The api variant (every family, the dashboard at /) on a real socket and a fresh database,
+ * and Debian's Chromium, headless. As root Chromium needs --no-sandbox; background
+ * networking is off so the browser calls nothing outside 127.0.0.1.
+ */
+export async function startDashboard() {
+  const database = await createTestDatabase();
+  const server = await startTestServer(
+    allRoutes,
+    database.appUrl,
+    { TASKS_POLL_MS: '50', STORAGE_LOCAL_DIR: await mkdtemp(path.join(tmpdir(), 'devctx-web-')) },
+    allJobs,
+  );
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+  await mkdir(SCREENSHOTS, { recursive: true });
+  return {
+    baseUrl: server.baseUrl,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A new browser profile (its own storage) with a page, recording every URL it requests. */
+export async function newPage(
+  browser: Browser,
+  baseUrl: string,
+  viewport = { width: 1280, height: 900 },
+) {
+  const context = await browser.newContext({ viewport, baseURL: baseUrl });
+  const page = await context.newPage();
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(r.url()));
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, requested, errors, close: () => context.close() };
+}
+
+export async function signUpInBrowser(page: Page, slug: string) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'New here? Create a tenant' }).click();
+  await page.getByLabel('Team or company name').fill(`Tenant ${slug}`);
+  await page.getByLabel('Your name').fill(`Owner of ${slug}`);
+  await page.getByLabel('Tenant (slug)').fill(slug);
+  await page.getByLabel('Email').fill(`owner@${slug}.example`);
+  await page.getByLabel('Password').fill('a long enough passphrase');
+  await page.getByRole('button', { name: 'Create a tenant' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
+/** What the user sees of the view (the viewport: a long conversation stays readable). */
+export const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+
+/** A token for arranging data through the API directly (a second sign-in of the user). */
+export async function apiAs(baseUrl: string, slug: string) {
+  const reply = await fetch(`${baseUrl}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      tenant: slug,
+      email: `owner@${slug}.example`,
+      password: 'a long enough passphrase',
+    }),
+  });
+  const { accessToken } = (await reply.json()) as { accessToken: string };
+  return async (method: string, url: string, body?: unknown) => {
+    const r = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: r.status === 204 ? null : await r.json() };
+  };
+}
