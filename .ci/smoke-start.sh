@@ -17,6 +17,8 @@ curl -sf "http://127.0.0.1:$port/health" || { cat "$log"; echo "no /health"; exi
 echo
 echo "health 200 after $(( ($(date +%s%N) - started) / 1000000 )) ms"
 curl -sf "http://127.0.0.1:$port/ready"; echo
+curl -sf "http://127.0.0.1:$port/" | grep -q '<div id="app">' || { cat "$log"; echo "no dashboard at /"; exit 1; }
+echo "dashboard served at /"
 kill -INT -- -"$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "npm start did not stop on SIGINT"; kill -9 -- -"$pid"; exit 1; fi

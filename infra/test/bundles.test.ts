@@ -159,6 +159,11 @@ describe('bundles', () => {
       ]) {
         expect(Object.keys(doc.paths)).toContain(path);
       }
+      // The web dashboard, from the bundle's own web/ folder: the page and its assets.
+      const page = await (await fetch(`${server.base}/`)).text();
+      const assets = [...page.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+      expect(assets.length).toBeGreaterThanOrEqual(2);
+      for (const asset of assets) expect((await fetch(`${server.base}${asset}`)).status).toBe(200);
     } finally {
       server.stop();
     }
