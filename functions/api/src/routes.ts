@@ -15,15 +15,11 @@ const familyRoutes: AnyRoute[] = [
   ...webhookRoutes,
 ];
 
-/**
- * Every family's route table, mounted together by the long-running api variant, with the
- * web dashboard at / (not part of the API document).
- */
-export const allRoutes: AnyRoute[] = [
-  ...familyRoutes,
-  ...documentationRoutes(familyRoutes),
-  ...dashboardRoutes,
-];
+/** The public API: every family's routes, with /openapi.json and /docs describing them. */
+export const apiRoutes: AnyRoute[] = [...familyRoutes, ...documentationRoutes(familyRoutes)];
+
+/** What the long-running api variant mounts: the API, and the web dashboard at /. */
+export const allRoutes: AnyRoute[] = [...apiRoutes, ...dashboardRoutes];
 
 /** Every job kind, so that the local dispatcher of this one process can run them all. */
 export { allJobs } from '@devctx/worker/jobs';
