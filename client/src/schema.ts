@@ -11575,7 +11575,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Tags */
+            /** @description Message tags (topics) with counts, most used first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11661,7 +11661,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Files */
+            /** @description Files named in messages, most referenced first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11749,7 +11749,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Commands */
+            /** @description Commands run in sessions, most run first */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -41,6 +41,8 @@ interface Page<T> {
   nextCursor: string | null;
 }
 
+export type Paged<T> = ReturnType<typeof usePages<T>>;
+
 /** A cursor-paged list with "Load more": the first page when `deps` change, then more. */
 export function usePages<T>(load: (cursor?: string) => Reply<Page<T>>, deps: unknown[]) {
   const first = useLoad(() => load(), deps);
@@ -76,7 +78,7 @@ export function usePages<T>(load: (cursor?: string) => Reply<Page<T>>, deps: unk
   };
 }
 
-export function LoadMore({ pages }: { pages: ReturnType<typeof usePages> }) {
+export function LoadMore<T>({ pages }: { pages: Paged<T> }) {
   if (pages.moreError) return <p role="alert">{pages.moreError}</p>;
   if (!pages.hasMore) return null;
   return (
@@ -154,5 +156,53 @@ export function Meter({ label, used, limit }: { label: string; used: number; lim
       </span>
       <progress value={Math.min(used, limit)} max={limit} aria-label={label} />
     </div>
+  );
+}
+
+interface TableProps<T> {
+  columns: string[];
+  items: T[];
+  rowKey: (item: T) => string;
+  cells: (item: T) => ComponentChildren[];
+  empty?: string;
+}
+
+/** Items as a table, one header per column; it scrolls sideways on a narrow screen. */
+export function Table<T>(props: TableProps<T>) {
+  if (props.items.length === 0) return <p>{props.empty ?? 'Nothing here yet.'}</p>;
+  return (
+    <div class="overflow-auto">
+      <table class="striped">
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.map((item) => (
+            <tr key={props.rowKey(item)}>
+              {props.cells(item).map((cell, i) => (
+                <td key={i}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A cursor-paged list as a table: loading, errors, rows, and "Load more". */
+export function PagedTable<T>(props: Omit<TableProps<T>, 'items'> & { pages: Paged<T> }) {
+  const { pages, ...table } = props;
+  return (
+    <>
+      <Show state={pages}>{() => <Table {...table} items={pages.items} />}</Show>
+      <LoadMore pages={pages} />
+    </>
   );
 }

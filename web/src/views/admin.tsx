@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, problemText } from '../api.ts';
 import { href } from '../router.ts';
-import { ErrorNote, LoadMore, Show, useLoad, usePages, when } from '../ui.tsx';
+import { ErrorNote, PagedTable, Show, Table, useLoad, usePages, when } from '../ui.tsx';
 
 const sections = [
   ['users', 'Users and invitations', 'users:read'],
@@ -95,31 +95,17 @@ function Users({ canInvite }: { canInvite: boolean }) {
           />
         </article>
       )}
-      <Show state={pages}>
-        {() => (
-          <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Status</th>
-                <th scope="col">Since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pages.items.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.name}</td>
-                  <td>{u.email}</td>
-                  <td>{u.status === 'invited' ? <span class="badge">invited</span> : u.status}</td>
-                  <td>{when(u.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Show>
-      <LoadMore pages={pages} />
+      <PagedTable
+        pages={pages}
+        columns={['Name', 'Email', 'Status', 'Since']}
+        rowKey={(u) => u.id}
+        cells={(u) => [
+          u.name,
+          u.email,
+          u.status === 'invited' ? <span class="badge">invited</span> : u.status,
+          when(u.createdAt),
+        ]}
+      />
     </section>
   );
 }
@@ -131,28 +117,19 @@ function Roles() {
       <h2>Roles</h2>
       <Show state={roles}>
         {(r) => (
-          <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">Role</th>
-                <th scope="col">Permissions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.items.map((role) => (
-                <tr key={role.id}>
-                  <td>
-                    {role.name} {role.system && <span class="badge">system</span>}
-                    <br />
-                    <small>{role.description}</small>
-                  </td>
-                  <td>
-                    <small>{role.permissions.join(', ')}</small>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            columns={['Role', 'Permissions']}
+            items={r.items}
+            rowKey={(role) => role.id}
+            cells={(role) => [
+              <>
+                {role.name} {role.system && <span class="badge">system</span>}
+                <br />
+                <small>{role.description}</small>
+              </>,
+              <small>{role.permissions.join(', ')}</small>,
+            ]}
+          />
         )}
       </Show>
     </section>
@@ -227,49 +204,24 @@ function ApiKeys({ permissions }: { permissions: string[] }) {
           </button>
         </article>
       )}
-      <Show state={keys}>
-        {() => (
-          <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Permissions</th>
-                <th scope="col">Last used</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {keys.items.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>
-                    <small>{k.permissions.join(', ')}</small>
-                  </td>
-                  <td>{when(k.lastUsedAt)}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      <small>revoked</small>
-                    ) : (
-                      <button
-                        type="button"
-                        class="secondary outline small"
-                        onClick={() => revoke(k.id)}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Show>
-      <LoadMore pages={keys} />
+      <PagedTable
+        pages={keys}
+        columns={['Name', 'Key', 'Permissions', 'Last used', '']}
+        rowKey={(k) => k.id}
+        cells={(k) => [
+          k.name,
+          <code>{k.prefix}…</code>,
+          <small>{k.permissions.join(', ')}</small>,
+          when(k.lastUsedAt),
+          k.revokedAt ? (
+            <small>revoked</small>
+          ) : (
+            <button type="button" class="secondary outline small" onClick={() => revoke(k.id)}>
+              Revoke
+            </button>
+          ),
+        ]}
+      />
     </section>
   );
 }
@@ -282,33 +234,17 @@ function AuditLog() {
   return (
     <section>
       <h2>Audit log</h2>
-      <Show state={pages}>
-        {() => (
-          <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">From</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pages.items.map((e) => (
-                <tr key={e.id}>
-                  <td>{when(e.occurredAt)}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>{e.targetType ? `${e.targetType} ${e.targetId?.slice(0, 8) ?? ''}` : '—'}</td>
-                  <td>{e.ip ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Show>
-      <LoadMore pages={pages} />
+      <PagedTable
+        pages={pages}
+        columns={['When', 'Action', 'Target', 'From']}
+        rowKey={(e) => e.id}
+        cells={(e) => [
+          when(e.occurredAt),
+          <code>{e.action}</code>,
+          e.targetType ? `${e.targetType} ${e.targetId?.slice(0, 8) ?? ''}` : '—',
+          e.ip ?? '—',
+        ]}
+      />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { api } from '../api.ts';
 import { ProjectSelect, TextFilter, useFilters } from '../filters.tsx';
 import { href } from '../router.ts';
-import { count, Show, useLoad, when } from '../ui.tsx';
+import { count, Show, Table, useLoad, when } from '../ui.tsx';
 
 const tabs = [
   ['topics', 'Topics'],
@@ -30,118 +30,99 @@ export function Insights({ view }: { view: string }) {
         <ProjectSelect value={f.projectId} onChange={(v) => set('projectId', v)} />
         <TextFilter label="Filter" value={f.q} onChange={(v) => set('q', v)} />
       </div>
-      {/* Keyed by view: another view's rows have another shape. */}
-      <Table key={view} view={view} projectId={f.projectId} q={f.q} />
+      {view === 'files' ? (
+        <Files projectId={f.projectId} q={f.q} />
+      ) : view === 'commands' ? (
+        <Commands projectId={f.projectId} q={f.q} />
+      ) : (
+        <Topics projectId={f.projectId} q={f.q} />
+      )}
     </>
   );
 }
 
-function Table({ view, projectId, q }: { view: string; projectId?: string; q?: string }) {
-  const query = { params: { query: { projectId, q, limit: 200 } } };
-  const data = useLoad<{ items: Row[] }>(
-    () =>
-      view === 'files'
-        ? api.GET('/v1/insights/files', query)
-        : view === 'commands'
-          ? api.GET('/v1/insights/commands', query)
-          : api.GET('/v1/insights/tags', query),
-    [projectId, q],
+type Filters = { projectId?: string; q?: string };
+const queryOf = ({ projectId, q }: Filters) => ({
+  params: { query: { projectId, q, limit: 200 } },
+});
+const empty = 'Nothing matches.';
+const searchFor = (text: string) => href('/search', { q: `"${text}"` });
+
+function Topics(filters: Filters) {
+  const data = useLoad(
+    () => api.GET('/v1/insights/tags', queryOf(filters)),
+    [filters.projectId, filters.q],
   );
   return (
     <Show state={data}>
-      {(d) =>
-        d.items.length === 0 ? (
-          <p>Nothing matches.</p>
-        ) : (
-          <div class="overflow-auto">
-            <table class="striped">{rowsOf(view, d.items)}</table>
-          </div>
-        )
-      }
+      {(d) => (
+        <Table
+          empty={empty}
+          columns={['Topic', 'Messages', 'Sessions']}
+          items={d.items}
+          rowKey={(r) => r.tag}
+          cells={(r) => [
+            <a href={href('/search', { tag: r.tag })} title="Search within this topic">
+              {r.tag}
+            </a>,
+            count(r.messages),
+            count(r.sessions),
+          ]}
+        />
+      )}
     </Show>
   );
 }
 
-type Row = Record<string, unknown>;
-const searchFor = (text: string) => href('/search', { q: `"${text}"` });
-
-function rowsOf(view: string, items: Row[]) {
-  if (view === 'files')
-    return (
-      <>
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col">References</th>
-            <th scope="col">Sessions</th>
-            <th scope="col">Operations</th>
-            <th scope="col">Last</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((r) => (
-            <tr key={String(r.path)}>
-              <td>
-                <a href={searchFor(String(r.path))}>
-                  <code>{String(r.path)}</code>
-                </a>
-              </td>
-              <td>{count(r.references as number)}</td>
-              <td>{count(r.sessions as number)}</td>
-              <td>{(r.operations as string[]).join(', ')}</td>
-              <td>{when(r.lastReferencedAt as string | null)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </>
-    );
-  if (view === 'commands')
-    return (
-      <>
-        <thead>
-          <tr>
-            <th scope="col">Command</th>
-            <th scope="col">Runs</th>
-            <th scope="col">Sessions</th>
-            <th scope="col">Last</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((r) => (
-            <tr key={String(r.command)}>
-              <td>
-                <code>{String(r.command)}</code>
-              </td>
-              <td>{count(r.runs as number)}</td>
-              <td>{count(r.sessions as number)}</td>
-              <td>{when(r.lastRunAt as string | null)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </>
-    );
+function Files(filters: Filters) {
+  const data = useLoad(
+    () => api.GET('/v1/insights/files', queryOf(filters)),
+    [filters.projectId, filters.q],
+  );
   return (
-    <>
-      <thead>
-        <tr>
-          <th scope="col">Topic</th>
-          <th scope="col">Messages</th>
-          <th scope="col">Sessions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((r) => (
-          <tr key={String(r.tag)}>
-            <td>
-              <a href={href('/search', { tag: String(r.tag) })} title="Search within this topic">
-                {String(r.tag)}
-              </a>
-            </td>
-            <td>{count(r.messages as number)}</td>
-            <td>{count(r.sessions as number)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </>
+    <Show state={data}>
+      {(d) => (
+        <Table
+          empty={empty}
+          columns={['File', 'References', 'Sessions', 'Operations', 'Last']}
+          items={d.items}
+          rowKey={(r) => r.path}
+          cells={(r) => [
+            <a href={searchFor(r.path)}>
+              <code>{r.path}</code>
+            </a>,
+            count(r.references),
+            count(r.sessions),
+            r.operations.join(', '),
+            when(r.lastReferencedAt),
+          ]}
+        />
+      )}
+    </Show>
+  );
+}
+
+function Commands(filters: Filters) {
+  const data = useLoad(
+    () => api.GET('/v1/insights/commands', queryOf(filters)),
+    [filters.projectId, filters.q],
+  );
+  return (
+    <Show state={data}>
+      {(d) => (
+        <Table
+          empty={empty}
+          columns={['Command', 'Runs', 'Sessions', 'Last']}
+          items={d.items}
+          rowKey={(r) => r.command}
+          cells={(r) => [
+            <code>{r.command}</code>,
+            count(r.runs),
+            count(r.sessions),
+            when(r.lastRunAt),
+          ]}
+        />
+      )}
+    </Show>
   );
 }

@@ -7,7 +7,7 @@ import {
   useFilters,
 } from '../filters.tsx';
 import { href } from '../router.ts';
-import { duration, LoadMore, Show, usePages, when } from '../ui.tsx';
+import { duration, PagedTable, usePages, when } from '../ui.tsx';
 
 /** Sessions, newest first, filtered by project, repository, tool and start date. */
 export function Sessions() {
@@ -26,43 +26,19 @@ export function Sessions() {
         <DateFilter label="Started from" value={f.since} onChange={(v) => set('since', v)} />
         <DateFilter label="Started before" value={f.until} onChange={(v) => set('until', v)} />
       </div>
-      <Show state={pages}>
-        {() =>
-          pages.items.length === 0 ? (
-            <p>No sessions match.</p>
-          ) : (
-            <div class="overflow-auto">
-              <table class="striped">
-                <thead>
-                  <tr>
-                    <th scope="col">Session</th>
-                    <th scope="col">Tool</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Duration</th>
-                    <th scope="col">Branch</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {pages.items.map((s) => (
-                    <tr key={s.id}>
-                      <td>
-                        <a href={href(`/sessions/${s.id}`)}>
-                          {s.title ?? s.externalId ?? s.id.slice(0, 8)}
-                        </a>
-                      </td>
-                      <td>{s.tool}</td>
-                      <td>{when(s.startedAt)}</td>
-                      <td>{duration(s.durationSeconds)}</td>
-                      <td>{s.gitBranch ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
-      </Show>
-      <LoadMore pages={pages} />
+      <PagedTable
+        pages={pages}
+        empty="No sessions match."
+        columns={['Session', 'Tool', 'Started', 'Duration', 'Branch']}
+        rowKey={(s) => s.id}
+        cells={(s) => [
+          <a href={href(`/sessions/${s.id}`)}>{s.title ?? s.externalId ?? s.id.slice(0, 8)}</a>,
+          s.tool,
+          when(s.startedAt),
+          duration(s.durationSeconds),
+          s.gitBranch ?? '—',
+        ]}
+      />
     </>
   );
 }

@@ -1,10 +1,11 @@
-import { actorOf, actorScope, defineRoute, withTenant } from '@devctx/shared';
+import { actorOf, actorScope, defineRoute, type Trx, withTenant } from '@devctx/shared';
 import { z } from 'zod';
 import {
   commandCountSchema,
   commandCounts,
   fileCountSchema,
   fileCounts,
+  type InsightsQuery,
   insightsQuery,
   overview,
   overviewSchema,
@@ -15,7 +16,31 @@ import {
 // The tenant-wide views of v1's dashboard (topics, files, commands) and its overview
 // counts, computed from messages, tasks and commits when asked.
 const tags = ['insights'];
-const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+/** GET /v1/insights/{name}: one of the counted views, filtered by project and text. */
+function countsRoute<T extends z.ZodType>(
+  name: string,
+  summary: string,
+  item: T,
+  counts: (trx: Trx, tenantId: string, query: InsightsQuery) => Promise<z.infer<T>[]>,
+) {
+  return defineRoute({
+    method: 'GET',
+    path: `/v1/insights/${name}`,
+    summary,
+    tags,
+    permission: 'sessions:read',
+    query: insightsQuery,
+    responses: { 200: { description: summary, schema: z.object({ items: z.array(item) }) } },
+    handler: async (ctx, { query }) => ({
+      body: {
+        items: await withTenant(actorScope(ctx), (trx) =>
+          counts(trx, actorOf(ctx).tenantId, query),
+        ),
+      },
+    }),
+  });
+}
 
 export const insightsRoutes = [
   defineRoute({
@@ -29,52 +54,22 @@ export const insightsRoutes = [
       body: await withTenant(actorScope(ctx), (trx) => overview(trx, actorOf(ctx).tenantId)),
     }),
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/insights/tags',
-    summary: 'Message tags (topics) with counts, most used first',
-    tags,
-    permission: 'sessions:read',
-    query: insightsQuery,
-    responses: { 200: { description: 'Tags', schema: list(tagCountSchema) } },
-    handler: async (ctx, { query }) => ({
-      body: {
-        items: await withTenant(actorScope(ctx), (trx) =>
-          tagCounts(trx, actorOf(ctx).tenantId, query),
-        ),
-      },
-    }),
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/insights/files',
-    summary: 'Files named in messages, most referenced first',
-    tags,
-    permission: 'sessions:read',
-    query: insightsQuery,
-    responses: { 200: { description: 'Files', schema: list(fileCountSchema) } },
-    handler: async (ctx, { query }) => ({
-      body: {
-        items: await withTenant(actorScope(ctx), (trx) =>
-          fileCounts(trx, actorOf(ctx).tenantId, query),
-        ),
-      },
-    }),
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/v1/insights/commands',
-    summary: 'Commands run in sessions, most run first',
-    tags,
-    permission: 'sessions:read',
-    query: insightsQuery,
-    responses: { 200: { description: 'Commands', schema: list(commandCountSchema) } },
-    handler: async (ctx, { query }) => ({
-      body: {
-        items: await withTenant(actorScope(ctx), (trx) =>
-          commandCounts(trx, actorOf(ctx).tenantId, query),
-        ),
-      },
-    }),
-  }),
+  countsRoute(
+    'tags',
+    'Message tags (topics) with counts, most used first',
+    tagCountSchema,
+    tagCounts,
+  ),
+  countsRoute(
+    'files',
+    'Files named in messages, most referenced first',
+    fileCountSchema,
+    fileCounts,
+  ),
+  countsRoute(
+    'commands',
+    'Commands run in sessions, most run first',
+    commandCountSchema,
+    commandCounts,
+  ),
 ];
