@@ -71,14 +71,19 @@ function remember(reply: SignedIn) {
   publish(stored);
 }
 
-async function post<T>(path: string, body: unknown): Promise<{ data?: T; problem?: Problem }> {
+async function post<T>(
+  path: string,
+  body: unknown,
+): Promise<{ data?: T; problem?: Problem; status: number }> {
   const reply = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   const json = await reply.json().catch(() => null);
-  return reply.ok ? { data: json as T } : { problem: json as Problem };
+  return reply.ok
+    ? { data: json as T, status: reply.status }
+    : { problem: json as Problem, status: reply.status };
 }
 
 export async function signIn(tenant: string, email: string, password: string) {
@@ -139,27 +144,29 @@ const bearer = (): Record<string, string> =>
  * one revokes the session, so tabs take turns (Web Locks) and a tab that finds the stored
  * token already rotated by another simply uses the new one on its next try.
  */
-async function refresh(): Promise<boolean> {
+type Refreshed = 'ok' | 'rejected' | 'failed';
+async function refresh(): Promise<Refreshed> {
   const run = async () => {
     // Read inside the lock: another tab may have rotated the token a moment ago.
     const session = read().tenants[currentTenant.peek()?.slug ?? ''];
-    if (!session) return false;
-    const { data } = await post<Omit<SignedIn, 'tenant' | 'user'>>('/v1/auth/refresh', {
+    if (!session) return 'rejected';
+    const { data, status } = await post<Omit<SignedIn, 'tenant' | 'user'>>('/v1/auth/refresh', {
       refreshToken: session.refreshToken,
     });
-    if (!data) return false;
+    // Only a refused token ends the session; a busy or unreachable server does not.
+    if (!data) return status === 401 ? 'rejected' : 'failed';
     const stored = read();
     const own = stored.tenants[session.slug];
     if (own) own.refreshToken = data.refreshToken;
     write(stored);
     keep(data.accessToken, data.expiresIn);
     publish(stored);
-    return true;
+    return 'ok';
   };
   return navigator.locks ? navigator.locks.request('devctx-refresh', run) : run();
 }
 
-let refreshing: Promise<boolean> | null = null;
+let refreshing: Promise<Refreshed> | null = null;
 const refreshOnce = () => {
   refreshing ??= refresh().finally(() => {
     refreshing = null;
@@ -181,8 +188,9 @@ async function authorisedFetch(request: Request): Promise<Response> {
   };
   const response = await send(request);
   if (response.status !== 401) return response;
-  if (await refreshOnce()) return send(retry);
-  forget();
+  const refreshed = await refreshOnce();
+  if (refreshed === 'ok') return send(retry);
+  if (refreshed === 'rejected') forget();
   return response;
 }
 

@@ -210,6 +210,38 @@ describe('sessions end and resume', () => {
     await page.getByRole('checkbox', { name: 'Write the API' }).waitFor();
   });
 
+  it('refreshes the token silently: once on a 401, and ahead of its expiry', async () => {
+    const refreshes = () => a.requested.filter((url) => url.endsWith('/v1/auth/refresh')).length;
+    const counts = page.getByRole('region', { name: 'Counts' });
+    let refused = false;
+    await page.route('**/v1/insights/overview', (route) => {
+      if (refused) return route.continue();
+      refused = true;
+      return route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ title: 'Unauthenticated', status: 401, detail: 'Expired.' }),
+      });
+    });
+    let before = refreshes();
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await counts.waitFor();
+    expect(refused).toBe(true);
+    expect(refreshes()).toBe(before + 1);
+    await page.unroute('**/v1/insights/overview');
+
+    // The page's clock moves to a minute before the hour-long token expires.
+    await page.clock.install();
+    await page.reload();
+    await counts.waitFor();
+    before = refreshes();
+    await page.clock.fastForward('59:30');
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    await page.locator('tbody tr').first().waitFor();
+    expect(refreshes()).toBe(before + 1);
+    expect(await page.getByRole('heading', { name: 'Sign in' }).count()).toBe(0);
+  });
+
   it('works on a phone screen and with the keyboard alone', async () => {
     const phone = await newPage(env.browser, env.baseUrl, { width: 390, height: 844 });
     await signUpInBrowser(phone.page, 'web-phone');
