@@ -2,7 +2,15 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, newPage, shot, signUpInBrowser, startDashboard, V1_SAMPLE } from './support.ts';
+import {
+  accessibilityProblems,
+  apiAs,
+  newPage,
+  shot,
+  signUpInBrowser,
+  startDashboard,
+  V1_SAMPLE,
+} from './support.ts';
 
 // The dashboard in headless Chromium against the real api variant and database: tenant A
 // signs up, imports the v1 sample through the page, browses, searches, ticks a task and
@@ -180,6 +188,30 @@ describe('dashboard (tenant A)', () => {
     await page.locator('tbody tr').first().waitFor();
     expect(await main().textContent()).toContain('api_key');
   });
+
+  it('meets WCAG 2 AA in every main view (axe-core: contrast, names, labels)', async () => {
+    const views = [
+      '/',
+      '/timeline',
+      '/sessions',
+      `/sessions/${ids.session}`,
+      '/search?q=nested_learning.py',
+      '/projects',
+      `/task-lists/${ids.list}`,
+      '/insights/files',
+      '/import',
+      '/admin/keys',
+      '/admin/audit',
+    ];
+    const problems: string[] = [];
+    for (const view of views) {
+      await page.goto(`/#${view}`);
+      await page.waitForLoadState('networkidle');
+      await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+      problems.push(...(await accessibilityProblems(page)).map((p) => `${view} ${p}`));
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it('loaded nothing from anywhere but the product, with no script error', () => {
     const outside = a.requested.filter(

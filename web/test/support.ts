@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { allJobs, allRoutes } from '@devctx/api/routes';
@@ -90,3 +92,27 @@ export async function apiAs(baseUrl: string, slug: string) {
     return { status: r.status, body: r.status === 204 ? null : await r.json() };
   };
 }
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/**
+ * The WCAG 2 A and AA problems axe-core finds on the page as it is (contrast, names,
+ * labels, keyboard traps), as "rule: element" lines; serious and critical ones only.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  // Evaluated through DevTools, as the page's CSP (rightly) refuses an injected script.
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<AxeResult> } }).axe;
+    const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  });
+}
+type AxeResult = {
+  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+};

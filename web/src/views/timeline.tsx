@@ -124,7 +124,7 @@ function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
       <svg
         class="timeline"
         viewBox={`0 0 ${WIDTH} ${height}`}
-        role="img"
+        role="group"
         aria-label={`${spans.length} sessions and ${marks.length} commits from ${when(new Date(from).toISOString())} to ${when(new Date(to).toISOString())}`}
       >
         {ticks.map((t, i) => (
