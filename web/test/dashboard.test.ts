@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +146,14 @@ describe('dashboard (tenant A)', () => {
     expect((await tasks()).find((t) => t.title === 'Deploy')?.checked).toBe(false);
     await page.unroute('**/v1/tasks/*/toggle');
     await shot(page, 'task-list');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export as markdown' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('Roadmap.md');
+    const markdown = await readFile((await file.path()) as string, 'utf8');
+    expect(markdown).toContain('- [x] Write the API');
+    expect(markdown).toContain('- [ ] Deploy');
   });
 
   it('shows the timeline and the topics, files and commands views', async () => {
@@ -187,6 +196,29 @@ describe('dashboard (tenant A)', () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.locator('tbody tr').first().waitFor();
     expect(await main().textContent()).toContain('api_key');
+  });
+
+  it('invites a user, who accepts from the link and lands in the tenant', async () => {
+    await page.goto('/#/admin/users');
+    await page.getByLabel('Email').fill('grace@web-a.example');
+    await page.getByLabel('Name').fill('Grace');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    const link = await page.getByLabel('Invitation link').inputValue();
+    expect(link).toContain('/#/invitation/');
+    await page
+      .locator('tbody tr')
+      .filter({ hasText: 'grace@web-a.example' })
+      .getByText('invited')
+      .waitFor();
+
+    const grace = await newPage(env.browser, env.baseUrl);
+    await grace.page.goto(link);
+    await grace.page.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+    await grace.page.getByLabel('Password').fill('graces own passphrase');
+    await grace.page.getByRole('button', { name: 'Accept your invitation' }).click();
+    await grace.page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await grace.page.getByLabel('Tenant').inputValue()).toBe('web-a');
+    await grace.close();
   });
 
   it('meets WCAG 2 AA in every main view (axe-core: contrast, names, labels)', async () => {

@@ -106,7 +106,9 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
   // Evaluated through DevTools, as the page's CSP (rightly) refuses an injected script.
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<AxeResult> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<AxeResult> } }
+    ).axe;
     const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
