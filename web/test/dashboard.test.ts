@@ -100,6 +100,10 @@ describe('dashboard (tenant A)', () => {
     expect((await hits.first().locator('mark').first().textContent())?.toLowerCase()).toContain(
       'nested_learning',
     );
+    // Snippets are escaped HTML from the API: shown as the text they stand for.
+    const snippets = (await hits.locator('p').allTextContents()).join('\n');
+    expect(snippets).not.toMatch(/&#?\w+;/);
+    expect(snippets).toContain('"');
     await shot(page, 'search');
     await hits.first().getByRole('link').click();
     const focused = page.locator('article.message.focused');
