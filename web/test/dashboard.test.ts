@@ -167,6 +167,13 @@ describe('dashboard (tenant A)', () => {
     await expect.poll(() => chart.locator('rect.session').count()).toBe(5);
     await expect.poll(() => chart.locator('rect.commit').count()).toBe(30);
     await shot(page, 'timeline');
+    // Through to a commit, with the keyboard (marks a few pixels apart overlap the mouse).
+    const mark = chart.locator('a[aria-label^="Commit "]').first();
+    const subject = (await mark.getAttribute('aria-label'))?.replace(/^Commit /, '');
+    await mark.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: subject }).waitFor();
+    await page.goBack();
     await page.getByRole('link', { name: 'Topics, files, commands' }).click();
     await page.locator('tbody tr').first().waitFor();
     await shot(page, 'topics');

@@ -210,7 +210,7 @@ function ApiKeys({ permissions }: { permissions: string[] }) {
         rowKey={(k) => k.id}
         cells={(k) => [
           k.name,
-          <code>{k.prefix}…</code>,
+          <code>{k.prefix}</code>,
           <small>{k.permissions.join(', ')}</small>,
           when(k.lastUsedAt),
           k.revokedAt ? (
