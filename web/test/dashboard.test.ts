@@ -256,7 +256,7 @@ describe('dashboard (tenant A)', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
-  it('loaded nothing from anywhere but the product, with no script error', () => {
+  it('loaded nothing from anywhere but the product; no script error, no CSP refusal', () => {
     const outside = a.requested.filter(
       (url) => !url.startsWith(env.baseUrl) && !url.startsWith('blob:'),
     );

@@ -52,6 +52,10 @@ export async function newPage(
   page.on('request', (r) => requested.push(r.url()));
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Anything the page's CSP refused (an inline style, a script from elsewhere).
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) errors.push(m.text());
+  });
   return { page, requested, errors, close: () => context.close() };
 }
 

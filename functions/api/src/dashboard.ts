@@ -24,6 +24,11 @@ const types: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+// Only the product's own files; no inline script or style (the build emits none), so an
+// injected <script> or style attribute does nothing. The API is the same origin.
+const DASHBOARD_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 const notBuilt = () =>
   new AppError(
     'service_unavailable',
@@ -46,7 +51,7 @@ export const dashboardRoutes: AnyRoute[] = [
       // Always revalidated: it names the current hashed assets.
       return {
         raw: { type: 'text/html; charset=utf-8', data: page },
-        headers: { 'cache-control': 'no-cache' },
+        headers: { 'cache-control': 'no-cache', 'content-security-policy': DASHBOARD_CSP },
       };
     },
   }),

@@ -25,11 +25,14 @@ afterAll(async () => {
 const get = (url: string) => fetch(`${server.baseUrl}${url}`);
 
 describe('the dashboard at /', () => {
-  it('serves the page with a CSP that allows only its own scripts', async () => {
+  it('serves the page with a CSP that allows only its own scripts and styles', async () => {
     const page = await get('/');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).not.toContain('unsafe-inline');
     expect(page.headers.get('cache-control')).toBe('no-cache');
     expect(await page.text()).toContain('<div id="app">');
   });

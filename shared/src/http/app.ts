@@ -217,7 +217,8 @@ function send(req: IncomingMessage, res: ServerResponse, result: RouteResult) {
   const headers: Record<string, string> = { ...result.headers };
   if (result.raw) {
     headers['content-type'] = result.raw.type;
-    if (result.raw.type.startsWith('text/html')) headers['content-security-policy'] = PAGE_CSP;
+    // A page gets the reference page's CSP unless its route sets a stricter one.
+    if (result.raw.type.startsWith('text/html')) headers['content-security-policy'] ??= PAGE_CSP;
     writeBody(res, status, result.raw.data, headers);
     return;
   }
