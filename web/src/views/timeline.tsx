@@ -121,6 +121,7 @@ function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
   const ticks = Array.from({ length: 5 }, (_, i) => from + ((to - from) * i) / 4);
   return (
     <figure>
+      {/* biome-ignore lint/a11y/useSemanticElements: a chart of links is a labelled group; a fieldset cannot hold SVG. */}
       <svg
         class="timeline"
         viewBox={`0 0 ${WIDTH} ${height}`}
