@@ -209,18 +209,16 @@ describe('dashboard (tenant A)', () => {
     expect(await main().textContent()).toContain('api_key');
   });
 
-  it('invites a user, who accepts from the link and lands in the tenant', async () => {
+  it('invites a viewer, who accepts from the link and may read but not change', async () => {
     await page.goto('/#/admin/users');
     await page.getByLabel('Email').fill('grace@web-a.example');
     await page.getByLabel('Name').fill('Grace');
+    await page.getByLabel('Role').selectOption({ label: 'viewer' });
     await page.getByRole('button', { name: 'Invite' }).click();
     const link = await page.getByLabel('Invitation link').inputValue();
     expect(link).toContain('/#/invitation/');
-    await page
-      .locator('tbody tr')
-      .filter({ hasText: 'grace@web-a.example' })
-      .getByText('invited')
-      .waitFor();
+    const row = page.locator('tbody tr').filter({ hasText: 'grace@web-a.example' });
+    await row.getByText('invited').waitFor();
 
     const grace = await newPage(env.browser, env.baseUrl);
     await grace.page.goto(link);
@@ -229,7 +227,24 @@ describe('dashboard (tenant A)', () => {
     await grace.page.getByRole('button', { name: 'Accept your invitation' }).click();
     await grace.page.getByRole('heading', { name: 'Overview' }).waitFor();
     expect(await grace.page.getByLabel('Tenant').inputValue()).toBe('web-a');
+
+    // A viewer's tick is refused by the API: the box goes back and the reason is shown.
+    await grace.page.goto(`/#/task-lists/${ids.list}`);
+    const box = grace.page.getByRole('checkbox', { name: 'Deploy' });
+    await box.click();
+    await grace.page.getByRole('alert').filter({ hasText: '“Deploy” was not changed' }).waitFor();
+    expect(await box.isChecked()).toBe(false);
+    await grace.page.goto('/#/admin/users');
+    await grace.page.locator('tbody tr').first().waitFor();
+    expect(await grace.page.getByRole('form', { name: 'Invite a user' }).count()).toBe(0);
+    expect(await grace.page.getByRole('button', { name: 'Deactivate' }).count()).toBe(0);
     await grace.close();
+
+    // The owner deactivates her; her row says so.
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.reload();
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await row.getByText('deactivated').waitFor();
   });
 
   it('meets WCAG 2 AA in every main view (axe-core: contrast, names, labels)', async () => {

@@ -35,7 +35,13 @@ export function Admin({ section }: { section: string }) {
               </ul>
             </nav>
             {allowed.length === 0 && <p>Your role has no administration rights.</p>}
-            {section === 'users' && <Users canInvite={m.permissions.includes('users:invite')} />}
+            {section === 'users' && (
+              <Users
+                canInvite={m.permissions.includes('users:invite')}
+                canDeactivate={m.permissions.includes('users:deactivate')}
+                myId={m.user.id}
+              />
+            )}
             {section === 'roles' && <Roles />}
             {section === 'keys' && <ApiKeys permissions={m.permissions} />}
             {section === 'audit' && <AuditLog />}
@@ -46,7 +52,12 @@ export function Admin({ section }: { section: string }) {
   );
 }
 
-function Users({ canInvite }: { canInvite: boolean }) {
+function Users(props: { canInvite: boolean; canDeactivate: boolean; myId: string }) {
+  const { canInvite, canDeactivate, myId } = props;
+  const roles = useLoad(
+    () => (canInvite ? api.GET('/v1/roles', { params: { query: { limit: 200 } } }) : none()),
+    [canInvite],
+  );
   const pages = usePages(
     (cursor) => api.GET('/v1/users', { params: { query: { limit: 100, cursor } } }),
     [],
@@ -58,8 +69,9 @@ function Users({ canInvite }: { canInvite: boolean }) {
     const form = event.currentTarget as HTMLFormElement;
     const value = (name: string) =>
       (form.elements.namedItem(name) as HTMLInputElement).value.trim();
+    const role = value('role');
     const { data, error } = await api.POST('/v1/users', {
-      body: { email: value('email'), name: value('name') },
+      body: { email: value('email'), name: value('name'), ...(role ? { roleIds: [role] } : {}) },
     });
     if (!data) return setError(problemText(error));
     setError(null);
@@ -68,6 +80,12 @@ function Users({ canInvite }: { canInvite: boolean }) {
       email: data.user.email,
       link: `${location.origin}/#/invitation/${encodeURIComponent(data.invitation.token)}`,
     });
+    pages.reload();
+  };
+  const deactivate = async (user: { id: string; name: string }) => {
+    if (!confirm(`Deactivate ${user.name}? Their sessions and API keys stop working now.`)) return;
+    const { error } = await api.DELETE('/v1/users/{id}', { params: { path: { id: user.id } } });
+    setError(error ? problemText(error) : null);
     pages.reload();
   };
   return (
@@ -79,6 +97,16 @@ function Users({ canInvite }: { canInvite: boolean }) {
           <fieldset role="group">
             <input name="email" type="email" required placeholder="Email" aria-label="Email" />
             <input name="name" required placeholder="Name" aria-label="Name" />
+            <select name="role" aria-label="Role">
+              <option value="">member</option>
+              {roles.data?.items
+                .filter((r) => r.name !== 'member')
+                .map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+            </select>
             <button type="submit">Invite</button>
           </fieldset>
         </form>
@@ -97,18 +125,26 @@ function Users({ canInvite }: { canInvite: boolean }) {
       )}
       <PagedTable
         pages={pages}
-        columns={['Name', 'Email', 'Status', 'Since']}
+        columns={['Name', 'Email', 'Status', 'Since', '']}
         rowKey={(u) => u.id}
         cells={(u) => [
           u.name,
           u.email,
           u.status === 'invited' ? <span class="badge">invited</span> : u.status,
           when(u.createdAt),
+          canDeactivate && u.status !== 'deactivated' && u.id !== myId && (
+            <button type="button" class="secondary outline small" onClick={() => deactivate(u)}>
+              Deactivate
+            </button>
+          ),
         ]}
       />
     </section>
   );
 }
+
+/** A load that has nothing to fetch (the user may not see it). */
+const none = () => Promise.resolve({ data: { items: [], nextCursor: null } });
 
 function Roles() {
   const roles = useLoad(() => api.GET('/v1/roles', { params: { query: { limit: 200 } } }), []);
