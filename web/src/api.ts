@@ -121,16 +121,18 @@ export function switchTenant(slug: string) {
   publish(stored);
 }
 
-/** Forgets the current tenant's session here (after telling the API, when it can). */
+/** Ends the current tenant's session at the API (when it can) and forgets it here. */
 export async function signOut() {
+  if (!access) await refreshOnce().catch(() => 'failed');
   if (access) await fetch('/v1/auth/logout', { method: 'POST', headers: bearer() }).catch(() => {});
   forget();
 }
 
+/** Forgets the current tenant's session; sign-in shows next (other tenants stay listed). */
 function forget() {
   const stored = read();
   if (stored.current) delete stored.tenants[stored.current];
-  stored.current = Object.keys(stored.tenants)[0] ?? null;
+  stored.current = null;
   write(stored);
   access = null;
   publish(stored);

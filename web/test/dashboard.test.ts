@@ -390,6 +390,20 @@ describe('tenant B', () => {
     }
     expect(await b.page.locator('main').textContent()).toContain('does not exist');
     await shot(b.page, 'tenant-b-task-list');
+
+    // Signing out ends the session at the API too: its refresh token is dead.
+    const sessions = async () =>
+      JSON.parse((await b.page.evaluate(() => localStorage.getItem('devctx.sessions'))) ?? '{}');
+    const { refreshToken } = (await sessions()).tenants['web-b'];
+    await b.page.getByRole('button', { name: 'Sign out' }).click();
+    await b.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect((await sessions()).tenants).toEqual({});
+    const reuse = await fetch(`${env.baseUrl}/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
+    expect(reuse.status).toBe(401);
     await b.close();
   }, 60_000);
 });
