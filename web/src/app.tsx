@@ -120,7 +120,8 @@ export function App() {
           </ul>
         </nav>
       </header>
-      <main id="main" class="container" tabIndex={-1}>
+      {/* Keyed by tenant: a switch starts every view afresh. */}
+      <main id="main" class="container" tabIndex={-1} key={tenant.slug}>
         {view ? (
           view[1](view[0] ?? {})
         ) : (

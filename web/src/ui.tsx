@@ -21,7 +21,8 @@ export function useLoad<T>(load: () => Reply<T>, deps: unknown[]): Loaded<T> {
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     let current = true;
-    setState((s) => ({ ...s, loading: true }));
+    // Nothing of the previous load stays on screen: it may be another session or tenant.
+    setState({ error: null, loading: true });
     load().then(
       ({ data, error }) => {
         if (current) setState({ data, error: error ? problemText(error) : null, loading: false });

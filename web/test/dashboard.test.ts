@@ -353,6 +353,29 @@ describe('sessions end and resume', () => {
   });
 });
 
+describe('the tenant switcher', () => {
+  it('signs in to a second tenant by slug and switches between the two', async () => {
+    const sessionsCount = async () => {
+      const card = page
+        .getByRole('region', { name: 'Counts' })
+        .getByRole('link', { name: 'Sessions' });
+      await card.waitFor();
+      return Number(await card.locator('strong').textContent());
+    };
+    await page.goto('/#/');
+    expect(await sessionsCount()).toBe(5);
+    await page.getByLabel('Tenant').selectOption({ label: 'Sign in to another tenant…' });
+    await page.getByLabel('Tenant (slug)').fill('web-phone');
+    await page.getByLabel('Email').fill('owner@web-phone.example');
+    await page.getByLabel('Password').fill('a long enough passphrase');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByLabel('Tenant').inputValue()).toBe('web-phone');
+    expect(await sessionsCount()).toBe(0);
+    await page.getByLabel('Tenant').selectOption('web-a');
+    await expect.poll(sessionsCount).toBe(5);
+  });
+});
+
 describe('tenant B', () => {
   it("never sees tenant A's data in any view, even with A's ids in the URL", async () => {
     const b = await newPage(env.browser, env.baseUrl);
