@@ -5,6 +5,8 @@ set -euo pipefail
 port=$(( 20000 + RANDOM % 20000 ))
 pg_port=$(( port + 1 ))
 log=$(mktemp)
+# As on a fresh machine: npm start builds the dashboard itself when web/dist is missing.
+rm -rf web/dist
 PORT=$port EMBEDDED_POSTGRES_PORT=$pg_port setsid npm start >"$log" 2>&1 &
 pid=$!
 started=$(date +%s%N)

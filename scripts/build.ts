@@ -11,7 +11,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { build as buildWeb } from 'vite';
+import { buildDashboard } from './lib/build-dashboard.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -54,7 +54,7 @@ export interface Bundle {
 
 export async function buildAll(outDir = path.join(root, 'dist')): Promise<Bundle[]> {
   await rm(outDir, { recursive: true, force: true });
-  await buildWeb({ root: path.join(root, 'web'), logLevel: 'warn' });
+  await buildDashboard();
   const bundles: Bundle[] = [];
   for (const name of FUNCTIONS) {
     bundles.push(

@@ -13,17 +13,16 @@ import {
   urlForRole,
 } from '@devctx/shared';
 import pg from 'pg';
-import { build as buildWeb } from 'vite';
 import { allJobs, allRoutes } from '../functions/api/src/routes.ts';
+import { buildDashboard } from './lib/build-dashboard.ts';
 import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { loadLocalSecrets } from './lib/local-secrets.ts';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 // The dashboard at / is built once (web/dist); `npm run build --workspace web` rebuilds it.
-const web = path.resolve(import.meta.dirname, '..', 'web');
-if (!existsSync(path.join(web, 'dist', 'index.html'))) {
+if (!existsSync(path.resolve(import.meta.dirname, '..', 'web', 'dist', 'index.html'))) {
   console.log('Building the web dashboard…');
-  await buildWeb({ root: web, logLevel: 'warn' });
+  await buildDashboard();
 }
 const dataDir = path.resolve(import.meta.dirname, '..', '.data');
 const secrets = await loadLocalSecrets(dataDir);
