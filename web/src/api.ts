@@ -3,7 +3,8 @@ import { signal } from '@preact/signals';
 
 // Who is signed in, per tenant. The refresh token is kept in localStorage so a reload or a
 // new tab stays signed in; the access token lives only in this tab's memory. The CSP
-// (script-src 'self') is what keeps other scripts away from localStorage.
+// (script-src 'self') is what keeps other scripts away from localStorage. Each tab keeps
+// its own choice of tenant (sessionStorage); a new tab starts with the last one chosen.
 export interface TenantSession {
   slug: string;
   tenantName: string;
@@ -11,11 +12,16 @@ export interface TenantSession {
   refreshToken: string;
 }
 interface Stored {
+  /** The tenant last chosen in any tab: where a new tab starts. */
   current: string | null;
   tenants: Record<string, TenantSession>;
 }
 
 const STORAGE_KEY = 'devctx.sessions';
+const TAB_KEY = 'devctx.tenant';
+/** This tab's tenant; '' once it signed out here, so it does not fall back to another. */
+const tabTenant = (stored: Stored) => sessionStorage.getItem(TAB_KEY) ?? stored.current;
+const chooseInTab = (slug: string) => sessionStorage.setItem(TAB_KEY, slug);
 const read = (): Stored => {
   try {
     const parsed = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '');
@@ -37,15 +43,15 @@ const keep = (token: string, expiresIn: number) => {
 };
 
 function publish(stored: Stored) {
-  currentTenant.value = stored.current ? (stored.tenants[stored.current] ?? null) : null;
+  const slug = tabTenant(stored);
+  currentTenant.value = slug ? (stored.tenants[slug] ?? null) : null;
   knownTenants.value = Object.values(stored.tenants);
 }
 publish(read());
-// Another tab signed in, out or refreshed: follow it.
+// Another tab signed in, out or refreshed a token: take the new token, or show sign-in
+// when this tab's tenant was signed out there.
 addEventListener('storage', (event) => {
-  if (event.key !== STORAGE_KEY) return;
-  if (read().current !== currentTenant.peek()?.slug) access = null;
-  publish(read());
+  if (event.key === STORAGE_KEY) publish(read());
 });
 
 interface SignedIn {
@@ -67,6 +73,7 @@ function remember(reply: SignedIn) {
   stored.tenants[session.slug] = session;
   stored.current = session.slug;
   write(stored);
+  chooseInTab(session.slug);
   keep(reply.accessToken, reply.expiresIn);
   publish(stored);
 }
@@ -117,6 +124,7 @@ export function switchTenant(slug: string) {
   if (!stored.tenants[slug]) return;
   stored.current = slug;
   write(stored);
+  chooseInTab(slug);
   access = null;
   publish(stored);
 }
@@ -131,9 +139,11 @@ export async function signOut() {
 /** Forgets the current tenant's session; sign-in shows next (other tenants stay listed). */
 function forget() {
   const stored = read();
-  if (stored.current) delete stored.tenants[stored.current];
-  stored.current = null;
+  const slug = currentTenant.peek()?.slug;
+  if (slug) delete stored.tenants[slug];
+  if (stored.current === slug) stored.current = null;
   write(stored);
+  chooseInTab('');
   access = null;
   publish(stored);
 }

@@ -373,6 +373,17 @@ describe('the tenant switcher', () => {
     expect(await sessionsCount()).toBe(0);
     await page.getByLabel('Tenant').selectOption('web-a');
     await expect.poll(sessionsCount).toBe(5);
+
+    // A second tab starts on the last tenant chosen; its own switch leaves this tab alone.
+    const tab = await page.context().newPage();
+    await tab.goto('/#/');
+    expect(await tab.getByLabel('Tenant').inputValue()).toBe('web-a');
+    await tab.getByLabel('Tenant').selectOption('web-phone');
+    await expect.poll(() => tab.getByLabel('Tenant').inputValue()).toBe('web-phone');
+    await page.reload();
+    expect(await page.getByLabel('Tenant').inputValue()).toBe('web-a');
+    expect(await sessionsCount()).toBe(5);
+    await tab.close();
   });
 });
 
