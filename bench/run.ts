@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { coldStartScenario } from './cold-start.ts';
 import { ingestMessagesScenario } from './ingest-messages.ts';
+import { insightsScenario } from './insights.ts';
 import { serverPeaksMb } from './lib/environment.ts';
 import { listTasksScenario } from './list-tasks.ts';
 import { loginUnderLoad } from './login-under-load.ts';
@@ -16,6 +17,7 @@ const scenarios = [
   listTasksScenario,
   ingestMessagesScenario,
   searchMessagesScenario,
+  insightsScenario,
   coldStartScenario,
 ];
 const report = [];
