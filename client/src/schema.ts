@@ -10793,6 +10793,8 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
+                /** @description Start at this sequence (a search hit’s) instead of the first; a cursor wins. */
+                fromSequence?: number;
             };
             header?: never;
             path: {

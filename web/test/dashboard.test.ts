@@ -109,6 +109,14 @@ describe('dashboard (tenant A)', () => {
     const focused = page.locator('article.message.focused');
     await focused.waitFor();
     expect((await focused.textContent())?.toLowerCase()).toContain('nested_learning');
+    // The page opened a few messages before the hit; the start is one click away.
+    const sequences = async () =>
+      (await page.locator('article.message header small').allTextContents()).map((t) =>
+        Number(/#(\d+)/.exec(t)?.[1]),
+      );
+    expect((await sequences())[0]).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Show the conversation from the start' }).click();
+    await expect.poll(async () => (await sequences())[0]).toBe(0);
   });
 
   it('ticks a task (kept by the API), and rolls a refused toggle back', async () => {

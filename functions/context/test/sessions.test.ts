@@ -148,6 +148,25 @@ describe('messages', () => {
     ]);
   });
 
+  it('page from a given sequence (where a search hit is), then on with the cursor', async () => {
+    const { conversation } = await newConversation();
+    await owner.client.post(`/v1/conversations/${conversation.id}/messages`, {
+      messages: Array.from({ length: 10 }, (_, i) => ({ role: 'user', content: `step ${i}` })),
+    });
+    const path = `/v1/conversations/${conversation.id}/messages`;
+    const first = await owner.client.get(`${path}?fromSequence=6&limit=2`);
+    expect(first.body.items.map((m: { sequence: number }) => m.sequence)).toEqual([6, 7]);
+    const next = await owner.client.get(
+      `${path}?fromSequence=6&limit=2&cursor=${first.body.nextCursor}`,
+    );
+    expect(next.body.items.map((m: { content: string }) => m.content)).toEqual([
+      'step 8',
+      'step 9',
+    ]);
+    expect(next.body.nextCursor).toBeNull();
+    expect((await owner.client.get(`${path}?fromSequence=-1`)).status).toBe(400);
+  });
+
   it('normalise line ends and Unicode form before hashing', async () => {
     const { conversation } = await newConversation();
     const reply = await owner.client.post(`/v1/conversations/${conversation.id}/messages`, {

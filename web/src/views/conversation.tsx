@@ -16,9 +16,12 @@ type Message = {
 
 /**
  * A conversation's messages in order, 200 at a time. When a message is asked for (a search
- * hit), pages are loaded until it is there, and it is scrolled to and marked.
+ * hit), the page starts a few messages before its sequence (or, without one, pages are
+ * loaded until it is there), and it is scrolled to and marked.
  */
-export function Conversation({ id, focus }: { id: string; focus?: string }) {
+export function Conversation(props: { id: string; focus?: string; sequence?: number }) {
+  const { id, focus } = props;
+  const [start, setStart] = useState(Math.max(0, (props.sequence ?? 0) - 3));
   const [messages, setMessages] = useState<Message[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -27,18 +30,18 @@ export function Conversation({ id, focus }: { id: string; focus?: string }) {
   const load = async (after?: string) => {
     setBusy(true);
     const { data, error } = await api.GET('/v1/conversations/{id}/messages', {
-      params: { path: { id }, query: { limit: 200, cursor: after } },
+      params: { path: { id }, query: { limit: 200, cursor: after, fromSequence: start } },
     });
     setBusy(false);
     if (!data) return setError(problemText(error));
     setMessages((m) => [...(after ? m : []), ...(data.items as Message[])]);
     setCursor(data.nextCursor);
   };
-  // A new conversation starts over.
+  // A new conversation, or reading from the start, loads afresh.
   useEffect(() => {
     setMessages([]);
     void load();
-  }, [id]);
+  }, [id, start]);
   const found = focus ? messages.some((m) => m.id === focus) : true;
   // Follow the pages until the asked-for message is in, then show it.
   useEffect(() => {
@@ -48,6 +51,11 @@ export function Conversation({ id, focus }: { id: string; focus?: string }) {
 
   return (
     <div class="conversation">
+      {start > 0 && (
+        <button type="button" class="secondary outline" onClick={() => setStart(0)}>
+          Show the conversation from the start
+        </button>
+      )}
       {messages.map((m) => (
         <MessageView key={m.id} message={m} focused={m.id === focus} />
       ))}

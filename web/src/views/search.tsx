@@ -79,6 +79,7 @@ export function Search() {
                       href={href(`/sessions/${hit.sessionId}`, {
                         conversation: hit.conversationId,
                         message: hit.messageId,
+                        sequence: String(hit.sequence),
                       })}
                     >
                       {hit.sessionTitle ?? 'Session'} · #{hit.sequence} {hit.role}

@@ -15,6 +15,7 @@ export function SessionView({ id }: { id: string }) {
   const { query } = route.value;
   const focus = (conversation: string) =>
     query.get('conversation') === conversation ? (query.get('message') ?? undefined) : undefined;
+  const sequence = Number(query.get('sequence')) || undefined;
   return (
     <Show state={session}>
       {(s) => (
@@ -104,7 +105,11 @@ export function SessionView({ id }: { id: string }) {
                 {list.items.map((c) => (
                   <section key={c.id}>
                     <h2>{c.title ?? 'Conversation'}</h2>
-                    <Conversation id={c.id} focus={focus(c.id)} />
+                    <Conversation
+                      id={c.id}
+                      focus={focus(c.id)}
+                      sequence={focus(c.id) ? sequence : undefined}
+                    />
                   </section>
                 ))}
               </>

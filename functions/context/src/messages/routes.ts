@@ -37,7 +37,14 @@ export const messageRoutes = [
     tags: ['messages'],
     permission: 'sessions:read',
     params: z.object({ id: z.uuid() }),
-    query: pageQuery,
+    query: pageQuery.extend({
+      fromSequence: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe('Start at this sequence (a search hit’s) instead of the first; a cursor wins.'),
+    }),
     responses: {
       200: {
         description: 'A page of messages',
@@ -71,7 +78,7 @@ export const messageRoutes = [
           ])
           .where('m.tenant_id', '=', tenantId)
           .where('m.conversation_id', '=', params.id)
-          .where('m.sequence', '>', after ? Number(after.after) : -1)
+          .where('m.sequence', '>=', after ? Number(after.after) + 1 : (query.fromSequence ?? 0))
           .orderBy('m.sequence')
           .limit(query.limit + 1)
           .execute();
