@@ -34,6 +34,7 @@ export { assertReferenceExists } from './db/assert-reference.ts';
 export { changedColumns } from './db/changed-columns.ts';
 export { createDatabase, type DatabaseHandle, type Db } from './db/database.ts';
 export { translateDatabaseError } from './db/errors.ts';
+export { containsPattern } from './db/like-pattern.ts';
 export {
   APP_ROLE,
   bootstrapDatabase,

@@ -1,4 +1,5 @@
 import type { Trx } from '@devctx/shared';
+import { containsPattern } from '@devctx/shared';
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 
@@ -30,7 +31,7 @@ export const commandCountSchema = z.object({
 });
 
 const contains = (column: RawBuilder<unknown>, q: string | undefined) =>
-  q ? sql`and ${column} ilike ${`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : sql``;
+  q ? sql`and ${column} ilike ${containsPattern(q)}` : sql``;
 const ofProject = (tenantId: string, projectId: string | undefined) =>
   projectId
     ? sql`and m.session_id in (select id from ai_sessions where tenant_id = ${tenantId} and project_id = ${projectId})`

@@ -1,4 +1,5 @@
 import type { Trx } from '@devctx/shared';
+import { containsPattern } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
 
@@ -48,7 +49,7 @@ export async function searchMessages(
   query: SearchQuery,
   offset: number,
 ) {
-  const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = containsPattern(query.q);
   // Under 3 characters no trigram narrows a substring search (it would read every body):
   // such a query matches words, and word beginnings (CJK text has no word breaks).
   const short = [...query.q].length < 3;

@@ -1,4 +1,5 @@
 import type { Cursor, Trx } from '@devctx/shared';
+import { containsPattern } from '@devctx/shared';
 import { userColumns } from './representation.ts';
 
 export function findUserById(trx: Trx, tenantId: string, userId: string) {
@@ -25,7 +26,7 @@ export function listUsers(
 ) {
   let query = trx.selectFrom('users').select(userColumns).where('tenant_id', '=', tenantId);
   if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(filter.q);
     query = query.where((eb) =>
       eb.or([eb('email', 'ilike', pattern), eb('name', 'ilike', pattern)]),
     );

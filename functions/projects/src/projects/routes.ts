@@ -2,6 +2,7 @@ import {
   actorOf,
   actorScope,
   assertReferenceExists,
+  containsPattern,
   decodeCursor,
   defineRoute,
   pageQuery,
@@ -58,7 +59,7 @@ export const projectRoutes = [
         if (query.status) q = q.where('status', '=', query.status);
         if (query.teamId) q = q.where('team_id', '=', query.teamId);
         if (query.q) {
-          const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          const pattern = containsPattern(query.q);
           q = q.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('slug', 'ilike', pattern)]));
         }
         if (after) q = q.where('slug', '>', after.after);

@@ -1,4 +1,4 @@
-import { type Cursor, pageQuery, type Trx } from '@devctx/shared';
+import { type Cursor, containsPattern, pageQuery, type Trx } from '@devctx/shared';
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { selectTasks } from './queries.ts';
@@ -68,7 +68,7 @@ export function listTasksQueryBuilder(
   if (query.label) q = q.where(sql<boolean>`${query.label} = any (t.labels)`);
   if (query.dueBefore) q = q.where('t.due_date', '<', query.dueBefore);
   if (query.dueAfter) q = q.where('t.due_date', '>', query.dueAfter);
-  if (query.q) q = q.where('t.title', 'ilike', `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (query.q) q = q.where('t.title', 'ilike', containsPattern(query.q));
   if (after)
     q = q.where(
       sql<boolean>`(${order.key}, t.id) > (${order.cursor(after.after)}, ${after.id}::uuid)`,
