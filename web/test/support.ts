@@ -3,8 +3,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { allJobs, allRoutes } from '@devctx/api/routes';
-import { createTestDatabase, startTestServer } from '@devctx/shared/testing';
+import { startApiServer } from '@devctx/api/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Screenshots of each main view: kept as CI artifacts (web/test-results/screenshots/). */
@@ -17,25 +16,20 @@ export const V1_SAMPLE = path.resolve(import.meta.dirname, '../../../shared/fixt
  * networking is off so the browser calls nothing outside 127.0.0.1.
  */
 export async function startDashboard() {
-  const database = await createTestDatabase();
-  const server = await startTestServer(
-    allRoutes,
-    database.appUrl,
-    { TASKS_POLL_MS: '50', STORAGE_LOCAL_DIR: await mkdtemp(path.join(tmpdir(), 'devctx-web-')) },
-    allJobs,
-  );
+  const api = await startApiServer({
+    STORAGE_LOCAL_DIR: await mkdtemp(path.join(tmpdir(), 'devctx-web-')),
+  });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
   });
   await mkdir(SCREENSHOTS, { recursive: true });
   return {
-    baseUrl: server.baseUrl,
+    baseUrl: api.baseUrl,
     browser,
     async close() {
       await browser.close();
-      await server.close();
-      await database.drop();
+      await api.close();
     },
   };
 }

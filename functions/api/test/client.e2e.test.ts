@@ -1,25 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { createDevContextClient } from '@devctx/client';
-import {
-  createTestDatabase,
-  startTestServer,
-  type TestDatabase,
-  type TestServer,
-} from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENERATED_SCHEMA, generateClientSchema } from '../../../scripts/lib/client-schema.ts';
-import { allRoutes } from '../src/routes.ts';
+import { type ApiServer, startApiServer } from './support/api-server.ts';
 
-let database: TestDatabase;
-let server: TestServer;
+let running: ApiServer;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(allRoutes, database.appUrl);
+  running = await startApiServer();
 });
-afterAll(async () => {
-  await server.close();
-  await database.drop();
-});
+afterAll(() => running.close());
 
 describe('the typed client', () => {
   it('is generated from the current document (run npm run client:generate if not)', async () => {
@@ -27,7 +16,7 @@ describe('the typed client', () => {
   });
 
   it('drives the API end to end: sign up, read, create, an API key, and typed errors', async () => {
-    const anonymous = createDevContextClient({ baseUrl: server.baseUrl });
+    const anonymous = createDevContextClient({ baseUrl: running.baseUrl });
     const signup = await anonymous.POST('/v1/auth/signup', {
       body: {
         tenant: { name: 'Client Co', slug: 'client-co' },
@@ -39,7 +28,7 @@ describe('the typed client', () => {
     if (!session) throw new Error('signup failed');
 
     const api = createDevContextClient({
-      baseUrl: server.baseUrl,
+      baseUrl: running.baseUrl,
       credential: session.accessToken,
     });
     const me = await api.GET('/v1/me');
@@ -56,7 +45,7 @@ describe('the typed client', () => {
       body: { name: 'cli', permissions: ['teams:read'] },
     });
     const machine = createDevContextClient({
-      baseUrl: server.baseUrl,
+      baseUrl: running.baseUrl,
       credential: key.data?.secret,
     });
     const teams = await machine.GET('/v1/teams', { params: { query: { limit: 10 } } });

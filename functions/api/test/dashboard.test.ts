@@ -1,28 +1,17 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  createTestDatabase,
-  startTestServer,
-  type TestDatabase,
-  type TestServer,
-} from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes } from '../src/routes.ts';
+import { type ApiServer, startApiServer } from './support/api-server.ts';
 
 // The dashboard's files as the api variant serves them (web/dist, built by turbo first):
 // the page, its hashed assets cached for good, and nothing else from the disk.
-let database: TestDatabase;
-let server: TestServer;
+let api: ApiServer;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(allRoutes, database.appUrl);
+  api = await startApiServer();
 });
-afterAll(async () => {
-  await server.close();
-  await database.drop();
-});
+afterAll(() => api.close());
 
-const get = (url: string) => fetch(`${server.baseUrl}${url}`);
+const get = (url: string) => fetch(`${api.baseUrl}${url}`);
 
 describe('the dashboard at /', () => {
   it('serves the page with a CSP that allows only its own scripts and styles', async () => {

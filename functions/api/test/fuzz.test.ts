@@ -1,15 +1,8 @@
 import { addUser, type SignedUp, signup } from '@devctx/identity/testing';
-import {
-  adminQuery,
-  Client,
-  createTestDatabase,
-  startTestServer,
-  type TestDatabase,
-  type TestServer,
-} from '@devctx/shared/testing';
+import { adminQuery, Client } from '@devctx/shared/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allJobs, allRoutes } from '../src/routes.ts';
+import { type ApiServer, startApiServer } from './support/api-server.ts';
 import { exampleOf } from './support/json-example.ts';
 import { type Operation, operationsOf } from './support/operations.ts';
 import { buildTenantWorld, type World } from './support/world.ts';
@@ -28,17 +21,15 @@ const SEED = process.env.FUZZ_SEED
     ? Date.now()
     : 20261125;
 
-let database: TestDatabase;
-let server: TestServer;
+let api: ApiServer;
 let owner: SignedUp;
 let world: World;
 let operations: Operation[];
 const seen = { requests: 0, byStatus: new Map<number, number>() };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(allRoutes, database.appUrl, { TASKS_POLL_MS: '50' }, allJobs);
-  const anonymous = new Client(server.baseUrl);
+  api = await startApiServer();
+  const anonymous = new Client(api.baseUrl);
   owner = await signup(anonymous, 'fuzz');
   await owner.client.put('/v1/tenant/tier', { tier: 'enterprise' });
   const member = await addUser(owner, 'member');
@@ -57,8 +48,7 @@ afterAll(async () => {
     `fuzz: ${seen.requests} requests (seed ${SEED});`,
     Object.fromEntries([...seen.byStatus].sort(([x], [y]) => x - y)),
   );
-  await server?.close();
-  await database?.drop();
+  await api?.close();
 });
 
 const hostileString = fc.oneof(
@@ -198,7 +188,7 @@ async function send(r: {
   contentType: string;
   token: string | undefined;
 }) {
-  const response = await fetch(`${server.baseUrl}${r.path}`, {
+  const response = await fetch(`${api.baseUrl}${r.path}`, {
     method: r.method,
     headers: {
       ...(r.body !== undefined && r.contentType ? { 'content-type': r.contentType } : {}),
@@ -234,13 +224,13 @@ describe(`hostile input (${RUNS} requests)`, () => {
   }, 600_000);
 
   it('the server is still up and serving', async () => {
-    expect((await fetch(`${server.baseUrl}/ready`)).status).toBe(200);
+    expect((await fetch(`${api.baseUrl}/ready`)).status).toBe(200);
     expect((await owner.client.get('/v1/me')).status).toBe(200);
   });
 
   it('the database holds nothing half-written: usage counters match the rows they count', async () => {
     const drift = await adminQuery(
-      database.adminUrl,
+      api.database.adminUrl,
       `select u.tenant_id,
               u.projects, (select count(*) from projects p where p.tenant_id = u.tenant_id) as projects_rows,
               u.repositories, (select count(*) from repositories r where r.tenant_id = u.tenant_id) as repositories_rows,
@@ -255,7 +245,7 @@ describe(`hostile input (${RUNS} requests)`, () => {
     expect(drift).toEqual([]);
     // Batches are whole: every conversation's messages are numbered 0..n-1 without a gap.
     const gaps = await adminQuery(
-      database.adminUrl,
+      api.database.adminUrl,
       `select conversation_id from messages group by conversation_id having max(sequence) <> count(*) - 1`,
     );
     expect(gaps).toEqual([]);

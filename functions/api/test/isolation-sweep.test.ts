@@ -1,13 +1,7 @@
 import { addUser, type SignedUp, signup } from '@devctx/identity/testing';
-import {
-  Client,
-  createTestDatabase,
-  startTestServer,
-  type TestDatabase,
-  type TestServer,
-} from '@devctx/shared/testing';
+import { Client } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allJobs, allRoutes } from '../src/routes.ts';
+import { type ApiServer, startApiServer } from './support/api-server.ts';
 import { exampleOf } from './support/json-example.ts';
 import { type Operation, operationsOf } from './support/operations.ts';
 import { buildTenantWorld, type World } from './support/world.ts';
@@ -18,8 +12,7 @@ import { buildTenantWorld, type World } from './support/world.ts';
 // another tenant's ids, 403 for a missing permission, and not one byte of A's data in any
 // response B gets. A table of every operation and outcome is printed.
 
-let database: TestDatabase;
-let server: TestServer;
+let api: ApiServer;
 let a: SignedUp;
 let b: SignedUp;
 let viewer: Client;
@@ -30,9 +23,8 @@ let viewerPermissions: Set<string>;
 const outcomes: Record<string, Record<string, number | string>> = {};
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(allRoutes, database.appUrl, { TASKS_POLL_MS: '50' }, allJobs);
-  const anonymous = new Client(server.baseUrl);
+  api = await startApiServer();
+  const anonymous = new Client(api.baseUrl);
   a = await signup(anonymous, 'sweep-a');
   b = await signup(anonymous, 'sweep-b');
   await a.client.put('/v1/tenant/tier', { tier: 'pro' });
@@ -55,8 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const rows = Object.entries(outcomes).map(([operation, seen]) => ({ operation, ...seen }));
   console.table(rows);
-  await server?.close();
-  await database?.drop();
+  await api?.close();
 });
 
 /**

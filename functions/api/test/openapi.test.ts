@@ -1,15 +1,9 @@
-import {
-  createTestDatabase,
-  startTestServer,
-  type TestDatabase,
-  type TestServer,
-} from '@devctx/shared/testing';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoutes, apiRoutes } from '../src/routes.ts';
+import { apiRoutes } from '../src/routes.ts';
+import { type ApiServer, startApiServer } from './support/api-server.ts';
 
-let database: TestDatabase;
-let server: TestServer;
+let api: ApiServer;
 let document: {
   paths: Record<
     string,
@@ -18,14 +12,10 @@ let document: {
 };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startTestServer(allRoutes, database.appUrl);
-  document = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as typeof document;
+  api = await startApiServer();
+  document = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as typeof document;
 });
-afterAll(async () => {
-  await server.close();
-  await database.drop();
-});
+afterAll(() => api.close());
 
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -63,7 +53,7 @@ describe('the OpenAPI document', () => {
 
 describe('the API reference page', () => {
   it('is served with its assets from the product itself, nothing from a CDN', async () => {
-    const page = await fetch(`${server.baseUrl}/docs`);
+    const page = await fetch(`${api.baseUrl}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
@@ -71,10 +61,10 @@ describe('the API reference page', () => {
     const assets = [...html.matchAll(/(?:src|href)="(\/docs\/assets\/[^"]+)"/g)].map((m) => m[1]);
     expect(assets.length).toBeGreaterThanOrEqual(3);
     for (const asset of assets) {
-      const reply = await fetch(`${server.baseUrl}${asset}`);
+      const reply = await fetch(`${api.baseUrl}${asset}`);
       expect(reply.status, asset).toBe(200);
       expect((await reply.arrayBuffer()).byteLength).toBeGreaterThan(10);
     }
-    expect((await fetch(`${server.baseUrl}/docs/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${api.baseUrl}/docs/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
 });
