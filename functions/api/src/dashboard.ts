@@ -8,13 +8,11 @@ import { z } from 'zod';
 // The web dashboard (web/, built by Vite) served at / by the api variant. It is a static
 // page that calls the public API with the user's token, so these routes need no credential.
 // In a bundle (npm run build) the files sit in ./web/ beside the code; in the repository
-// they are web/dist/.
-const webDir = () => {
-  const bundled = fileURLToPath(new URL('./web/', import.meta.url));
-  return existsSync(bundled)
-    ? bundled
-    : fileURLToPath(new URL('../../../web/dist/', import.meta.url));
-};
+// they are web/dist/. Decided once, at start-up.
+const bundled = fileURLToPath(new URL('./web/', import.meta.url));
+const webDir = existsSync(bundled)
+  ? bundled
+  : fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 const types: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -45,7 +43,7 @@ export const dashboardRoutes: AnyRoute[] = [
     rateLimit: false,
     responses: { 200: { description: 'HTML page' } },
     handler: async () => {
-      const page = await readFile(path.join(webDir(), 'index.html')).catch(() => {
+      const page = await readFile(path.join(webDir, 'index.html')).catch(() => {
         throw notBuilt();
       });
       // Always revalidated: it names the current hashed assets.
@@ -68,7 +66,7 @@ export const dashboardRoutes: AnyRoute[] = [
     handler: async (_ctx, { params }) => {
       const type = types[path.extname(params.file)];
       if (!type) throw notFound('asset');
-      const data = await readFile(path.join(webDir(), 'assets', params.file)).catch(() => {
+      const data = await readFile(path.join(webDir, 'assets', params.file)).catch(() => {
         throw notFound('asset');
       });
       // Vite puts a content hash in every asset's name: a name never changes its content.
