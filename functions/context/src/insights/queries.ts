@@ -124,11 +124,13 @@ export async function overview(
            (select count(*) from commits where tenant_id = ${tenantId})::int as commits,
            (select count(*) from repositories where tenant_id = ${tenantId})::int as repositories,
            (select count(*) from projects where tenant_id = ${tenantId})::int as projects,
-           (select count(*) from tasks where tenant_id = ${tenantId} and not checked)::int as open,
-           (select count(*) from tasks where tenant_id = ${tenantId} and checked)::int as done,
+           t.open, t.done,
            (select count(distinct f->>'path') from messages m
               cross join jsonb_array_elements(m.file_references) f
-             where m.tenant_id = ${tenantId})::int as files`.execute(trx);
+             where m.tenant_id = ${tenantId})::int as files
+      from (select count(*) filter (where not checked)::int as open,
+                   count(*) filter (where checked)::int as done
+              from tasks where tenant_id = ${tenantId}) t`.execute(trx);
   const recent = await sql<{
     kind: 'session' | 'commit';
     id: string;
