@@ -1,6 +1,6 @@
 import { api } from './api.ts';
 import { route, setQuery } from './router.ts';
-import { useLoad } from './ui.tsx';
+import { type Loaded, useLoad } from './ui.tsx';
 
 /** The current view's filters from the URL, and a setter that keeps them in it. */
 export function useFilters<K extends string>(...names: K[]) {
@@ -38,9 +38,12 @@ export function ProjectSelect(props: { value?: string; onChange: (id: string) =>
   );
 }
 
-/** A select of the tenant's repositories (first 200), "All repositories" for none. */
-export function RepositorySelect(props: { value?: string; onChange: (id: string) => void }) {
-  const repositories = useRepositories();
+/** A select of the given repositories (see useRepositories), "All repositories" for none. */
+export function RepositorySelect(props: {
+  repositories: Loaded<{ items: { id: string; fullName: string }[] }>;
+  value?: string;
+  onChange: (id: string) => void;
+}) {
   return (
     <select
       aria-label="Repository"
@@ -48,7 +51,7 @@ export function RepositorySelect(props: { value?: string; onChange: (id: string)
       onChange={(e) => props.onChange(valueIn(e))}
     >
       <option value="">All repositories</option>
-      {repositories.data?.items.map((r) => (
+      {props.repositories.data?.items.map((r) => (
         <option key={r.id} value={r.id}>
           {r.fullName}
         </option>
@@ -57,6 +60,7 @@ export function RepositorySelect(props: { value?: string; onChange: (id: string)
   );
 }
 
+/** The tenant's repositories (first 200): loaded once per view, for the select and others. */
 export const useRepositories = () =>
   useLoad(() => api.GET('/v1/repositories', { params: { query: { limit: 200 } } }), []);
 

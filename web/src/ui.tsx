@@ -6,7 +6,7 @@ import { problemText } from './api.ts';
 type Reply<T> = Promise<{ data?: T; error?: unknown }>;
 
 export interface Loaded<T> {
-  data: T | undefined;
+  data?: T;
   error: string | null;
   loading: boolean;
   reload: () => void;
@@ -34,7 +34,7 @@ export function useLoad<T>(load: () => Reply<T>, deps: unknown[]): Loaded<T> {
     };
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { ...state, data: state.data, reload };
+  return { ...state, reload };
 }
 
 interface Page<T> {

@@ -5,6 +5,7 @@ import {
   RepositorySelect,
   TextFilter,
   useFilters,
+  useRepositories,
 } from '../filters.tsx';
 import { href } from '../router.ts';
 import { duration, PagedTable, usePages, when } from '../ui.tsx';
@@ -12,6 +13,7 @@ import { duration, PagedTable, usePages, when } from '../ui.tsx';
 /** Sessions, newest first, filtered by project, repository, tool and start date. */
 export function Sessions() {
   const [f, set] = useFilters('projectId', 'repositoryId', 'tool', 'since', 'until');
+  const repositories = useRepositories();
   const pages = usePages(
     (cursor) => api.GET('/v1/sessions', { params: { query: { ...f, limit: 50, cursor } } }),
     [f.projectId, f.repositoryId, f.tool, f.since, f.until],
@@ -21,7 +23,11 @@ export function Sessions() {
       <h1>Sessions</h1>
       <div class="filters">
         <ProjectSelect value={f.projectId} onChange={(v) => set('projectId', v)} />
-        <RepositorySelect value={f.repositoryId} onChange={(v) => set('repositoryId', v)} />
+        <RepositorySelect
+          repositories={repositories}
+          value={f.repositoryId}
+          onChange={(v) => set('repositoryId', v)}
+        />
         <TextFilter label="Tool" value={f.tool} onChange={(v) => set('tool', v)} />
         <DateFilter label="Started from" value={f.since} onChange={(v) => set('since', v)} />
         <DateFilter label="Started before" value={f.until} onChange={(v) => set('until', v)} />

@@ -33,7 +33,11 @@ export function Timeline() {
       <h1>Timeline</h1>
       <div class="filters">
         <ProjectSelect value={f.projectId} onChange={(v) => set('projectId', v)} />
-        <RepositorySelect value={f.repositoryId} onChange={(v) => set('repositoryId', v)} />
+        <RepositorySelect
+          repositories={repositories}
+          value={f.repositoryId}
+          onChange={(v) => set('repositoryId', v)}
+        />
       </div>
       <Show state={repositories}>
         {(r) => (
