@@ -4,20 +4,14 @@
 // exits, it serves again by itself soon after the database returns, errors meanwhile are
 // 503 problem+json (never 500), and every message batch acknowledged with 201 is in the
 // database afterwards. Prints a table; exits 1 when a promise is broken.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  APP_ROLE,
-  bootstrapDatabase,
-  migrateDatabase,
-  urlForDatabase,
-  urlForRole,
-} from '@devctx/shared';
+import { APP_ROLE } from '@devctx/shared';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../scripts/lib/embedded-postgres.ts';
+import { startEnvironment } from './lib/environment.ts';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 const SECONDS = Number(process.env.FAULTS_SECONDS ?? 30);
@@ -33,42 +27,19 @@ const start = () =>
     authMethod: 'trust',
     persistent: true,
   });
+// Its own PostgreSQL, which it stops and starts; the database and server as every bench has.
 let cluster = await start();
-await bootstrapDatabase(cluster.adminUrl);
-const admin = new pg.Client({ connectionString: cluster.adminUrl });
-await admin.connect();
-await admin.query('create database faults owner devctx_owner');
-await admin.end();
-const dbUrl = urlForDatabase(cluster.adminUrl, 'faults');
-await bootstrapDatabase(dbUrl);
-await migrateDatabase(dbUrl);
-
-const port = await freePort();
-const server = spawn(process.execPath, ['functions/api/src/main.ts'], {
-  cwd: path.resolve(import.meta.dirname, '..'),
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    PATH: process.env.PATH ?? '',
-    METADATA_SERVER_DETECTION: 'none',
-    DATABASE_URL: urlForRole(dbUrl, APP_ROLE),
-    PORT: String(port),
-    LOG_LEVEL: 'error',
-    JWT_KEYS: 'memory',
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    RATE_LIMIT_ANONYMOUS_PER_HOUR: '100000',
-  },
-});
-let exited: number | null = null;
-server.on('exit', (code) => {
-  exited = code ?? -1;
-});
-const base = `http://127.0.0.1:${port}`;
+const environment = await startEnvironment(
+  { LOG_LEVEL: 'error', RATE_LIMIT_ANONYMOUS_PER_HOUR: '100000' },
+  cluster.adminUrl,
+);
+const base = environment.baseUrl;
+const dbUrl = environment.adminUrl;
 const ready = async () =>
   (await fetch(`${base}/ready`).then(
     (r) => r.status,
     () => 0,
   )) === 200;
-while (!(await ready())) await new Promise((r) => setTimeout(r, 100));
 
 const call = async (method: string, url: string, body?: unknown, token?: string) => {
   const response = await fetch(`${base}${url}`, {
@@ -195,9 +166,8 @@ const { rows } = await check.query<{ n: number }>(
 );
 await check.end();
 const found = rows[0]?.n ?? 0;
-const alive = exited === null;
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
+const alive = environment.exitCode() === null;
+await environment.stop();
 await cluster.stop();
 
 const result = {

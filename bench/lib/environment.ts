@@ -22,15 +22,19 @@ export interface BenchEnvironment {
   appDatabaseUrl: string;
   /** A superuser's connection to it, for bulk loading. */
   adminUrl: string;
+  /** The server process's exit code, or null while it runs. */
+  exitCode(): number | null;
   stop(): Promise<void>;
 }
 
 /**
- * A fresh migrated database (on DATABASE_URL's server, else an embedded PostgreSQL) and the
- * api server as a real child process on 127.0.0.1, configured by `env`.
+ * A fresh migrated database (on `serverUrl`, else DATABASE_URL's server, else an embedded
+ * PostgreSQL) and the api server as a real child process on 127.0.0.1, configured by `env`.
  */
-export async function startEnvironment(env: Record<string, string>): Promise<BenchEnvironment> {
-  let serverUrl = process.env.DATABASE_URL;
+export async function startEnvironment(
+  env: Record<string, string>,
+  serverUrl = process.env.DATABASE_URL,
+): Promise<BenchEnvironment> {
   let stopPostgres = async () => {};
   if (!serverUrl) {
     const cluster = await startEmbeddedPostgres({
@@ -92,6 +96,7 @@ export async function startEnvironment(env: Record<string, string>): Promise<Ben
     baseUrl,
     appDatabaseUrl,
     adminUrl,
+    exitCode: () => child.exitCode ?? (child.signalCode ? -1 : null),
     stop: async () => {
       clearInterval(sampler);
       serverPeaksMb.push(Math.round(peakKb / 1024));
