@@ -162,6 +162,8 @@ export function Meter({ label, used, limit }: { label: string; used: number; lim
 }
 
 interface TableProps<T> {
+  /** The table's accessible name, so that a screen reader (and a test) can tell lists apart. */
+  label: string;
   columns: string[];
   items: T[];
   rowKey: (item: T) => string;
@@ -174,7 +176,7 @@ export function Table<T>(props: TableProps<T>) {
   if (props.items.length === 0) return <p>{props.empty ?? 'Nothing here yet.'}</p>;
   return (
     <div class="overflow-auto">
-      <table class="striped">
+      <table class="striped" aria-label={props.label}>
         <thead>
           <tr>
             {props.columns.map((c) => (

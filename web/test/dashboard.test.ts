@@ -7,6 +7,7 @@ import {
   accessibilityProblems,
   apiAs,
   newPage,
+  rowsOf,
   shot,
   signUpInBrowser,
   startDashboard,
@@ -78,7 +79,7 @@ describe('dashboard (tenant A)', () => {
 
   it('lists sessions and renders a conversation with its stats', async () => {
     await page.getByRole('link', { name: 'Sessions', exact: true }).click();
-    const rows = page.locator('tbody tr');
+    const rows = rowsOf(page, 'Sessions');
     await rows.first().waitFor();
     expect(await rows.count()).toBe(5);
     await rows.first().getByRole('link').click();
@@ -183,16 +184,19 @@ describe('dashboard (tenant A)', () => {
     await page.getByRole('heading', { level: 1, name: subject }).waitFor();
     await page.goBack();
     await page.getByRole('link', { name: 'Topics, files, commands' }).click();
-    await page.locator('tbody tr').first().waitFor();
+    await rowsOf(page, 'Topics').first().waitFor();
     await shot(page, 'topics');
     await page.getByRole('link', { name: 'Files', exact: true }).click();
-    await page.locator('tbody tr code').first().waitFor();
-    const files = await page.locator('tbody tr').count();
+    await rowsOf(page, 'Files').locator('code').first().waitFor();
+    const files = await rowsOf(page, 'Files').count();
     await page.getByLabel('Filter').fill('.py');
     await page.getByLabel('Filter').press('Enter');
-    await expect.poll(() => page.locator('tbody tr').count()).toBeLessThan(files);
-    for (const path of await page.locator('tbody tr code').allTextContents())
-      expect(path).toContain('.py');
+    // Fewer files, and every one of them a .py file (not a table still loading, or empty).
+    const paths = () => rowsOf(page, 'Files').locator('code').allTextContents();
+    await expect
+      .poll(async () => (await paths()).length > 0 && (await paths()).length < files)
+      .toBe(true);
+    for (const path of await paths()) expect(path).toContain('.py');
     await shot(page, 'files');
   });
 
@@ -207,13 +211,13 @@ describe('dashboard (tenant A)', () => {
       headers: { authorization: `Bearer ${secret}` },
     });
     expect(me.status).toBe(403); // only sessions:write was chosen
-    await page.locator('tbody tr').filter({ hasText: 'laptop hook' }).waitFor();
+    await rowsOf(page, 'API keys').filter({ hasText: 'laptop hook' }).waitFor();
     await shot(page, 'admin-keys');
     await page.reload();
-    await page.locator('tbody tr').filter({ hasText: 'laptop hook' }).waitFor();
+    await rowsOf(page, 'API keys').filter({ hasText: 'laptop hook' }).waitFor();
     expect(await page.content()).not.toContain(secret);
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.locator('tbody tr').first().waitFor();
+    await rowsOf(page, 'Audit log').first().waitFor();
     expect(await main().textContent()).toContain('api_key');
   });
 
@@ -225,7 +229,7 @@ describe('dashboard (tenant A)', () => {
     await page.getByRole('button', { name: 'Invite' }).click();
     const link = await page.getByLabel('Invitation link').inputValue();
     expect(link).toContain('/#/invitation/');
-    const row = page.locator('tbody tr').filter({ hasText: 'grace@web-a.example' });
+    const row = rowsOf(page, 'Users').filter({ hasText: 'grace@web-a.example' });
     await row.getByText('invited').waitFor();
 
     const grace = await newPage(env.browser, env.baseUrl);
@@ -243,7 +247,7 @@ describe('dashboard (tenant A)', () => {
     await grace.page.getByRole('alert').filter({ hasText: '“Deploy” was not changed' }).waitFor();
     expect(await box.isChecked()).toBe(false);
     await grace.page.goto('/#/admin/users');
-    await grace.page.locator('tbody tr').first().waitFor();
+    await rowsOf(grace.page, 'Users').first().waitFor();
     expect(await grace.page.getByRole('form', { name: 'Invite a user' }).count()).toBe(0);
     expect(await grace.page.getByRole('button', { name: 'Deactivate' }).count()).toBe(0);
     await grace.close();
@@ -335,7 +339,7 @@ describe('sessions end and resume', () => {
     before = refreshes();
     await page.clock.fastForward('59:30');
     await page.getByRole('link', { name: 'Sessions', exact: true }).click();
-    await page.locator('tbody tr').first().waitFor();
+    await rowsOf(page, 'Sessions').first().waitFor();
     expect(refreshes()).toBe(before + 1);
     expect(await page.getByRole('heading', { name: 'Sign in' }).count()).toBe(0);
   });

@@ -66,6 +66,13 @@ export async function signUpInBrowser(page: Page, slug: string) {
 }
 
 /** What the user sees of the view (the viewport: a long conversation stays readable). */
+/**
+ * The rows of the table with this name. Waiting on a named table, not on any `tbody tr`,
+ * keeps a test from reading the previous view's table while the next one is loading.
+ */
+export const rowsOf = (page: Page, table: string) =>
+  page.getByRole('table', { name: table }).locator('tbody tr');
+
 export const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 

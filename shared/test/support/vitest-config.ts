@@ -12,6 +12,9 @@ export function packageTestConfig() {
       include: ['test/**/*.test.ts'],
       testTimeout: 20_000,
       hookTimeout: 30_000,
+      // expect.poll waits for something that happens on its own (a page rendering, a job
+      // finishing). Its default of 1 s is too short when CI runs every package at once.
+      expect: { poll: { timeout: 10_000 } },
       // Google client libraries must never probe for a metadata server here.
       env: { METADATA_SERVER_DETECTION: 'none' },
       reporters: ['default', 'json'],

@@ -125,6 +125,7 @@ function Users(props: { canInvite: boolean; canDeactivate: boolean; myId: string
       )}
       <PagedTable
         pages={pages}
+        label="Users"
         columns={['Name', 'Email', 'Status', 'Since', '']}
         rowKey={(u) => u.id}
         cells={(u) => [
@@ -154,6 +155,7 @@ function Roles() {
       <Show state={roles}>
         {(r) => (
           <Table
+            label="Roles"
             columns={['Role', 'Permissions']}
             items={r.items}
             rowKey={(role) => role.id}
@@ -242,6 +244,7 @@ function ApiKeys({ permissions }: { permissions: string[] }) {
       )}
       <PagedTable
         pages={keys}
+        label="API keys"
         columns={['Name', 'Key', 'Permissions', 'Last used', '']}
         rowKey={(k) => k.id}
         cells={(k) => [
@@ -272,6 +275,7 @@ function AuditLog() {
       <h2>Audit log</h2>
       <PagedTable
         pages={pages}
+        label="Audit log"
         columns={['When', 'Action', 'Target', 'From']}
         rowKey={(e) => e.id}
         cells={(e) => [

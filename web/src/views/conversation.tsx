@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, problemText } from '../api.ts';
 import { ErrorNote, when } from '../ui.tsx';
 
@@ -26,12 +26,17 @@ export function Conversation(props: { id: string; focus?: string; sequence?: num
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Only the newest request may change the page: a page still on its way when the reader
+  // asks for the start must not be added to it.
+  const latest = useRef(0);
 
   const load = async (after?: string) => {
+    const request = ++latest.current;
     setBusy(true);
     const { data, error } = await api.GET('/v1/conversations/{id}/messages', {
       params: { path: { id }, query: { limit: 200, cursor: after, fromSequence: start } },
     });
+    if (request !== latest.current) return;
     setBusy(false);
     if (!data) return setError(problemText(error));
     setMessages((m) => [...(after ? m : []), ...(data.items as Message[])]);

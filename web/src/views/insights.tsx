@@ -58,6 +58,7 @@ function Topics(filters: Filters) {
       {(d) => (
         <Table
           empty={empty}
+          label="Topics"
           columns={['Topic', 'Messages', 'Sessions']}
           items={d.items}
           rowKey={(r) => r.tag}
@@ -84,6 +85,7 @@ function Files(filters: Filters) {
       {(d) => (
         <Table
           empty={empty}
+          label="Files"
           columns={['File', 'References', 'Sessions', 'Operations', 'Last']}
           items={d.items}
           rowKey={(r) => r.path}
@@ -112,6 +114,7 @@ function Commands(filters: Filters) {
       {(d) => (
         <Table
           empty={empty}
+          label="Commands"
           columns={['Command', 'Runs', 'Sessions', 'Last']}
           items={d.items}
           rowKey={(r) => r.command}

@@ -35,6 +35,7 @@ export function Sessions() {
       <PagedTable
         pages={pages}
         empty="No sessions match."
+        label="Sessions"
         columns={['Session', 'Tool', 'Started', 'Duration', 'Branch']}
         rowKey={(s) => s.id}
         cells={(s) => [
