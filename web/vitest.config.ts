@@ -1,3 +1,5 @@
 import { packageTestConfig } from '@devctx/shared/testing/vitest-config';
 
-export default packageTestConfig();
+// A browser test walks through several views, each one a few round trips: under a loaded
+// CI machine the longest take 20 s, so they get more room than the API tests.
+export default packageTestConfig({ testTimeout: 60_000 });

@@ -281,7 +281,7 @@ describe('dashboard (tenant A)', () => {
       problems.push(...(await accessibilityProblems(page)).map((p) => `${view} ${p}`));
     }
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 
   it('loaded nothing from anywhere but the product; no script error, no CSP refusal', () => {
     const outside = a.requested.filter(
@@ -451,5 +451,5 @@ describe('tenant B', () => {
     });
     expect(reuse.status).toBe(401);
     await b.close();
-  }, 60_000);
+  });
 });

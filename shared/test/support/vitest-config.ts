@@ -5,12 +5,12 @@ import { defineConfig } from 'vitest/config';
  * The test settings every workspace package uses: the shared database setup, and a JSON
  * report that `npm test` sums up into one closing line.
  */
-export function packageTestConfig() {
+export function packageTestConfig(options: { testTimeout?: number } = {}) {
   return defineConfig({
     test: {
       globalSetup: [fileURLToPath(new URL('./global-setup.ts', import.meta.url))],
       include: ['test/**/*.test.ts'],
-      testTimeout: 20_000,
+      testTimeout: options.testTimeout ?? 20_000,
       hookTimeout: 30_000,
       // expect.poll waits for something that happens on its own (a page rendering, a job
       // finishing). Its default of 1 s is too short when CI runs every package at once.
