@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,5 +86,60 @@ describe('migrations', () => {
       `select count(*)::int as n from migrations where name = 'tenants_and_users'`,
     );
     expect(rows[0]?.n).toBe(1);
+  });
+
+  it("session_terms starts with the counts of the messages already stored, every tenant's", async () => {
+    const db = await emptyDatabase();
+    const before = await copyOfMigrations();
+    await rm(path.join(before, '0015_session_terms.sql'));
+    await migrateDatabase(db.adminUrl, { dir: before });
+    await adminQuery(
+      db.adminUrl,
+      `insert into tenants (id, slug, name) values
+         ('00000000-0000-4000-8000-00000000000a', 'old-a', 'A'),
+         ('00000000-0000-4000-8000-00000000000b', 'old-b', 'B');
+       insert into ai_sessions (tenant_id, id, tool)
+         select id, id, 'claude-code' from tenants;
+       insert into conversations (tenant_id, id, session_id) select id, id, id from tenants;
+       insert into message_bodies (tenant_id, hash, content, byte_size)
+         select id, sha256('x'), 'x', 1 from tenants;
+       insert into messages (tenant_id, conversation_id, session_id, sequence, role, body_hash,
+                             occurred_at, file_references, commands, tags)
+         select t.id, t.id, t.id, n, 'user', sha256('x'), '2025-01-01T00:00:00Z'::timestamptz + n * interval '1 day',
+                jsonb_build_array(jsonb_build_object('path', 'a.py', 'operation', case n when 0 then 'read' else 'edit' end)),
+                array['make'], array[t.slug]
+           from tenants t cross join generate_series(0, 2) n;`,
+    );
+    expect(await migrateDatabase(db.adminUrl)).toEqual(['0015_session_terms.sql']);
+    const rows = await adminQuery(
+      db.adminUrl,
+      `select t.slug, kind, term, occurrences, operations, last_at
+         from session_terms s join tenants t on t.id = s.tenant_id order by 1, 2, 3`,
+    );
+    const last = new Date('2025-01-03T00:00:00Z');
+    expect(rows).toEqual(
+      ['old-a', 'old-b'].flatMap((slug) => [
+        { slug, kind: 'command', term: 'make', occurrences: 3, operations: [], last_at: last },
+        {
+          slug,
+          kind: 'file',
+          term: 'a.py',
+          occurrences: 3,
+          operations: ['edit', 'read'],
+          last_at: last,
+        },
+        { slug, kind: 'tag', term: slug, occurrences: 3, operations: [], last_at: last },
+      ]),
+    );
+    // FORCE row-level security is back on messages after the one-off backfill.
+    const forced = await adminQuery(
+      db.adminUrl,
+      `select relname, relforcerowsecurity as forced from pg_class
+        where relname in ('messages', 'session_terms') order by 1`,
+    );
+    expect(forced).toEqual([
+      { relname: 'messages', forced: true },
+      { relname: 'session_terms', forced: true },
+    ]);
   });
 });

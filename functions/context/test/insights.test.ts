@@ -115,6 +115,53 @@ describe('insights', () => {
     ]);
   });
 
+  it('keep exact counts as sessions grow, are sent again, move project or are deleted', async () => {
+    const c = await signup(h.anonymous, 'insights-c');
+    const longCommand = `echo ${'x'.repeat(9_995)}`;
+    const longPath = `src/${'日'.repeat(1_990)}.ts`;
+    const first = {
+      role: 'user',
+      content: 'one',
+      externalId: 'm1',
+      tags: ['topic:a'],
+      fileReferences: [{ path: longPath, operation: 'read' }],
+      commands: [longCommand],
+      occurredAt: '2025-11-20T10:00:00Z',
+    };
+    const session = await ingest(c, { title: 'Growing' }, [first]);
+    const conversation = (await c.client.post(`/v1/sessions/${session.id}/conversations`, {})).body;
+    const send = (messages: unknown[]) =>
+      c.client.post(`/v1/conversations/${conversation.id}/messages`, { messages });
+    // The same message again (same external id, other conversation of the same session:
+    // a new message; same conversation: nothing) and a new one.
+    expect((await send([first])).status).toBe(201);
+    expect((await send([first, { ...first, externalId: 'm2', fileReferences: [] }])).status).toBe(
+      201,
+    );
+    const tags = async (query = '') => (await c.client.get(`/v1/insights/tags${query}`)).body.items;
+    expect(await tags()).toEqual([{ tag: 'topic:a', messages: 3, sessions: 1 }]);
+    const files = (await c.client.get('/v1/insights/files')).body.items;
+    expect(files).toEqual([expect.objectContaining({ path: longPath, references: 2 })]);
+    const commands = (await c.client.get('/v1/insights/commands?q=echo')).body.items;
+    expect(commands).toEqual([expect.objectContaining({ command: longCommand, runs: 3 })]);
+    const stats = (await c.client.get(`/v1/sessions/${session.id}/stats`)).body;
+    expect(stats).toMatchObject({
+      messages: 3,
+      commands: [longCommand],
+      filesTouched: [{ path: longPath, operations: ['read'], references: 2 }],
+    });
+
+    // The project filter follows the session when it moves into a project.
+    const project = (await c.client.post('/v1/projects', { slug: 'p', name: 'P' })).body;
+    expect(await tags(`?projectId=${project.id}`)).toEqual([]);
+    await c.client.patch(`/v1/sessions/${session.id}`, { projectId: project.id });
+    expect(await tags(`?projectId=${project.id}`)).toHaveLength(1);
+
+    expect((await c.client.delete(`/v1/sessions/${session.id}`)).status).toBe(204);
+    expect(await tags()).toEqual([]);
+    expect((await c.client.get('/v1/insights/overview')).body.filesTouched).toBe(0);
+  });
+
   it("show another tenant nothing of A's, and reject bad filters with 400", async () => {
     const seen = JSON.stringify(
       await Promise.all(

@@ -42,6 +42,7 @@ export interface Database {
   conversations: context.ConversationsTable;
   message_bodies: context.MessageBodiesTable;
   messages: context.MessagesTable;
+  session_terms: context.SessionTermsTable;
   imports: context.ImportsTable;
   repositories: repositories.RepositoriesTable;
   commits: repositories.CommitsTable;

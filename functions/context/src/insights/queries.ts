@@ -1,6 +1,6 @@
 import type { Trx } from '@devctx/shared';
 import { containsPattern } from '@devctx/shared';
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
 
 /** Filters every v1-style view takes: a project's sessions, and text in the name. */
@@ -30,57 +30,70 @@ export const commandCountSchema = z.object({
   lastRunAt: z.iso.datetime().nullable(),
 });
 
-const contains = (column: RawBuilder<unknown>, q: string | undefined) =>
-  q ? sql`and ${column} ilike ${containsPattern(q)}` : sql``;
+const contains = (q: string | undefined) => (q ? sql`and term ilike ${containsPattern(q)}` : sql``);
 const ofProject = (tenantId: string, projectId: string | undefined) =>
   projectId
-    ? sql`and m.session_id in (select id from ai_sessions where tenant_id = ${tenantId} and project_id = ${projectId})`
+    ? sql`and session_id in (select id from ai_sessions where tenant_id = ${tenantId} and project_id = ${projectId})`
     : sql``;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
+/**
+ * One kind of term (tags, files or commands) summed over the sessions that name it, most
+ * named first. Reads session_terms, which ingest keeps: one row per session and term.
+ */
+async function termCounts(
+  trx: Trx,
+  tenantId: string,
+  kind: 'tag' | 'file' | 'command',
+  query: InsightsQuery,
+) {
+  const { rows } = await sql<{
+    term: string;
+    occurrences: number;
+    sessions: number;
+    operations: string;
+    last: Date | null;
+  }>`
+    select term, sum(occurrences)::int as occurrences, count(*)::int as sessions,
+           string_agg(array_to_string(operations, ','), ',') as operations, max(last_at) as last
+      from session_terms
+     where tenant_id = ${tenantId} and kind = ${kind}
+           ${ofProject(tenantId, query.projectId)} ${contains(query.q)}
+     group by term order by occurrences desc, term limit ${query.limit}`.execute(trx);
+  // Operations come joined (array_agg cannot gather arrays of different lengths).
+  return rows.map((r) => ({
+    ...r,
+    operations: [...new Set(r.operations.split(',').filter(Boolean))].sort(),
+  }));
+}
+
 /** Tags (v1 topics) with how many messages and sessions carry them, most used first. */
 export async function tagCounts(trx: Trx, tenantId: string, query: InsightsQuery) {
-  const { rows } = await sql<z.infer<typeof tagCountSchema>>`
-    select tag, count(*)::int as messages, count(distinct m.session_id)::int as sessions
-      from messages m cross join unnest(m.tags) as tag
-     where m.tenant_id = ${tenantId} ${ofProject(tenantId, query.projectId)} ${contains(sql`tag`, query.q)}
-     group by tag order by messages desc, tag limit ${query.limit}`.execute(trx);
-  return rows;
+  const rows = await termCounts(trx, tenantId, 'tag', query);
+  return rows.map((r) => ({ tag: r.term, messages: r.occurrences, sessions: r.sessions }));
 }
 
 /** Files named in messages, most referenced first, with the operations done on them. */
 export async function fileCounts(trx: Trx, tenantId: string, query: InsightsQuery) {
-  const { rows } = await sql<{
-    path: string;
-    operations: string[];
-    references: number;
-    sessions: number;
-    last: Date | null;
-  }>`
-    select f->>'path' as path,
-           array_remove(array_agg(distinct f->>'operation'), null) as operations,
-           count(*)::int as "references", count(distinct m.session_id)::int as sessions,
-           max(m.occurred_at) as last
-      from messages m cross join jsonb_array_elements(m.file_references) f
-     where m.tenant_id = ${tenantId} ${ofProject(tenantId, query.projectId)} ${contains(sql`f->>'path'`, query.q)}
-     group by 1 order by "references" desc, path limit ${query.limit}`.execute(trx);
-  return rows.map(({ last, ...r }) => ({ ...r, lastReferencedAt: iso(last) }));
+  const rows = await termCounts(trx, tenantId, 'file', query);
+  return rows.map((r) => ({
+    path: r.term,
+    operations: r.operations,
+    references: r.occurrences,
+    sessions: r.sessions,
+    lastReferencedAt: iso(r.last),
+  }));
 }
 
 /** Commands run in sessions, most run first. */
 export async function commandCounts(trx: Trx, tenantId: string, query: InsightsQuery) {
-  const { rows } = await sql<{
-    command: string;
-    runs: number;
-    sessions: number;
-    last: Date | null;
-  }>`
-    select command, count(*)::int as runs, count(distinct m.session_id)::int as sessions,
-           max(m.occurred_at) as last
-      from messages m cross join unnest(m.commands) as command
-     where m.tenant_id = ${tenantId} ${ofProject(tenantId, query.projectId)} ${contains(sql`command`, query.q)}
-     group by command order by runs desc, command limit ${query.limit}`.execute(trx);
-  return rows.map(({ last, ...r }) => ({ ...r, lastRunAt: iso(last) }));
+  const rows = await termCounts(trx, tenantId, 'command', query);
+  return rows.map((r) => ({
+    command: r.term,
+    runs: r.occurrences,
+    sessions: r.sessions,
+    lastRunAt: iso(r.last),
+  }));
 }
 
 export const overviewSchema = z.object({
@@ -125,9 +138,8 @@ export async function overview(
            (select count(*) from repositories where tenant_id = ${tenantId})::int as repositories,
            (select count(*) from projects where tenant_id = ${tenantId})::int as projects,
            t.open, t.done,
-           (select count(distinct f->>'path') from messages m
-              cross join jsonb_array_elements(m.file_references) f
-             where m.tenant_id = ${tenantId})::int as files
+           (select count(distinct term) from session_terms
+             where tenant_id = ${tenantId} and kind = 'file')::int as files
       from (select count(*) filter (where not checked)::int as open,
                    count(*) filter (where checked)::int as done
               from tasks where tenant_id = ${tenantId}) t`.execute(trx);

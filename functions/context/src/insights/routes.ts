@@ -13,8 +13,8 @@ import {
   tagCounts,
 } from './queries.ts';
 
-// The tenant-wide views of v1's dashboard (topics, files, commands) and its overview
-// counts, computed from messages, tasks and commits when asked.
+// The tenant-wide views of v1's dashboard (topics, files, commands), read from the
+// per-session counts that ingest keeps, and its overview counts.
 const tags = ['insights'];
 
 /** GET /v1/insights/{name}: one of the counted views, filtered by project and text. */

@@ -26,15 +26,15 @@ export async function sessionStatistics(
       from messages where tenant_id = ${tenantId} and session_id = ${session.id} group by role`.execute(
     trx,
   );
+  // Files and commands come from the session's counts that ingest keeps (session_terms).
   const files = await sql<{ path: string; operations: string[]; references: number }>`
-    select f->>'path' as path, array_agg(distinct f->>'operation') as operations, count(*)::int as references
-      from messages m cross join jsonb_array_elements(m.file_references) f
-     where m.tenant_id = ${tenantId} and m.session_id = ${session.id}
-     group by 1 order by 3 desc, 1 limit 200`.execute(trx);
+    select term as path, operations, occurrences as references from session_terms
+     where tenant_id = ${tenantId} and session_id = ${session.id} and kind = 'file'
+     order by occurrences desc, term limit 200`.execute(trx);
   const commands = await sql<{ command: string }>`
-    select distinct unnest(commands) as command from messages where tenant_id = ${tenantId} and session_id = ${session.id} limit 500`.execute(
-    trx,
-  );
+    select term as command from session_terms
+     where tenant_id = ${tenantId} and session_id = ${session.id} and kind = 'command'
+     order by term limit 500`.execute(trx);
   const roles: Record<string, number> = { user: 0, assistant: 0, system: 0, tool: 0 };
   for (const row of byRole.rows) roles[row.role] = row.n;
   return {
@@ -43,7 +43,7 @@ export async function sessionStatistics(
     inputTokens: byRole.rows.reduce((sum, r) => sum + r.input, 0),
     outputTokens: byRole.rows.reduce((sum, r) => sum + r.output, 0),
     filesTouched: files.rows,
-    commands: commands.rows.map((r) => r.command).sort(),
+    commands: commands.rows.map((r) => r.command),
     commits: await countSessionCommits(trx, tenantId, session),
     durationSeconds: session.ended_at
       ? Math.round((session.ended_at.getTime() - session.started_at.getTime()) / 1000)

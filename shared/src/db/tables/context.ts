@@ -56,6 +56,18 @@ export interface MessagesTable {
   created_at: CreatedAt;
 }
 
+/** A session's count of one tag, file or command (kept by ingest; see 0015). */
+export interface SessionTermsTable {
+  tenant_id: string;
+  session_id: string;
+  kind: 'tag' | 'file' | 'command';
+  term: string;
+  occurrences: number;
+  operations: string[];
+  last_at: Date | null;
+  term_digest: Generated<Buffer>;
+}
+
 export interface ImportsTable {
   tenant_id: string;
   id: Generated<string>;
