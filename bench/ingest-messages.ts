@@ -1,5 +1,6 @@
 // Context benchmark: messages ingested through the HTTP API in batches of 1,000 (target
-// ≥ 20,000/s), then the same batches again (every body a duplicate).
+// ≥ 20,000/s), then the same batches again (every body a duplicate). Each message names a
+// topic, every other one a file and every fourth a command, as coding sessions do.
 import { startEnvironment } from './lib/environment.ts';
 
 const BATCHES = Number(process.env.BENCH_INGEST_BATCHES ?? 40);
@@ -44,6 +45,10 @@ export async function ingestMessagesScenario() {
         role: i % 2 ? 'assistant' : 'user',
         content: `Batch ${b} message ${i}: refactor rolling_log_handler.py and re-run export-dedup for checkpoint ${b * BATCH + i}.`,
         externalId: `b${b}-m${i}`,
+        // What a coding session's messages name, for the insights counts kept at ingest.
+        tags: [`topic:t${i % 20}`],
+        fileReferences: i % 2 ? [{ path: `src/module${i % 50}.py`, operation: 'edit' }] : [],
+        commands: i % 4 === 0 ? [`pytest tests/test_${i % 30}.py`] : [],
       })),
     }));
 
