@@ -2,8 +2,9 @@
 // Every 3 s every connection of the runtime role is killed (pg_terminate_backend); once,
 // PostgreSQL itself is stopped for 3 s and started again. Checked: the server process never
 // exits, it serves again by itself soon after the database returns, errors meanwhile are
-// 503 problem+json (never 500), and every message batch acknowledged with 201 is in the
-// database afterwards. Prints a table; exits 1 when a promise is broken.
+// 503 problem+json (never 500), every message batch acknowledged with 201 is in the
+// database afterwards, and the insights counts kept by ingest match a recount of the
+// messages. Prints a table; exits 1 when a promise is broken.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -107,7 +108,14 @@ const loops = conversations.map(async (conversation, client) => {
         call(
           'POST',
           `/v1/conversations/${conversation}/messages`,
-          { messages: contents.map((content) => ({ role: 'user', content })) },
+          {
+            messages: contents.map((content, i) => ({
+              role: 'user',
+              content,
+              tags: [`topic:c${client}`],
+              commands: i % 2 ? [`make step${i}`] : [],
+            })),
+          },
           token,
         ),
       () => call('GET', `/v1/task-lists/${list.id}/tasks`, undefined, token),
@@ -164,6 +172,19 @@ const { rows } = await check.query<{ n: number }>(
   'select count(*)::int as n from message_bodies where content = any ($1::text[])',
   [stats.acknowledged],
 );
+// The insights counts kept by ingest must match a recount from the stored messages.
+await check.query(`create temp table kept as
+  select tenant_id, session_id, kind, term, occurrences, operations, last_at from session_terms`);
+await check.query('select rebuild_session_terms()');
+const drift = await check.query<{ n: number }>(`
+  select count(*)::int as n from (
+    (table kept except select tenant_id, session_id, kind, term, occurrences, operations, last_at from session_terms)
+    union all
+    (select tenant_id, session_id, kind, term, occurrences, operations, last_at from session_terms except table kept)) d`);
+const counted = await check.query<{ n: number }>(
+  'select coalesce(sum(occurrences), 0)::int as n from kept',
+);
+const countsMatch = drift.rows[0]?.n === 0 && (counted.rows[0]?.n ?? 0) > 0;
 await check.end();
 const found = rows[0]?.n ?? 0;
 const alive = environment.exitCode() === null;
@@ -181,6 +202,8 @@ const result = {
   'messages acknowledged': stats.acknowledged.length,
   'acknowledged and found': found,
   lost: stats.acknowledged.length - found,
+  'insights terms counted': counted.rows[0]?.n ?? 0,
+  'insights counts match the messages': countsMatch,
   'process stayed up': alive,
   'serving again after restart (s)': Math.round(recoverySeconds * 10) / 10,
 };
@@ -190,6 +213,7 @@ const broken =
   stats.s500 > 0 ||
   stats.notProblem > 0 ||
   found !== stats.acknowledged.length ||
+  !countsMatch ||
   !(recoverySeconds < 10);
 console.log(broken ? 'FAULTS: a promise was broken' : 'FAULTS: every promise kept');
 process.exit(broken ? 1 : 0);
