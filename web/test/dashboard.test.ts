@@ -183,6 +183,41 @@ describe('dashboard (tenant A)', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: subject }).waitFor();
     await page.goBack();
+    // Dates narrow the axis: the newest commit's day on, then everything before that day.
+    const call = await apiAs(env.baseUrl, 'web-a');
+    const repository = (await call('GET', '/v1/repositories')).body.items[0].id;
+    const times = async (url: string, field: string) =>
+      ((await call('GET', url)).body.items as Record<string, string>[]).map((i) =>
+        Date.parse(i[field] as string),
+      );
+    const commits = await times(`/v1/repositories/${repository}/commits?limit=100`, 'committedAt');
+    const sessions = await times('/v1/sessions?limit=100', 'startedAt');
+    const day = new Date(Math.max(...commits)).toISOString().slice(0, 10);
+    const midnight = Date.parse(`${day}T00:00:00Z`);
+    const shown = async () => [
+      await chart.locator('rect.commit').count(),
+      await chart.locator('rect.session').count(),
+    ];
+    const onOrAfter = (list: number[]) => list.filter((t) => t >= midnight).length;
+    await page.getByLabel('From', { exact: true }).fill(day);
+    await expect.poll(shown).toEqual([onOrAfter(commits), onOrAfter(sessions)]);
+    await page.getByLabel('From', { exact: true }).fill('');
+    await page.getByLabel('Before', { exact: true }).fill(day);
+    await expect
+      .poll(shown)
+      .toEqual([commits.length - onOrAfter(commits), sessions.length - onOrAfter(sessions)]);
+    expect(onOrAfter(commits)).toBeGreaterThan(0);
+    expect(onOrAfter(commits)).toBeLessThan(30);
+    await page.getByLabel('Before', { exact: true }).fill('2000-01-01');
+    await page.getByText('No sessions or commits to show.').waitFor();
+    // More sessions than one page holds: the timeline says it shows only the latest.
+    await page.route('**/v1/sessions?*', async (route) => {
+      const reply = await route.fetch();
+      await route.fulfill({ response: reply, json: { ...(await reply.json()), nextCursor: 'x' } });
+    });
+    await page.getByLabel('Before', { exact: true }).fill('');
+    await page.getByRole('note').filter({ hasText: 'Only the latest 200 sessions' }).waitFor();
+    await page.unroute('**/v1/sessions?*');
     await page.getByRole('link', { name: 'Topics, files, commands' }).click();
     await rowsOf(page, 'Topics').first().waitFor();
     await shot(page, 'topics');

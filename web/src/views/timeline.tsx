@@ -1,11 +1,18 @@
 import { api } from '../api.ts';
-import { ProjectSelect, RepositorySelect, useFilters, useRepositories } from '../filters.tsx';
+import {
+  DateFilter,
+  ProjectSelect,
+  RepositorySelect,
+  useFilters,
+  useRepositories,
+} from '../filters.tsx';
 import { href } from '../router.ts';
 import { Show, useLoad, when } from '../ui.tsx';
 
 const WIDTH = 1000;
 const LANE = 22;
 const MIN_SPAN_MS = 10 * 60_000; // so a short session is still a visible, clickable bar
+const LATEST = 200;
 
 interface Span {
   id: string;
@@ -22,11 +29,12 @@ interface Mark {
 }
 
 /**
- * Sessions (spans) and commits (marks) on one time axis: the latest 200 of each, filtered
- * by project and repository. Every span and mark is a link, reachable with Tab.
+ * Sessions (spans) and commits (marks) on one time axis: the latest 200 of each in the
+ * chosen dates, filtered by project and repository. Every span and mark is a link,
+ * reachable with Tab.
  */
 export function Timeline() {
-  const [f, set] = useFilters('projectId', 'repositoryId');
+  const [f, set] = useFilters('projectId', 'repositoryId', 'since', 'until');
   const repositories = useRepositories();
   return (
     <>
@@ -38,6 +46,8 @@ export function Timeline() {
           value={f.repositoryId}
           onChange={(v) => set('repositoryId', v)}
         />
+        <DateFilter label="From" value={f.since} onChange={(v) => set('since', v)} />
+        <DateFilter label="Before" value={f.until} onChange={(v) => set('until', v)} />
       </div>
       <Show state={repositories}>
         {(r) => (
@@ -45,6 +55,8 @@ export function Timeline() {
             repositories={r.items}
             projectId={f.projectId}
             repositoryId={f.repositoryId}
+            since={f.since}
+            until={f.until}
           />
         )}
       </Show>
@@ -56,11 +68,13 @@ function TimelineOf(props: {
   repositories: { id: string; projectId: string | null }[];
   projectId?: string;
   repositoryId?: string;
+  since?: string;
+  until?: string;
 }) {
-  const { projectId, repositoryId } = props;
+  const { projectId, repositoryId, since, until } = props;
   const data = useLoad(async () => {
     const sessions = await api.GET('/v1/sessions', {
-      params: { query: { projectId, repositoryId, limit: 200 } },
+      params: { query: { projectId, repositoryId, since, until, limit: LATEST } },
     });
     if (!sessions.data) return { error: sessions.error };
     const repositoryIds = props.repositories
@@ -71,7 +85,7 @@ function TimelineOf(props: {
     const commits = await Promise.all(
       repositoryIds.map((id) =>
         api.GET('/v1/repositories/{id}/commits', {
-          params: { path: { id }, query: { limit: 200 } },
+          params: { path: { id }, query: { since, until, limit: LATEST } },
         }),
       ),
     );
@@ -96,9 +110,24 @@ function TimelineOf(props: {
         at: Date.parse(commit.committedAt),
       })),
     );
-    return { data: { spans, marks } };
-  }, [projectId, repositoryId, props.repositories]);
-  return <Show state={data}>{(d) => <Chart spans={d.spans} marks={d.marks} />}</Show>;
+    const truncated = !!sessions.data.nextCursor || commits.some((c) => !!c.data?.nextCursor);
+    return { data: { spans, marks, truncated } };
+  }, [projectId, repositoryId, since, until, props.repositories]);
+  return (
+    <Show state={data}>
+      {(d) => (
+        <>
+          {d.truncated && (
+            <p role="note">
+              Only the latest {LATEST} sessions, and {LATEST} commits of each repository, are shown.
+              Choose dates to see earlier ones.
+            </p>
+          )}
+          <Chart spans={d.spans} marks={d.marks} />
+        </>
+      )}
+    </Show>
+  );
 }
 
 /** Greedy interval packing: each span goes to the first lane free at its start. */
