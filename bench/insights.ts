@@ -1,8 +1,8 @@
 // Insights benchmark: the dashboard's v1 views (overview, tags, files, commands) through
 // the HTTP API for one tenant with 1,000,000 messages (BENCH_INSIGHTS_MESSAGES scales it),
 // each carrying 2 tags and 2 file references, and a command on every third. These views
-// read the per-session counts that ingest keeps (session_terms); the figures say how far
-// that goes. The corpus is written straight into PostgreSQL.
+// read the per-session counts that a trigger keeps as messages are inserted (session_terms);
+// the figures say how far that goes. The corpus is written straight into PostgreSQL.
 import pg from 'pg';
 import { startEnvironment } from './lib/environment.ts';
 import { runClients, seconds, summarize } from './lib/load.ts';
@@ -91,8 +91,6 @@ async function loadMessages(adminUrl: string, count: number) {
          from generate_series(0, $2::int - 1) i join c on c.n = i % 1000`,
       [tenant, count],
     );
-    // Ingest keeps these counts; a corpus written straight into the tables counts them once.
-    await client.query('select rebuild_session_terms($1)', [tenant]);
     await client.query('commit');
     await client.query('vacuum analyze');
   } finally {

@@ -2,7 +2,6 @@ import type { Logger, Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { normaliseContent, sha256Hex } from './normalise.ts';
-import { addSessionTerms } from './session-terms.ts';
 
 export const messageInput = z.object({
   role: z.enum(['user', 'assistant', 'system', 'tool']),
@@ -149,7 +148,6 @@ export async function ingestMessages(
             returning id, sequence`.execute(trx)
         ).rows.map((r) => [r.sequence, r.id]),
   );
-  await addSessionTerms(trx, tenantId, conversation.session_id, rows);
 
   const outcomes: IngestOutcome[] = [];
   const firstOfBody = new Set<string>();

@@ -26,7 +26,7 @@ export async function sessionStatistics(
       from messages where tenant_id = ${tenantId} and session_id = ${session.id} group by role`.execute(
     trx,
   );
-  // Files and commands come from the session's counts that ingest keeps (session_terms).
+  // Files and commands come from the session's counts kept at ingest (session_terms).
   const files = await sql<{ path: string; operations: string[]; references: number }>`
     select term as path, operations, occurrences as references from session_terms
      where tenant_id = ${tenantId} and session_id = ${session.id} and kind = 'file'

@@ -56,7 +56,7 @@ export interface MessagesTable {
   created_at: CreatedAt;
 }
 
-/** A session's count of one tag, file or command (kept by ingest; see 0015). */
+/** A session’s count of one tag, file or command (kept by a trigger on messages; see 0015). */
 export interface SessionTermsTable {
   tenant_id: string;
   session_id: string;
@@ -65,7 +65,7 @@ export interface SessionTermsTable {
   occurrences: number;
   operations: string[];
   last_at: Date | null;
-  term_digest: Generated<Buffer>;
+  term_digest: Buffer;
 }
 
 export interface ImportsTable {
