@@ -1804,8 +1804,8 @@ export interface operations {
                     "application/json": {
                         /** @description ES256 JWT; send as Authorization: Bearer. */
                         accessToken: string;
-                        /** @description Opaque; exchange at POST /v1/auth/refresh. Single use. */
-                        refreshToken: string;
+                        /** @description Opaque; exchange at POST /v1/auth/refresh. Single use. Absent when the request sent `devctx-refresh-cookie: 1`: it is then set as an HttpOnly cookie instead. */
+                        refreshToken?: string;
                         /** @constant */
                         tokenType: "Bearer";
                         /** @description Seconds until the access token expires. */
@@ -1942,8 +1942,8 @@ export interface operations {
                     "application/json": {
                         /** @description ES256 JWT; send as Authorization: Bearer. */
                         accessToken: string;
-                        /** @description Opaque; exchange at POST /v1/auth/refresh. Single use. */
-                        refreshToken: string;
+                        /** @description Opaque; exchange at POST /v1/auth/refresh. Single use. Absent when the request sent `devctx-refresh-cookie: 1`: it is then set as an HttpOnly cookie instead. */
+                        refreshToken?: string;
                         /** @constant */
                         tokenType: "Bearer";
                         /** @description Seconds until the access token expires. */
@@ -2052,7 +2052,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    refreshToken: string;
+                    refreshToken?: string;
+                    /**
+                     * Format: uuid
+                     * @description With `devctx-refresh-cookie: 1`: refresh with this tenant’s cookie.
+                     */
+                    tenantId?: string;
                 };
             };
         };
@@ -2066,8 +2071,8 @@ export interface operations {
                     "application/json": {
                         /** @description ES256 JWT; send as Authorization: Bearer. */
                         accessToken: string;
-                        /** @description Opaque; exchange at POST /v1/auth/refresh. Single use. */
-                        refreshToken: string;
+                        /** @description Opaque; exchange at POST /v1/auth/refresh. Single use. Absent when the request sent `devctx-refresh-cookie: 1`: it is then set as an HttpOnly cookie instead. */
+                        refreshToken?: string;
                         /** @constant */
                         tokenType: "Bearer";
                         /** @description Seconds until the access token expires. */
@@ -3201,8 +3206,8 @@ export interface operations {
                     "application/json": {
                         /** @description ES256 JWT; send as Authorization: Bearer. */
                         accessToken: string;
-                        /** @description Opaque; exchange at POST /v1/auth/refresh. Single use. */
-                        refreshToken: string;
+                        /** @description Opaque; exchange at POST /v1/auth/refresh. Single use. Absent when the request sent `devctx-refresh-cookie: 1`: it is then set as an HttpOnly cookie instead. */
+                        refreshToken?: string;
                         /** @constant */
                         tokenType: "Bearer";
                         /** @description Seconds until the access token expires. */

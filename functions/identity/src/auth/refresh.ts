@@ -8,7 +8,17 @@ import {
 import { z } from 'zod';
 import { issueTokens, revokeSessions, type TokenPair } from './sessions.ts';
 
-export const refreshBody = z.object({ refreshToken: z.string().min(1).max(200) });
+export const refreshBody = z
+  .object({
+    refreshToken: z.string().min(1).max(200).optional(),
+    tenantId: z
+      .uuid()
+      .optional()
+      .describe('With `devctx-refresh-cookie: 1`: refresh with this tenant’s cookie.'),
+  })
+  .refine((b) => (b.refreshToken === undefined) !== (b.tenantId === undefined), {
+    message: 'Send refreshToken, or tenantId with the devctx-refresh-cookie header.',
+  });
 
 const rejected = () =>
   new AppError('unauthenticated', 'The refresh token is invalid, expired or revoked.');
@@ -17,13 +27,15 @@ const rejected = () =>
  * Rotates the refresh token: the presented one is spent, a new one is issued in the same
  * family. A spent token shown again means it was stolen or replayed: the whole family
  * (the session) is revoked, and that revocation is committed before the 401 goes out.
+ * A token from a tenant's cookie must be that tenant's.
  */
 export async function refresh(
   ctx: RequestContext,
-  body: z.infer<typeof refreshBody>,
-): Promise<TokenPair> {
-  const token = parseOpaqueToken(body.refreshToken, 'rt');
-  if (!token) throw rejected();
+  presented: string | undefined,
+  expectedTenantId?: string,
+): Promise<{ tenantId: string; tokens: TokenPair }> {
+  const token = presented ? parseOpaqueToken(presented, 'rt') : undefined;
+  if (!token || (expectedTenantId && token.tenantId !== expectedTenantId)) throw rejected();
   const { tenantId } = token;
 
   const outcome = await withTenant({ db: ctx.db, tenantId }, async (trx) => {
@@ -104,5 +116,5 @@ export async function refresh(
   });
 
   if (outcome.kind === 'rejected') throw rejected();
-  return outcome.tokens;
+  return { tenantId, tokens: outcome.tokens };
 }

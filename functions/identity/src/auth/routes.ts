@@ -2,6 +2,12 @@ import { defineRoute } from '@devctx/shared';
 import { login, loginBody, loginResponse } from './login.ts';
 import { logout } from './logout.ts';
 import { refresh, refreshBody } from './refresh.ts';
+import {
+  clearedRefreshCookie,
+  deliverTokens,
+  refreshTokenFromCookie,
+  wantsRefreshCookie,
+} from './refresh-cookie.ts';
 import { tokenPairSchema } from './sessions.ts';
 import { signup, signupBody, signupResponse } from './signup.ts';
 
@@ -19,7 +25,10 @@ export const authRoutes = [
       201: { description: 'Tenant created; the owner is signed in', schema: signupResponse },
       409: { description: 'The slug is taken' },
     },
-    handler: async (ctx, { body }) => ({ status: 201, body: await signup(ctx, body) }),
+    handler: async (ctx, { body, headers }) => {
+      const signedIn = await signup(ctx, body);
+      return { status: 201, ...deliverTokens(ctx, headers, signedIn.tenant.id, signedIn) };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -33,7 +42,10 @@ export const authRoutes = [
       401: { description: 'Wrong tenant, email or password (one answer for all three)' },
       429: { description: 'Too many failures for this account from this address' },
     },
-    handler: async (ctx, { body }) => ({ body: await login(ctx, body) }),
+    handler: async (ctx, { body, headers }) => {
+      const signedIn = await login(ctx, body);
+      return deliverTokens(ctx, headers, signedIn.tenant.id, signedIn);
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -46,7 +58,15 @@ export const authRoutes = [
       200: { description: 'New token pair', schema: tokenPairSchema },
       401: { description: 'Invalid, expired or revoked; a reused token revokes its session' },
     },
-    handler: async (ctx, { body }) => ({ body: await refresh(ctx, body) }),
+    handler: async (ctx, { body, headers }) => {
+      const presented = body.tenantId
+        ? wantsRefreshCookie(headers)
+          ? refreshTokenFromCookie(headers, body.tenantId)
+          : undefined
+        : body.refreshToken;
+      const { tenantId, tokens } = await refresh(ctx, presented, body.tenantId);
+      return deliverTokens(ctx, headers, tenantId, tokens);
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -55,9 +75,14 @@ export const authRoutes = [
     tags,
     permission: 'profile:read',
     responses: { 204: { description: 'Signed out' } },
-    handler: async (ctx) => {
+    handler: async (ctx, { headers }) => {
       await logout(ctx);
-      return { status: 204 };
+      // A browser's refresh cookie for this tenant goes too (its token is already revoked).
+      const tenantId = ctx.actor?.tenantId;
+      return {
+        status: 204,
+        ...(tenantId && { headers: { 'set-cookie': clearedRefreshCookie(headers, tenantId) } }),
+      };
     },
   }),
   defineRoute({

@@ -5,7 +5,13 @@ import { toUserView, userSchema } from '../users/representation.ts';
 
 export const tokenPairSchema = z.object({
   accessToken: z.string().describe('ES256 JWT; send as Authorization: Bearer.'),
-  refreshToken: z.string().describe('Opaque; exchange at POST /v1/auth/refresh. Single use.'),
+  refreshToken: z
+    .string()
+    .optional()
+    .describe(
+      'Opaque; exchange at POST /v1/auth/refresh. Single use. Absent when the request sent ' +
+        '`devctx-refresh-cookie: 1`: it is then set as an HttpOnly cookie instead.',
+    ),
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int().describe('Seconds until the access token expires.'),
 });

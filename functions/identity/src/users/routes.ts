@@ -9,6 +9,7 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
+import { deliverTokens } from '../auth/refresh-cookie.ts';
 import { rolesOfUser } from '../me/queries.ts';
 import { acceptBody, acceptInvitation, acceptResponse } from './accept-invitation.ts';
 import { deactivateUser } from './deactivate-user.ts';
@@ -72,9 +73,10 @@ export const userRoutes = [
       200: { description: 'Signed in', schema: acceptResponse },
       404: { description: 'Unknown, expired or already used' },
     },
-    handler: async (ctx, { params, body }) => ({
-      body: await acceptInvitation(ctx, params.token, body),
-    }),
+    handler: async (ctx, { params, body, headers }) => {
+      const signedIn = await acceptInvitation(ctx, params.token, body);
+      return deliverTokens(ctx, headers, signedIn.tenant.id, signedIn);
+    },
   }),
   defineRoute({
     method: 'GET',

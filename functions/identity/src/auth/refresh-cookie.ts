@@ -1,0 +1,71 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestContext } from '@devctx/shared';
+
+/**
+ * Browsers keep the refresh token where page scripts cannot read it: a request that sends
+ * this header gets the token as an HttpOnly cookie instead of in the JSON body, and
+ * refreshes with the cookie. The header is also the CSRF guard: a cross-site page cannot
+ * add it without a CORS preflight, which the API refuses to sites not on CORS_ORIGINS,
+ * and the cookie is SameSite=Strict besides.
+ */
+export const REFRESH_COOKIE_HEADER = 'devctx-refresh-cookie';
+
+export const wantsRefreshCookie = (headers: IncomingHttpHeaders) =>
+  headers[REFRESH_COOKIE_HEADER] === '1';
+
+// One cookie per tenant: a browser may be signed in to several. Sent only to /v1/auth
+// (refresh and logout), never with other API calls.
+const cookieName = (tenantId: string) => `devctx_rt_${tenantId.replaceAll('-', '')}`;
+const PATH = '/v1/auth';
+
+function attributes(headers: IncomingHttpHeaders, maxAge: number) {
+  // Secure wherever the request came over HTTPS (Cloud Run and the load balancer say so);
+  // plain http on a laptop would otherwise drop the cookie.
+  const secure = headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
+  return `Path=${PATH}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure}`;
+}
+
+/** The Set-Cookie header that hands a browser its new refresh token. */
+export function refreshCookie(
+  ctx: RequestContext,
+  headers: IncomingHttpHeaders,
+  tenantId: string,
+  token: string,
+): string {
+  return `${cookieName(tenantId)}=${token}; ${attributes(headers, ctx.config.REFRESH_TOKEN_TTL_SECONDS)}`;
+}
+
+/** The Set-Cookie header that removes the tenant's refresh cookie. */
+export const clearedRefreshCookie = (headers: IncomingHttpHeaders, tenantId: string) =>
+  `${cookieName(tenantId)}=; ${attributes(headers, 0)}`;
+
+/** The tenant's refresh token from the request's cookies, if there is one. */
+export function refreshTokenFromCookie(
+  headers: IncomingHttpHeaders,
+  tenantId: string,
+): string | undefined {
+  const name = cookieName(tenantId);
+  for (const pair of (headers.cookie ?? '').split(';')) {
+    const [key, ...value] = pair.trim().split('=');
+    if (key === name) return value.join('=') || undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A sign-in or refresh answer as the caller asked for it: the refresh token in the body,
+ * or (with the header) in a cookie and not in the body.
+ */
+export function deliverTokens<T extends { refreshToken?: string | undefined }>(
+  ctx: RequestContext,
+  headers: IncomingHttpHeaders,
+  tenantId: string,
+  body: T,
+): { body: T; headers?: Record<string, string> } {
+  if (!wantsRefreshCookie(headers) || !body.refreshToken) return { body };
+  const { refreshToken, ...rest } = body;
+  return {
+    body: rest as T,
+    headers: { 'set-cookie': refreshCookie(ctx, headers, tenantId, refreshToken) },
+  };
+}
