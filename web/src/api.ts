@@ -1,15 +1,16 @@
 import { createDevContextClient, type Problem } from '@devctx/client';
 import { signal } from '@preact/signals';
 
-// Who is signed in, per tenant. The refresh token is kept in localStorage so a reload or a
-// new tab stays signed in; the access token lives only in this tab's memory. The CSP
-// (script-src 'self') is what keeps other scripts away from localStorage. Each tab keeps
-// its own choice of tenant (sessionStorage); a new tab starts with the last one chosen.
+// Who is signed in, per tenant. The refresh token is an HttpOnly cookie that no script can
+// read (the API sets it when asked with devctx-refresh-cookie: 1), so a reload or a new
+// tab stays signed in; localStorage holds only who is signed in where, and the access
+// token lives only in this tab's memory. Each tab keeps its own choice of tenant
+// (sessionStorage); a new tab starts with the last one chosen.
 export interface TenantSession {
   slug: string;
+  tenantId: string;
   tenantName: string;
   email: string;
-  refreshToken: string;
 }
 interface Stored {
   /** The tenant last chosen in any tab: where a new tab starts. */
@@ -25,7 +26,12 @@ const chooseInTab = (slug: string) => sessionStorage.setItem(TAB_KEY, slug);
 const read = (): Stored => {
   try {
     const parsed = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '');
-    if (parsed && typeof parsed === 'object' && parsed.tenants) return parsed as Stored;
+    if (parsed && typeof parsed === 'object' && parsed.tenants) {
+      // Entries from before the cookie (with no tenantId) sign in again.
+      for (const [slug, s] of Object.entries(parsed.tenants as Record<string, TenantSession>))
+        if (!s.tenantId) delete parsed.tenants[slug];
+      return parsed as Stored;
+    }
   } catch {}
   return { current: null, tenants: {} };
 };
@@ -56,9 +62,8 @@ addEventListener('storage', (event) => {
 
 interface SignedIn {
   accessToken: string;
-  refreshToken: string;
   expiresIn: number;
-  tenant: { name: string; slug: string };
+  tenant: { id: string; name: string; slug: string };
   user: { email: string };
 }
 
@@ -66,9 +71,9 @@ function remember(reply: SignedIn) {
   const stored = read();
   const session: TenantSession = {
     slug: reply.tenant.slug,
+    tenantId: reply.tenant.id,
     tenantName: reply.tenant.name,
     email: reply.user.email,
-    refreshToken: reply.refreshToken,
   };
   stored.tenants[session.slug] = session;
   stored.current = session.slug;
@@ -84,7 +89,8 @@ async function post<T>(
 ): Promise<{ data?: T; problem?: Problem; status: number }> {
   const reply = await fetch(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // The refresh token comes and goes as an HttpOnly cookie, never through this script.
+    headers: { 'content-type': 'application/json', 'devctx-refresh-cookie': '1' },
     body: JSON.stringify(body),
   });
   const json = await reply.json().catch(() => null);
@@ -152,27 +158,22 @@ const bearer = (): Record<string, string> =>
   access ? { authorization: `Bearer ${access.token}` } : {};
 
 /**
- * A fresh access token from the refresh token. Refresh tokens are single use and a reused
- * one revokes the session, so tabs take turns (Web Locks) and a tab that finds the stored
- * token already rotated by another simply uses the new one on its next try.
+ * A fresh access token from the refresh cookie. Refresh tokens are single use and a reused
+ * one revokes the session, so tabs take turns (Web Locks): the cookie a tab sends is
+ * always the one the previous refresh set.
  */
 type Refreshed = 'ok' | 'rejected' | 'failed';
 async function refresh(): Promise<Refreshed> {
   const run = async () => {
-    // Read inside the lock: another tab may have rotated the token a moment ago.
+    // Read inside the lock: another tab may have signed this tenant out a moment ago.
     const session = read().tenants[currentTenant.peek()?.slug ?? ''];
     if (!session) return 'rejected';
     const { data, status } = await post<Omit<SignedIn, 'tenant' | 'user'>>('/v1/auth/refresh', {
-      refreshToken: session.refreshToken,
+      tenantId: session.tenantId,
     });
     // Only a refused token ends the session; a busy or unreachable server does not.
     if (!data) return status === 401 ? 'rejected' : 'failed';
-    const stored = read();
-    const own = stored.tenants[session.slug];
-    if (own) own.refreshToken = data.refreshToken;
-    write(stored);
     keep(data.accessToken, data.expiresIn);
-    publish(stored);
     return 'ok';
   };
   return navigator.locks ? navigator.locks.request('devctx-refresh', run) : run();

@@ -472,13 +472,24 @@ describe('tenant B', () => {
     expect(await b.page.locator('main').textContent()).toContain('does not exist');
     await shot(b.page, 'tenant-b-task-list');
 
+    // The refresh token is an HttpOnly cookie: no script on the page can read it.
+    const cookies = () => b.page.context().cookies();
+    const refreshCookie = (await cookies()).find((c) => c.name.startsWith('devctx_rt_'));
+    expect(refreshCookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/v1/auth' });
+    const refreshToken = refreshCookie?.value ?? '';
+    expect(refreshToken).toMatch(/^rt_/);
+    const readable = await b.page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + document.cookie,
+    );
+    expect(readable).not.toContain(refreshToken);
+
     // Signing out ends the session at the API too: its refresh token is dead.
     const sessions = async () =>
       JSON.parse((await b.page.evaluate(() => localStorage.getItem('devctx.sessions'))) ?? '{}');
-    const { refreshToken } = (await sessions()).tenants['web-b'];
     await b.page.getByRole('button', { name: 'Sign out' }).click();
     await b.page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect((await sessions()).tenants).toEqual({});
+    expect((await cookies()).filter((c) => c.name.startsWith('devctx_rt_'))).toEqual([]);
     const reuse = await fetch(`${env.baseUrl}/v1/auth/refresh`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
