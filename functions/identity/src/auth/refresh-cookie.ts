@@ -8,10 +8,9 @@ import type { RequestContext } from '@devctx/shared';
  * add it without a CORS preflight, which the API refuses to sites not on CORS_ORIGINS,
  * and the cookie is SameSite=Strict besides.
  */
-export const REFRESH_COOKIE_HEADER = 'devctx-refresh-cookie';
+const REFRESH_COOKIE_HEADER = 'devctx-refresh-cookie';
 
-export const wantsRefreshCookie = (headers: IncomingHttpHeaders) =>
-  headers[REFRESH_COOKIE_HEADER] === '1';
+const wantsRefreshCookie = (headers: IncomingHttpHeaders) => headers[REFRESH_COOKIE_HEADER] === '1';
 
 // One cookie per tenant: a browser may be signed in to several. Sent only to /v1/auth
 // (refresh and logout), never with other API calls.
@@ -26,7 +25,7 @@ function attributes(headers: IncomingHttpHeaders, maxAge: number) {
 }
 
 /** The Set-Cookie header that hands a browser its new refresh token. */
-export function refreshCookie(
+function refreshCookie(
   ctx: RequestContext,
   headers: IncomingHttpHeaders,
   tenantId: string,
@@ -39,11 +38,15 @@ export function refreshCookie(
 export const clearedRefreshCookie = (headers: IncomingHttpHeaders, tenantId: string) =>
   `${cookieName(tenantId)}=; ${attributes(headers, 0)}`;
 
-/** The tenant's refresh token from the request's cookies, if there is one. */
+/**
+ * The tenant's refresh token from the request's cookies, if there is one and the request
+ * carries the header (without it, the cookie is ignored: the CSRF guard).
+ */
 export function refreshTokenFromCookie(
   headers: IncomingHttpHeaders,
   tenantId: string,
 ): string | undefined {
+  if (!wantsRefreshCookie(headers)) return undefined;
   const name = cookieName(tenantId);
   for (const pair of (headers.cookie ?? '').split(';')) {
     const [key, ...value] = pair.trim().split('=');

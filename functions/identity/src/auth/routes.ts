@@ -2,12 +2,7 @@ import { defineRoute } from '@devctx/shared';
 import { login, loginBody, loginResponse } from './login.ts';
 import { logout } from './logout.ts';
 import { refresh, refreshBody } from './refresh.ts';
-import {
-  clearedRefreshCookie,
-  deliverTokens,
-  refreshTokenFromCookie,
-  wantsRefreshCookie,
-} from './refresh-cookie.ts';
+import { clearedRefreshCookie, deliverTokens, refreshTokenFromCookie } from './refresh-cookie.ts';
 import { tokenPairSchema } from './sessions.ts';
 import { signup, signupBody, signupResponse } from './signup.ts';
 
@@ -60,9 +55,7 @@ export const authRoutes = [
     },
     handler: async (ctx, { body, headers }) => {
       const presented = body.tenantId
-        ? wantsRefreshCookie(headers)
-          ? refreshTokenFromCookie(headers, body.tenantId)
-          : undefined
+        ? refreshTokenFromCookie(headers, body.tenantId)
         : body.refreshToken;
       const { tenantId, tokens } = await refresh(ctx, presented, body.tenantId);
       return deliverTokens(ctx, headers, tenantId, tokens);
