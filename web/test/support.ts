@@ -8,7 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Screenshots of each main view: kept as CI artifacts (web/test-results/screenshots/). */
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
-export const V1_SAMPLE = path.resolve(import.meta.dirname, '../../../shared/fixtures/v1-sample');
+export { V1_SAMPLE_DIR as V1_SAMPLE } from '@devctx/context/test-fixtures';
 
 /**
  * The api variant (every family, the dashboard at /) on a real socket and a fresh database,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { push } from '@devctx/client/push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { V1_SAMPLE_DIR } from './fixtures.ts';
 import { type SignedUp, signup, startContext } from './support.ts';
 
 let h: Awaited<ReturnType<typeof startContext>>;
@@ -66,7 +67,7 @@ describe('devctx push', () => {
 
   it('uploads a v1 export folder as one import', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'devctx-v1-'));
-    await cp(path.resolve(import.meta.dirname, '../../../../shared/fixtures/v1-sample'), dir, {
+    await cp(V1_SAMPLE_DIR, dir, {
       recursive: true,
     });
     const summary = await push({ dir, baseUrl: h.server.baseUrl, apiKey, write: () => {} });

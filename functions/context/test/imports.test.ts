@@ -3,9 +3,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { V1_SAMPLE_DIR } from './fixtures.ts';
 import { type SignedUp, signup, startContext } from './support.ts';
 
-const fixtures = path.resolve(import.meta.dirname, '../../../../shared/fixtures/v1-sample');
+const fixtures = V1_SAMPLE_DIR;
 const read = (file: string) => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8'));
 const v1 = {
   checkpoints: read('checkpoints.json'),

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkpointDate } from '../src/imports/v1/checkpoint-date.ts';
+import { V1_SAMPLE_DIR } from './fixtures.ts';
 
-const fixtures = path.resolve(import.meta.dirname, '../../../../shared/fixtures/v1-sample');
+const fixtures = V1_SAMPLE_DIR;
 const { checkpoints } = JSON.parse(
   readFileSync(path.join(fixtures, 'checkpoints.json'), 'utf8'),
 ) as {

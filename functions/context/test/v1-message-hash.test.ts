@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pythonJsonString, v1MessageHash } from '../src/imports/v1/message-hash.ts';
+import { V1_SAMPLE_DIR } from './fixtures.ts';
 
-// The real v1 export slice beside the repository (../shared/fixtures/v1-sample).
-const fixtures = path.resolve(import.meta.dirname, '../../../../shared/fixtures/v1-sample');
+const fixtures = V1_SAMPLE_DIR;
 const messages = readdirSync(fixtures)
   .filter((f) => f.startsWith('messages-page-'))
   .flatMap(

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planV1Import } from '../src/imports/v1/plan.ts';
+import { V1_SAMPLE_DIR } from './fixtures.ts';
 
-const fixtures = path.resolve(import.meta.dirname, '../../../../shared/fixtures/v1-sample');
+const fixtures = V1_SAMPLE_DIR;
 const read = (file: string) => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8'));
 const files = {
   checkpoints: read('checkpoints.json'),
