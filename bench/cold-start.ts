@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildAll, FUNCTIONS, installBundles } from '../scripts/build.ts';
+import { functionNames } from '../functions/families.ts';
+import { buildAll, installBundles } from '../scripts/build.ts';
 import { freePort } from '../scripts/lib/embedded-postgres.ts';
 import { startEnvironment } from './lib/environment.ts';
 
@@ -16,9 +17,7 @@ export async function coldStartScenario() {
   const env = await startEnvironment({});
   const out = await mkdtemp(path.join(tmpdir(), 'devctx-cold-'));
   try {
-    const bundles = (await buildAll(out)).filter((b) =>
-      (FUNCTIONS as readonly string[]).includes(b.name),
-    );
+    const bundles = (await buildAll(out)).filter((b) => functionNames.includes(b.name));
     await installBundles(bundles);
     // The floor: functions-framework serving a one-line function, measured the same way.
     const floor = path.join(out, 'hello');

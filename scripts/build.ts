@@ -11,21 +11,10 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
+import { functionNames } from '../functions/families.ts';
 import { buildDashboard } from './lib/build-dashboard.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-
-/** Function targets: every functions/<name>/src/index.ts registers the target <name>. */
-export const FUNCTIONS = [
-  'identity',
-  'projects',
-  'repositories',
-  'context',
-  'git-webhooks',
-  'worker',
-  'scheduler',
-  'api',
-] as const;
 
 /**
  * Left out of the bundles and installed from package.json instead: functions-framework
@@ -56,7 +45,8 @@ export async function buildAll(outDir = path.join(root, 'dist')): Promise<Bundle
   await rm(outDir, { recursive: true, force: true });
   await buildDashboard();
   const bundles: Bundle[] = [];
-  for (const name of FUNCTIONS) {
+  // Function targets: every functions/<name>/src/index.ts registers the target <name>.
+  for (const name of functionNames) {
     bundles.push(
       await buildOne({
         name,

@@ -1,4 +1,5 @@
-// Deploys the Cloud Run functions of infra/functions/functions.yaml from the bundles of
+// Deploys the Cloud Run functions (functions/families.ts, settings in
+// infra/functions/functions.yaml) from the bundles of
 // `npm run build`, skipping every function whose bundle is unchanged since its last deploy
 // (the bundle's hash rides along as a label).
 //
@@ -9,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
+import { functionNames } from '../../functions/families.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -34,21 +36,31 @@ export interface FunctionsFile {
   functions: FunctionSpec[];
 }
 
-/** functions.yaml with each function's settings merged over the defaults. */
+/**
+ * functions.yaml, with every function of functions/families.ts given the defaults and
+ * whatever the file says of it. A setting for a function that does not exist is an error.
+ */
 export function readFunctionsFile(
   file = path.join(root, 'infra', 'functions', 'functions.yaml'),
 ): FunctionsFile {
   const raw = parse(readFileSync(file, 'utf8'));
   const defaults = raw.defaults ?? {};
+  const overrides: Record<string, Partial<FunctionSpec>> = raw.functions ?? {};
+  const unknown = Object.keys(overrides).filter((name) => !functionNames.includes(name));
+  if (unknown.length)
+    throw new Error(`functions.yaml names no such function: ${unknown.join(', ')}`);
   return {
     database: raw.database,
     gke: raw.gke,
-    functions: raw.functions.map((f: Partial<FunctionSpec> & { name: string }) => ({
-      ...defaults,
-      ...f,
-      env: { ...defaults.env, ...f.env, DATABASE_POOL_MAX: String(f.poolMax) },
-      secrets: [...(defaults.secrets ?? []), ...(f.secrets ?? [])],
-    })),
+    functions: functionNames.map((name) => {
+      const own = overrides[name] ?? {};
+      const merged = { ...defaults, ...own, name };
+      return {
+        ...merged,
+        env: { ...defaults.env, ...own.env, DATABASE_POOL_MAX: String(merged.poolMax) },
+        secrets: [...(defaults.secrets ?? []), ...(own.secrets ?? [])],
+      };
+    }),
   };
 }
 

@@ -11,7 +11,8 @@ import {
   type TestDatabase,
 } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bundle, buildAll, FUNCTIONS, installBundles } from '../../scripts/build.ts';
+import { functionNames } from '../../functions/families.ts';
+import { type Bundle, buildAll, installBundles } from '../../scripts/build.ts';
 
 // Builds every bundle into a folder outside the repository (so Node cannot find the
 // repository's node_modules), installs each one's own dependencies from its package.json
@@ -76,7 +77,7 @@ async function start(b: Bundle, env: Record<string, string> = {}) {
 
 describe('bundles', () => {
   it('one per function target, each naming only what cannot be bundled', () => {
-    expect(bundles.map((b) => b.name)).toEqual([...FUNCTIONS, 'api-server', 'migrate']);
+    expect(bundles.map((b) => b.name)).toEqual([...functionNames, 'api-server', 'migrate']);
     const allowed = [
       '@google-cloud/functions-framework',
       '@node-rs/argon2',
@@ -103,7 +104,7 @@ describe('bundles', () => {
     }
   });
 
-  it.each(FUNCTIONS.map((name) => [name]))(
+  it.each(functionNames.map((name) => [name]))(
     '%s starts with functions-framework from its own folder',
     async (name) => {
       const b = bundle(name);

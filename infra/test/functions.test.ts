@@ -1,28 +1,49 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { contextRoutes } from '@devctx/context/routes';
-import { webhookRoutes } from '@devctx/git-webhooks/routes';
-import { identityRoutes } from '@devctx/identity/routes';
-import { projectsRoutes } from '@devctx/projects/routes';
-import { repositoriesRoutes } from '@devctx/repositories/routes';
-import { type AnyRoute, configSchema } from '@devctx/shared';
+import { configSchema, defineFamily, defineRoute } from '@devctx/shared';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { FUNCTIONS } from '../../scripts/build.ts';
+import { families, functionNames } from '../../functions/families.ts';
 import { deployCommands, readFunctionsFile } from '../scripts/deploy-functions.ts';
+import { serviceAccounts } from '../scripts/iam.ts';
+import { pathRules, renderUrlMap, serviceFor } from '../scripts/url-map.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const file = readFunctionsFile();
-const yaml = (name: string) =>
-  parse(readFileSync(path.join(root, 'infra', 'functions', name), 'utf8'));
 
 describe('function definitions (infra/functions/functions.yaml)', () => {
   it('deploy exactly the function targets that exist in code', () => {
-    expect(file.functions.map((f) => f.name).sort()).toEqual([...FUNCTIONS].sort());
-    for (const name of FUNCTIONS) {
+    expect(file.functions.map((f) => f.name)).toEqual(functionNames);
+    for (const name of functionNames) {
       const entry = readFileSync(path.join(root, 'functions', name, 'src', 'index.ts'), 'utf8');
-      expect(entry, name).toMatch(new RegExp(`registerFunction\\(\\{\\s*name: '${name}'`));
+      expect(entry, name).toMatch(
+        new RegExp(`registerFunction\\(\\{\\s*name: '${name}'|registerFamily\\(\\w+Family\\)`),
+      );
     }
+    for (const family of families) {
+      const own = readFileSync(
+        path.join(root, 'functions', family.name, 'src', 'family.ts'),
+        'utf8',
+      );
+      expect(own, family.name).toContain(`name: '${family.name}'`);
+    }
+  });
+
+  it('give a function the file does not name the defaults, and refuse settings for no function', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'devctx-functions-yaml-'));
+    const write = async (functions: string) => {
+      const yaml = `database: {instance: i, maxConnections: 10, reserved: 1}\ngke: {maxReplicas: 1, poolMax: 1}\ndefaults: {public: true, poolMax: 3, memory: 256Mi, env: {LOG_LEVEL: info}}\nfunctions: ${functions}\n`;
+      await writeFile(path.join(dir, 'f.yaml'), yaml);
+      return path.join(dir, 'f.yaml');
+    };
+    const read = readFunctionsFile(await write('{worker: {public: false}}'));
+    const projects = read.functions.find((f) => f.name === 'projects');
+    expect(projects).toMatchObject({ public: true, memory: '256Mi', poolMax: 3 });
+    expect(projects?.env).toEqual({ LOG_LEVEL: 'info', DATABASE_POOL_MAX: '3' });
+    expect(read.functions.find((f) => f.name === 'worker')?.public).toBe(false);
+    const typo = await write('{notes: {memory: 1Gi}}');
+    expect(() => readFunctionsFile(typo)).toThrow('names no such function: notes');
   });
 
   it('keep the worst-case connection count below the database limit', () => {
@@ -49,14 +70,11 @@ describe('function definitions (infra/functions/functions.yaml)', () => {
   });
 
   it('give each function its own service account, no broad roles, and let only the callers invoke the private ones', () => {
-    const accounts = yaml('iam.yaml').serviceAccounts as Record<
-      string,
-      { roles?: string[]; invokes?: string[] }
-    >;
+    const accounts = serviceAccounts(file.functions);
     for (const f of file.functions)
       expect(Object.keys(accounts), f.name).toContain(`devctx-${f.name}`);
     for (const [name, account] of Object.entries(accounts)) {
-      for (const role of account.roles ?? [])
+      for (const role of account.roles)
         expect(['roles/owner', 'roles/editor', 'roles/viewer'], name).not.toContain(role);
     }
     const privateOnes = file.functions
@@ -64,9 +82,12 @@ describe('function definitions (infra/functions/functions.yaml)', () => {
       .map((f) => f.name)
       .sort();
     const invoked = Object.values(accounts)
-      .flatMap((a) => a.invokes ?? [])
+      .flatMap((a) => a.invokes)
       .sort();
     expect(invoked).toEqual(privateOnes);
+    // Storage only where the function stores (STORAGE_DRIVER=gcs).
+    expect(accounts['devctx-context']?.roles).toContain('roles/storage.objectUser');
+    expect(accounts['devctx-identity']?.roles).not.toContain('roles/storage.objectUser');
   });
 
   it('turn into gcloud deploys: gen2, nodejs24, private functions not public, the bundle hash as a label', () => {
@@ -100,42 +121,54 @@ describe('function definitions (infra/functions/functions.yaml)', () => {
   });
 });
 
-describe('load balancer routing (infra/functions/url-map.yaml)', () => {
-  const urlMap = yaml('url-map.yaml');
-  const rules = urlMap.pathMatchers[0].pathRules as { service: string; paths: string[] }[];
-  /** GCP URL maps: the longest matching rule wins; `/x/*` matches below /x/. */
-  const serviceFor = (requestPath: string) => {
-    let best: { service: string; length: number } | undefined;
-    for (const rule of rules) {
-      for (const p of rule.paths) {
-        const matches = p.endsWith('/*')
-          ? requestPath.startsWith(p.slice(0, -1))
-          : requestPath === p;
-        if (matches && (!best || p.length > best.length))
-          best = { service: rule.service, length: p.length };
-      }
-    }
-    return best?.service ?? urlMap.defaultService;
-  };
-  const families: [string, AnyRoute[]][] = [
-    ['identity', identityRoutes],
-    ['projects', projectsRoutes],
-    ['context', contextRoutes],
-    ['repositories', repositoriesRoutes],
-    ['git-webhooks', webhookRoutes],
-  ];
+describe('load balancer routing (infra/scripts/url-map.ts)', () => {
+  const urlMap = renderUrlMap(families, 'api.example.com');
 
-  it.each(families)('sends every %s route to its function', (name, routes) => {
-    for (const route of routes) {
-      const concrete = route.path.replace(/\{\w+\}/g, 'x1');
-      expect(serviceFor(concrete), `${route.method} ${route.path}`).toBe(`devctx-${name}`);
-    }
+  it.each(families.map((f) => [f.name, f] as const))(
+    'sends every %s route to its function',
+    (name, family) => {
+      for (const route of family.routes) {
+        const concrete = route.path.replace(/\{\w+\}/g, 'x1');
+        expect(serviceFor(urlMap, concrete), `${route.method} ${route.path}`).toBe(
+          `devctx-${name}`,
+        );
+      }
+    },
+  );
+
+  it('sends health, the reference and the dashboard to the api function', () => {
+    for (const p of ['/health', '/ready', '/docs', '/openapi.json', '/', '/assets/index-a1.js'])
+      expect(serviceFor(urlMap, p), p).toBe('devctx-api');
+    expect(urlMap.hostRules[0]?.hosts).toEqual(['api.example.com']);
   });
 
   it('routes only to functions that exist and are public', () => {
     const publicOnes = file.functions.filter((f) => f.public).map((f) => `devctx-${f.name}`);
-    for (const rule of rules) expect(publicOnes).toContain(rule.service);
+    for (const rule of urlMap.pathMatchers[0]?.pathRules ?? [])
+      expect(publicOnes).toContain(rule.service);
     expect(publicOnes).toContain(urlMap.defaultService);
-    expect(existsSync(path.join(root, 'infra', 'scripts', 'deploy-functions.ts'))).toBe(true);
+  });
+
+  it('routes a new family without any edit, and refuses two families on one path', () => {
+    const route = (path: string) =>
+      defineRoute({
+        method: 'GET',
+        path,
+        summary: '',
+        permission: null,
+        responses: {},
+        handler: async () => ({}),
+      });
+    const notes = defineFamily({
+      name: 'notes',
+      routes: [route('/v1/notes'), route('/v1/notes/{id}')],
+      jobs: [],
+    });
+    const map = renderUrlMap([...families, notes], 'h');
+    expect(serviceFor(map, '/v1/notes')).toBe('devctx-notes');
+    expect(serviceFor(map, '/v1/notes/1')).toBe('devctx-notes');
+    expect(serviceFor(map, '/v1/projects')).toBe('devctx-projects');
+    const clash = defineFamily({ name: 'clash', routes: [route('/v1/projects/{id}')], jobs: [] });
+    expect(() => pathRules([...families, clash])).toThrow('shares its path');
   });
 });

@@ -1,6 +1,9 @@
 import http from 'node:http';
 import { http as registerHttpFunction } from '@google-cloud/functions-framework';
+import type { Family } from './family.ts';
+import { healthRoutes } from './health/routes.ts';
 import type { RequestListener } from './http/app.ts';
+import { documentationRoutes } from './openapi/routes.ts';
 import { createService, type Service, type ServiceOptions } from './service.ts';
 
 let served: RequestListener | undefined;
@@ -34,4 +37,14 @@ export function registerFunction(options: ServiceOptions): void {
   };
   served = listener;
   registerHttpFunction(options.name, listener);
+}
+
+/** A family's own function: its routes, /health and /ready, and its API reference. */
+export function registerFamily(family: Family): void {
+  const routes = [...healthRoutes, ...family.routes];
+  registerFunction({
+    name: family.name,
+    routes: [...routes, ...documentationRoutes(routes)],
+    jobs: family.jobs,
+  });
 }

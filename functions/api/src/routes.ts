@@ -1,19 +1,8 @@
-import { contextRoutes } from '@devctx/context/routes';
-import { webhookRoutes } from '@devctx/git-webhooks/routes';
-import { identityRoutes } from '@devctx/identity/routes';
-import { projectsRoutes } from '@devctx/projects/routes';
-import { repositoriesRoutes } from '@devctx/repositories/routes';
 import { type AnyRoute, documentationRoutes, healthRoutes } from '@devctx/shared';
+import { families } from '../../families.ts';
 import { dashboardRoutes } from './dashboard.ts';
 
-const familyRoutes: AnyRoute[] = [
-  ...healthRoutes,
-  ...identityRoutes,
-  ...projectsRoutes,
-  ...contextRoutes,
-  ...repositoriesRoutes,
-  ...webhookRoutes,
-];
+const familyRoutes: AnyRoute[] = [...healthRoutes, ...families.flatMap((f) => f.routes)];
 
 /** The public API: every family's routes, with /openapi.json and /docs describing them. */
 export const apiRoutes: AnyRoute[] = [...familyRoutes, ...documentationRoutes(familyRoutes)];
@@ -22,4 +11,4 @@ export const apiRoutes: AnyRoute[] = [...familyRoutes, ...documentationRoutes(fa
 export const allRoutes: AnyRoute[] = [...apiRoutes, ...dashboardRoutes];
 
 /** Every job kind, so that the local dispatcher of this one process can run them all. */
-export { allJobs } from '@devctx/worker/jobs';
+export { allJobs } from '../../families.ts';

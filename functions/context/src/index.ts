@@ -1,12 +1,5 @@
-import { documentationRoutes, healthRoutes } from '@devctx/shared';
-import { registerFunction } from '@devctx/shared/function-target';
-import { contextJobs } from './jobs.ts';
-import { contextRoutes } from './routes.ts';
+import { registerFamily } from '@devctx/shared/function-target';
+import { contextFamily } from './family.ts';
 
-// Function target `context`: this family alone.
-const routes = [...healthRoutes, ...contextRoutes];
-registerFunction({
-  name: 'context',
-  routes: [...routes, ...documentationRoutes(routes)],
-  jobs: contextJobs,
-});
+// Function target `context`: this family alone (see family.ts).
+registerFamily(contextFamily);

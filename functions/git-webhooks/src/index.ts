@@ -1,7 +1,5 @@
-import { documentationRoutes, healthRoutes } from '@devctx/shared';
-import { registerFunction } from '@devctx/shared/function-target';
-import { webhookRoutes } from './routes.ts';
+import { registerFamily } from '@devctx/shared/function-target';
+import { gitWebhooksFamily } from './family.ts';
 
-// Function target `git-webhooks`: verify, record, enqueue, answer 202.
-const routes = [...healthRoutes, ...webhookRoutes];
-registerFunction({ name: 'git-webhooks', routes: [...routes, ...documentationRoutes(routes)] });
+// Function target `git-webhooks`: this family alone (see family.ts).
+registerFamily(gitWebhooksFamily);

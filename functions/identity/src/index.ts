@@ -1,7 +1,5 @@
-import { documentationRoutes, healthRoutes } from '@devctx/shared';
-import { registerFunction } from '@devctx/shared/function-target';
-import { identityRoutes } from './routes.ts';
+import { registerFamily } from '@devctx/shared/function-target';
+import { identityFamily } from './family.ts';
 
-// Function target `identity`: this family alone.
-const routes = [...healthRoutes, ...identityRoutes];
-registerFunction({ name: 'identity', routes: [...routes, ...documentationRoutes(routes)] });
+// Function target `identity`: this family alone (see family.ts).
+registerFamily(identityFamily);

@@ -1,7 +1,5 @@
-import { documentationRoutes, healthRoutes } from '@devctx/shared';
-import { registerFunction } from '@devctx/shared/function-target';
-import { projectsRoutes } from './routes.ts';
+import { registerFamily } from '@devctx/shared/function-target';
+import { projectsFamily } from './family.ts';
 
-// Function target `projects`: this family alone.
-const routes = [...healthRoutes, ...projectsRoutes];
-registerFunction({ name: 'projects', routes: [...routes, ...documentationRoutes(routes)] });
+// Function target `projects`: this family alone (see family.ts).
+registerFamily(projectsFamily);

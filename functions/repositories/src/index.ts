@@ -1,7 +1,5 @@
-import { documentationRoutes, healthRoutes } from '@devctx/shared';
-import { registerFunction } from '@devctx/shared/function-target';
-import { repositoriesRoutes } from './routes.ts';
+import { registerFamily } from '@devctx/shared/function-target';
+import { repositoriesFamily } from './family.ts';
 
-// Function target `repositories`: repositories, commits, sync, webhook deliveries.
-const routes = [...healthRoutes, ...repositoriesRoutes];
-registerFunction({ name: 'repositories', routes: [...routes, ...documentationRoutes(routes)] });
+// Function target `repositories`: this family alone (see family.ts).
+registerFamily(repositoriesFamily);

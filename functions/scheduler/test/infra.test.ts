@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands, queues, schedules } from '../../../infra/scripts/apply-tasks-and-schedules.ts';
-import { allJobs } from '../../worker/src/jobs.ts';
+import { allJobs } from '../../families.ts';
 import { scheduledJobs } from '../src/scheduled-jobs.ts';
 
 describe('infra files', () => {

@@ -1,6 +1,6 @@
 import { healthRoutes } from '@devctx/shared';
 import { registerFunction } from '@devctx/shared/function-target';
-import { allJobs } from './jobs.ts';
+import { allJobs } from '../../families.ts';
 import { workerRoutes } from './routes.ts';
 
 // Function target `worker`: Cloud Tasks delivers jobs here (never exposed publicly).
