@@ -39,17 +39,6 @@ function selectConversations(trx: Trx, tenantId: string) {
     .where('c.tenant_id', '=', tenantId);
 }
 
-export async function findConversation(trx: Trx, tenantId: string, id: string) {
-  const row = await trx
-    .selectFrom('conversations')
-    .select(['id', 'session_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw notFound('conversation');
-  return row;
-}
-
 export const conversationRoutes = [
   defineRoute({
     method: 'GET',

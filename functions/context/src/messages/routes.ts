@@ -9,7 +9,7 @@ import {
 } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { findConversation } from '../conversations/routes.ts';
+import { findConversation } from '../conversations/queries.ts';
 import { ingestBody, ingestMessages } from './ingest.ts';
 
 const hash = z.string().regex(/^[\da-f]{64}$/, 'a SHA-256 in lowercase hex');

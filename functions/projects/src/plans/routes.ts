@@ -1,14 +1,9 @@
 import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
 import { z } from 'zod';
 import { findProject } from '../projects/queries.ts';
-import { parseTaskListMarkdown } from '../task-lists/markdown.ts';
+import { type Phase, phaseSchema, phasesOf } from './phases.ts';
 
 const tags = ['plans'];
-const phaseSchema = z.object({
-  title: z.string(),
-  number: z.string().nullable(),
-  goals: z.array(z.object({ title: z.string(), checked: z.boolean() })),
-});
 const planSchema = z.object({
   projectId: z.uuid(),
   version: z.number().int(),
@@ -31,7 +26,7 @@ const toPlanView = (p: PlanRow) => ({
   projectId: p.project_id,
   version: p.version,
   markdown: p.markdown,
-  phases: p.phases as z.infer<typeof phaseSchema>[],
+  phases: p.phases as Phase[],
   createdBy: p.created_by,
   createdAt: p.created_at.toISOString(),
 });
@@ -43,24 +38,6 @@ const planColumns = [
   'created_by',
   'created_at',
 ] as const;
-
-/** Phases are the level-2 sections; their goals are the checkboxes until the next phase. */
-export function phasesOf(markdown: string): z.infer<typeof phaseSchema>[] {
-  const parsed = parseTaskListMarkdown(markdown);
-  const phases: (z.infer<typeof phaseSchema> & { key: number })[] = [];
-  const phaseOfSection = new Map<number, number>();
-  for (const section of parsed.sections) {
-    if (section.level === 2)
-      phases.push({ key: section.key, title: section.title, number: section.number, goals: [] });
-    if (section.level >= 2 && phases.length > 0) phaseOfSection.set(section.key, phases.length - 1);
-  }
-  for (const task of parsed.tasks) {
-    const phase = task.sectionKey === null ? undefined : phaseOfSection.get(task.sectionKey);
-    if (phase !== undefined)
-      phases[phase]?.goals.push({ title: task.title, checked: task.checked });
-  }
-  return phases.map(({ key: _, ...phase }) => phase);
-}
 
 const projectParams = z.object({ id: z.uuid() });
 

@@ -3,10 +3,8 @@ import {
   actorScope,
   decodeCursor,
   defineRoute,
-  notFound,
   pageQuery,
   recordAudit,
-  type Trx,
   toPage,
   withTenant,
 } from '@devctx/shared';
@@ -15,59 +13,12 @@ import { findProject } from '../projects/queries.ts';
 import { statistics, statisticsSchema } from '../tasks/statistics.ts';
 import { exportMarkdown } from './export-markdown.ts';
 import { importMarkdown } from './import-markdown.ts';
+import { findTaskList } from './queries.ts';
+import { taskListColumns, taskListSchema, toTaskListView } from './representation.ts';
 import { sectionProgress, sectionProgressSchema } from './sections.ts';
 
 const tags = ['task-lists'];
 const idParams = z.object({ id: z.uuid() });
-const listColumns = [
-  'id',
-  'project_id',
-  'name',
-  'description',
-  'import_report',
-  'created_at',
-  'updated_at',
-] as const;
-const taskListSchema = z.object({
-  id: z.uuid(),
-  projectId: z.uuid(),
-  name: z.string(),
-  description: z.string(),
-  importReport: z.unknown().describe('What the markdown import made, and the lines it skipped.'),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
-
-function toTaskListView(row: {
-  id: string;
-  project_id: string;
-  name: string;
-  description: string;
-  import_report: unknown;
-  created_at: Date;
-  updated_at: Date;
-}) {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    name: row.name,
-    description: row.description,
-    importReport: row.import_report,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-export async function findTaskList(trx: Trx, tenantId: string, id: string) {
-  const row = await trx
-    .selectFrom('task_lists')
-    .select(listColumns)
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw notFound('task list');
-  return row;
-}
 
 export const taskListRoutes = [
   defineRoute({
@@ -91,7 +42,7 @@ export const taskListRoutes = [
         await findProject(trx, tenantId, params.id);
         let q = trx
           .selectFrom('task_lists')
-          .select(listColumns)
+          .select(taskListColumns)
           .where('tenant_id', '=', tenantId)
           .where('project_id', '=', params.id);
         if (after)
@@ -154,7 +105,7 @@ export const taskListRoutes = [
             description: body.description,
             import_report: null,
           })
-          .returning(listColumns)
+          .returning(taskListColumns)
           .executeTakeFirstOrThrow();
         if (body.markdown === undefined) return created;
         const report = await importMarkdown(trx, tenantId, created.id, body.markdown);
@@ -163,7 +114,7 @@ export const taskListRoutes = [
           .set({ import_report: JSON.stringify(report) })
           .where('tenant_id', '=', tenantId)
           .where('id', '=', created.id)
-          .returning(listColumns)
+          .returning(taskListColumns)
           .executeTakeFirstOrThrow();
       });
       return {
@@ -215,7 +166,7 @@ export const taskListRoutes = [
           .set(body)
           .where('tenant_id', '=', tenantId)
           .where('id', '=', params.id)
-          .returning(listColumns)
+          .returning(taskListColumns)
           .executeTakeFirstOrThrow();
       });
       return { body: toTaskListView(row) };

@@ -7,7 +7,7 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { findTaskList } from '../task-lists/routes.ts';
+import { findTaskList } from '../task-lists/queries.ts';
 import { assertAssignable, assertSectionInList } from './queries.ts';
 
 const operation = z.discriminatedUnion('op', [

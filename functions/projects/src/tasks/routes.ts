@@ -8,7 +8,7 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { findTaskList } from '../task-lists/routes.ts';
+import { findTaskList } from '../task-lists/queries.ts';
 import { listTasks, listTasksQuery } from './list-tasks.ts';
 import {
   assertAssignable,
