@@ -4,7 +4,6 @@ import { dependencyRoutes } from './dependencies/routes.ts';
 import { planRoutes } from './plans/routes.ts';
 import { projectRoutes } from './projects/routes.ts';
 import { taskListRoutes } from './task-lists/routes.ts';
-import { bulkRoute } from './tasks/bulk.ts';
 import { taskRoutes } from './tasks/routes.ts';
 
 /** The projects family's route table. */
@@ -13,7 +12,6 @@ export const projectsRoutes: AnyRoute[] = [
   ...planRoutes,
   ...taskListRoutes,
   ...taskRoutes,
-  bulkRoute,
   ...dependencyRoutes,
   ...commentRoutes,
 ];

@@ -1,4 +1,5 @@
-import { AppError, notFound, type Trx } from '@devctx/shared';
+import { AppError, type Database, notFound, type Trx } from '@devctx/shared';
+import type { Updateable } from 'kysely';
 import { blockedExpression, taskColumns, toTaskView } from './representation.ts';
 
 export function selectTasks(trx: Trx, tenantId: string) {
@@ -96,4 +97,71 @@ export async function nextPosition(
     .where('task_list_id', '=', taskListId)
     .executeTakeFirst();
   return (row?.max ?? 0) + 1024;
+}
+
+/**
+ * Inserts a task at the given position; `columns` (from the body) override the empty
+ * defaults. Returns its id: the caller reads it back with findTask.
+ */
+export async function insertTask(
+  trx: Trx,
+  tenantId: string,
+  taskListId: string,
+  position: number,
+  columns: Record<string, unknown>,
+) {
+  const created = await trx
+    .insertInto('tasks')
+    .values({
+      tenant_id: tenantId,
+      task_list_id: taskListId,
+      position,
+      priority: null,
+      assignee_id: null,
+      due_date: null,
+      estimate_hours: null,
+      section_id: null,
+      parent_task_id: null,
+      ...columns,
+    } as never)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return created.id;
+}
+
+/** Sets the given columns of one task. */
+export async function updateTask(
+  trx: Trx,
+  tenantId: string,
+  taskId: string,
+  changes: Updateable<Database['tasks']>,
+) {
+  await trx
+    .updateTable('tasks')
+    .set(changes)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', taskId)
+    .execute();
+}
+
+/** Its subtasks, dependencies and comments go with it (foreign keys cascade). */
+export async function deleteTask(trx: Trx, tenantId: string, taskId: string) {
+  await trx
+    .deleteFrom('tasks')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', taskId)
+    .execute();
+}
+
+/** Locks those of the given tasks that are in the list, one after the other by id. */
+export function lockTasksInList(trx: Trx, tenantId: string, taskListId: string, ids: string[]) {
+  return trx
+    .selectFrom('tasks')
+    .select(['id', 'checked'])
+    .where('tenant_id', '=', tenantId)
+    .where('task_list_id', '=', taskListId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }

@@ -1,4 +1,4 @@
-import type { Database } from '@devctx/shared';
+import { changedColumns, type Database } from '@devctx/shared';
 import { type ExpressionBuilder, sql } from 'kysely';
 import { z } from 'zod';
 
@@ -29,6 +29,45 @@ export const taskSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type TaskView = z.infer<typeof taskSchema>;
+
+/** The fields a client writes, as POST and PATCH take them. */
+export const taskFields = {
+  title: z.string().trim().min(1).max(1000),
+  description: z.string().max(20000),
+  status: z.enum(statuses),
+  priority: z.enum(priorities).nullable(),
+  assigneeId: z.uuid().nullable(),
+  dueDate: z.iso.date().nullable(),
+  estimateHours: z.number().min(0).max(100000).nullable(),
+  sectionId: z.uuid().nullable(),
+  parentTaskId: z.uuid().nullable(),
+  position: z
+    .number()
+    .finite()
+    .describe('Order in the list; between two neighbours to move there.'),
+  labels: z.array(z.string().trim().min(1).max(100)).max(50),
+};
+export type TaskFields = Partial<{
+  [K in keyof typeof taskFields]: z.infer<(typeof taskFields)[K]>;
+}>;
+
+/** API field names and the task columns they set. */
+const columnOf = {
+  title: 'title',
+  description: 'description',
+  status: 'status',
+  priority: 'priority',
+  assigneeId: 'assignee_id',
+  dueDate: 'due_date',
+  estimateHours: 'estimate_hours',
+  sectionId: 'section_id',
+  parentTaskId: 'parent_task_id',
+  position: 'position',
+  labels: 'labels',
+} as const;
+
+/** The task columns a body sets: each field given, under its column name. */
+export const taskFieldColumns = (body: TaskFields) => changedColumns(body, columnOf);
 
 export const taskColumns = [
   't.id',

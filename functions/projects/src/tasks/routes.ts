@@ -1,59 +1,17 @@
-import {
-  actorOf,
-  actorScope,
-  changedColumns,
-  decodeCursor,
-  defineRoute,
-  toPage,
-  withTenant,
-} from '@devctx/shared';
+import { actorOf, actorScope, decodeCursor, defineRoute, toPage, withTenant } from '@devctx/shared';
 import { z } from 'zod';
 import { findTaskList } from '../task-lists/queries.ts';
+import { assignTask } from './assign-task.ts';
+import { bulkBody, bulkChangeTasks } from './bulk-change-tasks.ts';
+import { changeTask } from './change-task.ts';
+import { createTask } from './create-task.ts';
 import { listTasks, listTasksQuery } from './list-tasks.ts';
-import {
-  assertAssignable,
-  assertSectionInList,
-  findTask,
-  lockTask,
-  nextPosition,
-} from './queries.ts';
-import { priorities, statuses, taskSchema, toTaskView } from './representation.ts';
+import { deleteTask, findTask, lockTask } from './queries.ts';
+import { taskFields, taskSchema, toTaskView } from './representation.ts';
+import { toggleTask } from './toggle-task.ts';
 
 const tags = ['tasks'];
 const idParams = z.object({ id: z.uuid() });
-const taskFields = {
-  title: z.string().trim().min(1).max(1000),
-  description: z.string().max(20000),
-  status: z.enum(statuses),
-  priority: z.enum(priorities).nullable(),
-  assigneeId: z.uuid().nullable(),
-  dueDate: z.iso.date().nullable(),
-  estimateHours: z.number().min(0).max(100000).nullable(),
-  sectionId: z.uuid().nullable(),
-  parentTaskId: z.uuid().nullable(),
-  position: z
-    .number()
-    .finite()
-    .describe('Order in the list; between two neighbours to move there.'),
-  labels: z.array(z.string().trim().min(1).max(100)).max(50),
-};
-type TaskFields = Partial<{ [K in keyof typeof taskFields]: z.infer<(typeof taskFields)[K]> }>;
-
-/** API field names and the task columns they set. */
-const columnOf = {
-  title: 'title',
-  description: 'description',
-  status: 'status',
-  priority: 'priority',
-  assigneeId: 'assignee_id',
-  dueDate: 'due_date',
-  estimateHours: 'estimate_hours',
-  sectionId: 'section_id',
-  parentTaskId: 'parent_task_id',
-  position: 'position',
-  labels: 'labels',
-} as const;
-const columns = (body: TaskFields) => changedColumns(body, columnOf);
 
 export const taskRoutes = [
   defineRoute({
@@ -100,27 +58,7 @@ export const taskRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const task = await withTenant(actorScope(ctx), async (trx) => {
         await findTaskList(trx, tenantId, params.id);
-        await assertAssignable(trx, tenantId, body.assigneeId, 'body.assigneeId');
-        await assertSectionInList(trx, tenantId, params.id, body.sectionId, 'body.sectionId');
-        const { checked, ...fields } = body;
-        const created = await trx
-          .insertInto('tasks')
-          .values({
-            tenant_id: tenantId,
-            task_list_id: params.id,
-            position: body.position ?? (await nextPosition(trx, tenantId, params.id)),
-            priority: null,
-            assignee_id: null,
-            due_date: null,
-            estimate_hours: null,
-            section_id: null,
-            parent_task_id: null,
-            ...(checked !== undefined ? { checked } : {}),
-            ...columns(fields),
-          } as never)
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        return findTask(trx, tenantId, created.id);
+        return createTask(trx, tenantId, params.id, body);
       });
       return { status: 201, body: task, headers: { location: `/v1/tasks/${task.id}` } };
     },
@@ -155,28 +93,11 @@ export const taskRoutes = [
       404: { description: 'No such task' },
       412: { description: 'Changed since you read it' },
     },
-    handler: async (ctx, { params, body }) => {
-      const tenantId = actorOf(ctx).tenantId;
-      const task = await withTenant(actorScope(ctx), async (trx) => {
-        const current = await lockTask(trx, tenantId, params.id);
-        await assertAssignable(trx, tenantId, body.assigneeId, 'body.assigneeId');
-        await assertSectionInList(
-          trx,
-          tenantId,
-          current.task_list_id,
-          body.sectionId,
-          'body.sectionId',
-        );
-        await trx
-          .updateTable('tasks')
-          .set(columns(body) as never)
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .execute();
-        return findTask(trx, tenantId, params.id);
-      });
-      return { body: task };
-    },
+    handler: async (ctx, { params, body }) => ({
+      body: await withTenant(actorScope(ctx), (trx) =>
+        changeTask(trx, actorOf(ctx).tenantId, params.id, body),
+      ),
+    }),
   }),
   defineRoute({
     method: 'DELETE',
@@ -190,11 +111,7 @@ export const taskRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       await withTenant(actorScope(ctx), async (trx) => {
         await lockTask(trx, tenantId, params.id);
-        await trx
-          .deleteFrom('tasks')
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .execute();
+        await deleteTask(trx, tenantId, params.id);
       });
       return { status: 204 };
     },
@@ -211,23 +128,11 @@ export const taskRoutes = [
       200: { description: 'The task', schema: taskSchema },
       404: { description: 'No such task' },
     },
-    handler: async (ctx, { params, body }) => {
-      const tenantId = actorOf(ctx).tenantId;
-      const task = await withTenant(actorScope(ctx), async (trx) => {
-        const current = await lockTask(trx, tenantId, params.id);
-        const checked = body.checked ?? !current.checked;
-        if (checked !== current.checked) {
-          await trx
-            .updateTable('tasks')
-            .set({ checked })
-            .where('tenant_id', '=', tenantId)
-            .where('id', '=', params.id)
-            .execute();
-        }
-        return findTask(trx, tenantId, params.id);
-      });
-      return { body: task };
-    },
+    handler: async (ctx, { params, body }) => ({
+      body: await withTenant(actorScope(ctx), (trx) =>
+        toggleTask(trx, actorOf(ctx).tenantId, params.id, body.checked),
+      ),
+    }),
   }),
   defineRoute({
     method: 'POST',
@@ -242,20 +147,27 @@ export const taskRoutes = [
       400: { description: 'Not an active user of the tenant' },
       404: { description: 'No such task' },
     },
-    handler: async (ctx, { params, body }) => {
-      const tenantId = actorOf(ctx).tenantId;
-      const task = await withTenant(actorScope(ctx), async (trx) => {
-        await lockTask(trx, tenantId, params.id);
-        await assertAssignable(trx, tenantId, body.userId, 'body.userId');
-        await trx
-          .updateTable('tasks')
-          .set({ assignee_id: body.userId })
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .execute();
-        return findTask(trx, tenantId, params.id);
-      });
-      return { body: task };
+    handler: async (ctx, { params, body }) => ({
+      body: await withTenant(actorScope(ctx), (trx) =>
+        assignTask(trx, actorOf(ctx).tenantId, params.id, body.userId),
+      ),
+    }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/task-lists/{id}/tasks/bulk',
+    summary: 'Toggle, assign or move many tasks at once, atomically',
+    tags,
+    permission: 'projects:write',
+    params: idParams,
+    body: bulkBody,
+    responses: {
+      200: { description: 'All applied', schema: z.object({ applied: z.number().int() }) },
+      400: { description: 'One operation is invalid; nothing was changed' },
+      404: { description: 'No such task list' },
     },
+    handler: async (ctx, { params, body }) => ({
+      body: await bulkChangeTasks(ctx, params.id, body),
+    }),
   }),
 ];

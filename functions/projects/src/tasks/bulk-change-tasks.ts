@@ -1,14 +1,7 @@
-import {
-  AppError,
-  actorOf,
-  actorScope,
-  defineRoute,
-  type RequestContext,
-  withTenant,
-} from '@devctx/shared';
+import { AppError, actorOf, actorScope, type RequestContext, withTenant } from '@devctx/shared';
 import { z } from 'zod';
 import { findTaskList } from '../task-lists/queries.ts';
-import { assertAssignable, assertSectionInList } from './queries.ts';
+import { assertAssignable, assertSectionInList, lockTasksInList, updateTask } from './queries.ts';
 
 const operation = z.discriminatedUnion('op', [
   z.object({ op: z.literal('toggle'), taskId: z.uuid(), checked: z.boolean().optional() }),
@@ -20,28 +13,24 @@ const operation = z.discriminatedUnion('op', [
     sectionId: z.uuid().nullable().optional(),
   }),
 ]);
-const bulkBody = z.object({ operations: z.array(operation).min(1).max(500) });
+export const bulkBody = z.object({ operations: z.array(operation).min(1).max(500) });
 
 /**
  * Many toggles, assignments and moves in one transaction: all of them happen, or — when
  * one names a task outside the list, an inactive user or an unknown section — none does,
  * and the error names the offending operation.
  */
-async function bulk(ctx: RequestContext, taskListId: string, body: z.infer<typeof bulkBody>) {
+export async function bulkChangeTasks(
+  ctx: RequestContext,
+  taskListId: string,
+  body: z.infer<typeof bulkBody>,
+) {
   const tenantId = actorOf(ctx).tenantId;
   return withTenant(actorScope(ctx), async (trx) => {
     await findTaskList(trx, tenantId, taskListId);
     const ids = [...new Set(body.operations.map((o) => o.taskId))];
     // Locked in a fixed order, so two bulk requests over the same tasks cannot deadlock.
-    const rows = await trx
-      .selectFrom('tasks')
-      .select(['id', 'checked'])
-      .where('tenant_id', '=', tenantId)
-      .where('task_list_id', '=', taskListId)
-      .where('id', 'in', ids)
-      .orderBy('id')
-      .forUpdate()
-      .execute();
+    const rows = await lockTasksInList(trx, tenantId, taskListId, ids);
     const checked = new Map(rows.map((r) => [r.id, r.checked]));
     let applied = 0;
     for (const [index, op] of body.operations.entries()) {
@@ -55,44 +44,22 @@ async function bulk(ctx: RequestContext, taskListId: string, body: z.infer<typeo
           },
         );
       }
-      const where = trx
-        .updateTable('tasks')
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', op.taskId);
       if (op.op === 'toggle') {
         const value = op.checked ?? !checked.get(op.taskId);
         checked.set(op.taskId, value);
-        await where.set({ checked: value }).execute();
+        await updateTask(trx, tenantId, op.taskId, { checked: value });
       } else if (op.op === 'assign') {
         await assertAssignable(trx, tenantId, op.userId, `${path}.userId`);
-        await where.set({ assignee_id: op.userId }).execute();
+        await updateTask(trx, tenantId, op.taskId, { assignee_id: op.userId });
       } else {
         await assertSectionInList(trx, tenantId, taskListId, op.sectionId, `${path}.sectionId`);
-        await where
-          .set({
-            ...(op.position !== undefined ? { position: op.position } : {}),
-            ...(op.sectionId !== undefined ? { section_id: op.sectionId } : {}),
-          })
-          .execute();
+        await updateTask(trx, tenantId, op.taskId, {
+          ...(op.position !== undefined ? { position: op.position } : {}),
+          ...(op.sectionId !== undefined ? { section_id: op.sectionId } : {}),
+        });
       }
       applied++;
     }
     return { applied };
   });
 }
-
-export const bulkRoute = defineRoute({
-  method: 'POST',
-  path: '/v1/task-lists/{id}/tasks/bulk',
-  summary: 'Toggle, assign or move many tasks at once, atomically',
-  tags: ['tasks'],
-  permission: 'projects:write',
-  params: z.object({ id: z.uuid() }),
-  body: bulkBody,
-  responses: {
-    200: { description: 'All applied', schema: z.object({ applied: z.number().int() }) },
-    400: { description: 'One operation is invalid; nothing was changed' },
-    404: { description: 'No such task list' },
-  },
-  handler: async (ctx, { params, body }) => ({ body: await bulk(ctx, params.id, body) }),
-});

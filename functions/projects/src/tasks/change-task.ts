@@ -1,0 +1,18 @@
+import type { Trx } from '@devctx/shared';
+import {
+  assertAssignable,
+  assertSectionInList,
+  findTask,
+  lockTask,
+  updateTask,
+} from './queries.ts';
+import { type TaskFields, taskFieldColumns } from './representation.ts';
+
+/** Changes the fields the body names; the assignee and section are checked first. */
+export async function changeTask(trx: Trx, tenantId: string, taskId: string, body: TaskFields) {
+  const current = await lockTask(trx, tenantId, taskId);
+  await assertAssignable(trx, tenantId, body.assigneeId, 'body.assigneeId');
+  await assertSectionInList(trx, tenantId, current.task_list_id, body.sectionId, 'body.sectionId');
+  await updateTask(trx, tenantId, taskId, taskFieldColumns(body) as never);
+  return findTask(trx, tenantId, taskId);
+}
