@@ -11,10 +11,10 @@ import {
 import { z } from 'zod';
 import { findProject } from '../projects/queries.ts';
 import { statistics, statisticsSchema } from '../tasks/statistics.ts';
+import { createTaskList } from './create-task-list.ts';
 import { exportMarkdown } from './export-markdown.ts';
-import { importMarkdown } from './import-markdown.ts';
-import { findTaskList } from './queries.ts';
-import { taskListColumns, taskListSchema, toTaskListView } from './representation.ts';
+import { deleteTaskList, findTaskList, listTaskLists, updateTaskList } from './queries.ts';
+import { taskListSchema, toTaskListView } from './representation.ts';
 import { sectionProgress, sectionProgressSchema } from './sections.ts';
 
 const tags = ['task-lists'];
@@ -40,18 +40,7 @@ export const taskListRoutes = [
       const after = decodeCursor(query.cursor);
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findProject(trx, tenantId, params.id);
-        let q = trx
-          .selectFrom('task_lists')
-          .select(taskListColumns)
-          .where('tenant_id', '=', tenantId)
-          .where('project_id', '=', params.id);
-        if (after)
-          q = q.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after.after, after.id)));
-        return q
-          .orderBy('name')
-          .orderBy('id')
-          .limit(query.limit + 1)
-          .execute();
+        return listTaskLists(trx, tenantId, params.id, query.limit, after);
       });
       return {
         body: toPage(rows, query.limit, (l) => ({ after: l.name, id: l.id }), toTaskListView),
@@ -96,26 +85,7 @@ export const taskListRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const list = await withTenant(actorScope(ctx), async (trx) => {
         await findProject(trx, tenantId, params.id);
-        const created = await trx
-          .insertInto('task_lists')
-          .values({
-            tenant_id: tenantId,
-            project_id: params.id,
-            name: body.name,
-            description: body.description,
-            import_report: null,
-          })
-          .returning(taskListColumns)
-          .executeTakeFirstOrThrow();
-        if (body.markdown === undefined) return created;
-        const report = await importMarkdown(trx, tenantId, created.id, body.markdown);
-        return trx
-          .updateTable('task_lists')
-          .set({ import_report: JSON.stringify(report) })
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', created.id)
-          .returning(taskListColumns)
-          .executeTakeFirstOrThrow();
+        return createTaskList(trx, tenantId, params.id, body);
       });
       return {
         status: 201,
@@ -161,13 +131,7 @@ export const taskListRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await findTaskList(trx, tenantId, params.id);
-        return trx
-          .updateTable('task_lists')
-          .set(body)
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .returning(taskListColumns)
-          .executeTakeFirstOrThrow();
+        return updateTaskList(trx, tenantId, params.id, body);
       });
       return { body: toTaskListView(row) };
     },
@@ -184,11 +148,7 @@ export const taskListRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       await withTenant(actorScope(ctx), async (trx) => {
         const list = await findTaskList(trx, tenantId, params.id);
-        await trx
-          .deleteFrom('task_lists')
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .execute();
+        await deleteTaskList(trx, tenantId, params.id);
         await recordAudit(trx, ctx, tenantId, {
           action: 'task_list.deleted',
           targetType: 'task_list',
