@@ -1,44 +1,11 @@
 import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
 import { z } from 'zod';
 import { findProject } from '../projects/queries.ts';
-import { type Phase, phaseSchema, phasesOf } from './phases.ts';
+import { findPlanVersion, listPlans } from './queries.ts';
+import { planSchema, toPlanView } from './representation.ts';
+import { savePlan } from './save-plan.ts';
 
 const tags = ['plans'];
-const planSchema = z.object({
-  projectId: z.uuid(),
-  version: z.number().int(),
-  markdown: z.string(),
-  phases: z
-    .array(phaseSchema)
-    .describe('From the "## " headings, with the checkbox goals under each.'),
-  createdBy: z.uuid().nullable(),
-  createdAt: z.iso.datetime(),
-});
-type PlanRow = {
-  project_id: string;
-  version: number;
-  markdown: string;
-  phases: unknown;
-  created_by: string | null;
-  created_at: Date;
-};
-const toPlanView = (p: PlanRow) => ({
-  projectId: p.project_id,
-  version: p.version,
-  markdown: p.markdown,
-  phases: p.phases as Phase[],
-  createdBy: p.created_by,
-  createdAt: p.created_at.toISOString(),
-});
-const planColumns = [
-  'project_id',
-  'version',
-  'markdown',
-  'phases',
-  'created_by',
-  'created_at',
-] as const;
-
 const projectParams = z.object({ id: z.uuid() });
 
 export const planRoutes = [
@@ -59,13 +26,7 @@ export const planRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findProject(trx, tenantId, params.id);
-        return trx
-          .selectFrom('project_plans')
-          .select(planColumns)
-          .where('tenant_id', '=', tenantId)
-          .where('project_id', '=', params.id)
-          .orderBy('version', 'desc')
-          .execute();
+        return listPlans(trx, tenantId, params.id);
       });
       return { body: { items: rows.map(toPlanView), nextCursor: null } };
     },
@@ -85,28 +46,9 @@ export const planRoutes = [
     },
     handler: async (ctx, { params, body }) => {
       const actor = actorOf(ctx);
-      const plan = await withTenant(actorScope(ctx), async (trx) => {
-        // The project row lock numbers concurrent saves one after the other.
-        await findProject(trx, actor.tenantId, params.id, true);
-        const last = await trx
-          .selectFrom('project_plans')
-          .select((eb) => eb.fn.max('version').as('version'))
-          .where('tenant_id', '=', actor.tenantId)
-          .where('project_id', '=', params.id)
-          .executeTakeFirst();
-        return trx
-          .insertInto('project_plans')
-          .values({
-            tenant_id: actor.tenantId,
-            project_id: params.id,
-            version: (last?.version ?? 0) + 1,
-            markdown: body.markdown,
-            phases: JSON.stringify(phasesOf(body.markdown)),
-            created_by: actor.userId,
-          })
-          .returning(planColumns)
-          .executeTakeFirstOrThrow();
-      });
+      const plan = await withTenant(actorScope(ctx), (trx) =>
+        savePlan(trx, actor.tenantId, params.id, actor.userId, body.markdown),
+      );
       return { status: 201, body: toPlanView(plan) };
     },
   }),
@@ -125,13 +67,7 @@ export const planRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const plan = await withTenant(actorScope(ctx), async (trx) => {
         await findProject(trx, tenantId, params.id);
-        return trx
-          .selectFrom('project_plans')
-          .select(planColumns)
-          .where('tenant_id', '=', tenantId)
-          .where('project_id', '=', params.id)
-          .where('version', '=', params.version)
-          .executeTakeFirst();
+        return findPlanVersion(trx, tenantId, params.id, params.version);
       });
       if (!plan) throw notFound('plan version');
       return { body: toPlanView(plan) };
