@@ -7,9 +7,9 @@ import {
   toPage,
   withTenant,
 } from '@devctx/shared';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { requireTask } from '../tasks/queries.ts';
+import { insertComment, listComments } from './queries.ts';
 
 const commentSchema = z.object({
   id: z.uuid(),
@@ -54,27 +54,7 @@ export const commentRoutes = [
       const after = decodeCursor(query.cursor);
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await requireTask(trx, tenantId, params.id);
-        let q = trx
-          .selectFrom('task_comments')
-          .select([
-            'id',
-            'task_id',
-            'author_id',
-            'body',
-            'created_at',
-            sql<string>`created_at::text`.as('created_key'),
-          ])
-          .where('tenant_id', '=', tenantId)
-          .where('task_id', '=', params.id);
-        if (after)
-          q = q.where(
-            sql<boolean>`(created_at, id) > (${after.after}::timestamptz, ${after.id}::uuid)`,
-          );
-        return q
-          .orderBy('created_at')
-          .orderBy('id')
-          .limit(query.limit + 1)
-          .execute();
+        return listComments(trx, tenantId, params.id, query.limit, after);
       });
       return {
         body: toPage(rows, query.limit, (c) => ({ after: c.created_key, id: c.id }), toCommentView),
@@ -97,16 +77,11 @@ export const commentRoutes = [
       const actor = actorOf(ctx);
       const comment = await withTenant(actorScope(ctx), async (trx) => {
         await requireTask(trx, actor.tenantId, params.id);
-        return trx
-          .insertInto('task_comments')
-          .values({
-            tenant_id: actor.tenantId,
-            task_id: params.id,
-            author_id: actor.userId,
-            body: body.body,
-          })
-          .returning(['id', 'task_id', 'author_id', 'body', 'created_at'])
-          .executeTakeFirstOrThrow();
+        return insertComment(trx, actor.tenantId, {
+          taskId: params.id,
+          authorId: actor.userId,
+          body: body.body,
+        });
       });
       return { status: 201, body: toCommentView(comment) };
     },
