@@ -2,7 +2,6 @@ import {
   actorOf,
   actorScope,
   assertReferenceExists,
-  containsPattern,
   decodeCursor,
   defineRoute,
   pageQuery,
@@ -13,8 +12,15 @@ import {
 import { z } from 'zod';
 import { statistics, statisticsSchema } from '../tasks/statistics.ts';
 import { projectCommits, projectCommitsSchema } from './commits.ts';
-import { assertSlugFree, findProject } from './queries.ts';
-import { projectColumns, projectSchema, toProjectView } from './representation.ts';
+import {
+  assertSlugFree,
+  deleteProject,
+  findProject,
+  insertProject,
+  listProjects,
+  updateProject,
+} from './queries.ts';
+import { projectSchema, toProjectView } from './representation.ts';
 
 const tags = ['projects'];
 const idParams = z.object({ id: z.uuid() });
@@ -51,23 +57,9 @@ export const projectRoutes = [
     },
     handler: async (ctx, { query }) => {
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(actorScope(ctx), (trx) => {
-        let q = trx
-          .selectFrom('projects')
-          .select(projectColumns)
-          .where('tenant_id', '=', actorOf(ctx).tenantId);
-        if (query.status) q = q.where('status', '=', query.status);
-        if (query.teamId) q = q.where('team_id', '=', query.teamId);
-        if (query.q) {
-          const pattern = containsPattern(query.q);
-          q = q.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('slug', 'ilike', pattern)]));
-        }
-        if (after) q = q.where('slug', '>', after.after);
-        return q
-          .orderBy('slug')
-          .limit(query.limit + 1)
-          .execute();
-      });
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listProjects(trx, actorOf(ctx).tenantId, query, query.limit, after),
+      );
       return {
         body: toPage(rows, query.limit, (p) => ({ after: p.slug, id: p.id }), toProjectView),
       };
@@ -99,18 +91,13 @@ export const projectRoutes = [
       const project = await withTenant(actorScope(ctx), async (trx) => {
         await assertSlugFree(trx, actor.tenantId, body.slug);
         await assertReferenceExists(trx, actor.tenantId, 'teams', body.teamId);
-        const created = await trx
-          .insertInto('projects')
-          .values({
-            tenant_id: actor.tenantId,
-            slug: body.slug,
-            name: body.name,
-            description: body.description,
-            team_id: body.teamId ?? null,
-            created_by: actor.userId,
-          })
-          .returning(projectColumns)
-          .executeTakeFirstOrThrow();
+        const created = await insertProject(trx, actor.tenantId, {
+          slug: body.slug,
+          name: body.name,
+          description: body.description,
+          teamId: body.teamId ?? null,
+          createdBy: actor.userId,
+        });
         await recordAudit(trx, ctx, actor.tenantId, {
           action: 'project.created',
           targetType: 'project',
@@ -162,14 +149,7 @@ export const projectRoutes = [
       const project = await withTenant(actorScope(ctx), async (trx) => {
         await findProject(trx, tenantId, params.id, true);
         await assertReferenceExists(trx, tenantId, 'teams', body.teamId);
-        const { teamId, ...rest } = body;
-        return trx
-          .updateTable('projects')
-          .set({ ...rest, ...(teamId !== undefined ? { team_id: teamId } : {}) })
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .returning(projectColumns)
-          .executeTakeFirstOrThrow();
+        return updateProject(trx, tenantId, params.id, body);
       });
       return { body: toProjectView(project) };
     },
@@ -186,11 +166,7 @@ export const projectRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       await withTenant(actorScope(ctx), async (trx) => {
         const project = await findProject(trx, tenantId, params.id, true);
-        await trx
-          .deleteFrom('projects')
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .execute();
+        await deleteProject(trx, tenantId, params.id);
         await recordAudit(trx, ctx, tenantId, {
           action: 'project.deleted',
           targetType: 'project',
