@@ -1,8 +1,6 @@
 import {
-  AppError,
   actorOf,
   actorScope,
-  createOpaqueToken,
   decodeCursor,
   defineRoute,
   isPermission,
@@ -13,19 +11,10 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { assertCanGrant } from '../roles/guard-grants.ts';
+import { createApiKey } from './create-api-key.ts';
+import { listApiKeys, revokeApiKey } from './queries.ts';
 
 const tags = ['api-keys'];
-const keyColumns = [
-  'id',
-  'name',
-  'prefix',
-  'permissions',
-  'expires_at',
-  'last_used_at',
-  'revoked_at',
-  'created_at',
-] as const;
 const keySchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -76,20 +65,9 @@ export const apiKeyRoutes = [
     handler: async (ctx, { query }) => {
       const actor = actorOf(ctx);
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(actorScope(ctx), (trx) => {
-        let q = trx
-          .selectFrom('api_keys')
-          .select(keyColumns)
-          .where('tenant_id', '=', actor.tenantId)
-          .where('user_id', '=', actor.userId);
-        if (after)
-          q = q.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after.after, after.id)));
-        return q
-          .orderBy('name')
-          .orderBy('id')
-          .limit(query.limit + 1)
-          .execute();
-      });
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listApiKeys(trx, actor.tenantId, actor.userId, query.limit, after),
+      );
       return { body: toPage(rows, query.limit, (k) => ({ after: k.name, id: k.id }), toKeyView) };
     },
   }),
@@ -118,42 +96,8 @@ export const apiKeyRoutes = [
       403: { description: 'A permission you lack, or the caller is itself an API key' },
     },
     handler: async (ctx, { body }) => {
-      const actor = actorOf(ctx);
-      if (actor.kind === 'api_key')
-        throw new AppError('forbidden', 'API keys cannot create API keys; sign in as a user.');
-      assertCanGrant(actor, body.permissions, 'create this key');
-      const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
-      if (expiresAt && expiresAt <= new Date()) {
-        throw new AppError('validation_failed', 'expiresAt must be in the future.', {
-          fieldErrors: [{ path: 'body.expiresAt', message: 'in the past' }],
-        });
-      }
-      const key = createOpaqueToken('dck', actor.tenantId);
-      const row = await withTenant(actorScope(ctx), async (trx) => {
-        const created = await trx
-          .insertInto('api_keys')
-          .values({
-            tenant_id: actor.tenantId,
-            user_id: actor.userId,
-            name: body.name,
-            prefix: `dck_…${key.secret.slice(0, 8)}`,
-            secret_hash: key.hash,
-            permissions: body.permissions,
-            expires_at: expiresAt,
-            last_used_at: null,
-            revoked_at: null,
-          })
-          .returning(keyColumns)
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx, actor.tenantId, {
-          action: 'api_key.created',
-          targetType: 'api_key',
-          targetId: created.id,
-          details: { name: body.name, permissions: body.permissions },
-        });
-        return created;
-      });
-      return { status: 201, body: { apiKey: toKeyView(row), secret: key.token } };
+      const { apiKey, secret } = await createApiKey(ctx, body);
+      return { status: 201, body: { apiKey: toKeyView(apiKey), secret } };
     },
   }),
   defineRoute({
@@ -167,15 +111,7 @@ export const apiKeyRoutes = [
     handler: async (ctx, { params }) => {
       const actor = actorOf(ctx);
       await withTenant(actorScope(ctx), async (trx) => {
-        const key = await trx
-          .updateTable('api_keys')
-          .set({ revoked_at: new Date() })
-          .where('tenant_id', '=', actor.tenantId)
-          .where('user_id', '=', actor.userId)
-          .where('id', '=', params.id)
-          .where('revoked_at', 'is', null)
-          .returning(['id', 'name'])
-          .executeTakeFirst();
+        const key = await revokeApiKey(trx, actor.tenantId, actor.userId, params.id);
         if (!key) throw notFound('API key');
         await recordAudit(trx, ctx, actor.tenantId, {
           action: 'api_key.revoked',

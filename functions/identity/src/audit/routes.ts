@@ -8,6 +8,7 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
+import { listAuditLog } from './queries.ts';
 
 const entrySchema = z.object({
   id: z.uuid(),
@@ -45,35 +46,9 @@ export const auditRoutes = [
     },
     handler: async (ctx, { query }) => {
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(actorScope(ctx), (trx) => {
-        let q = trx
-          .selectFrom('audit_log')
-          .select([
-            'id',
-            'seq',
-            'occurred_at',
-            'action',
-            'actor_user_id',
-            'actor_api_key_id',
-            'target_type',
-            'target_id',
-            'ip',
-            'user_agent',
-            'request_id',
-            'details',
-          ])
-          .where('tenant_id', '=', actorOf(ctx).tenantId);
-        if (query.action) q = q.where('action', '=', query.action);
-        if (query.actorId) q = q.where('actor_user_id', '=', query.actorId);
-        if (query.targetId) q = q.where('target_id', '=', query.targetId);
-        if (query.since) q = q.where('occurred_at', '>=', new Date(query.since));
-        if (query.until) q = q.where('occurred_at', '<', new Date(query.until));
-        if (after) q = q.where('seq', '<', after.after);
-        return q
-          .orderBy('seq', 'desc')
-          .limit(query.limit + 1)
-          .execute();
-      });
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listAuditLog(trx, actorOf(ctx).tenantId, query, query.limit, after),
+      );
       return {
         body: toPage(
           rows,
