@@ -1,33 +1,18 @@
 import {
-  AppError,
   actorOf,
   actorScope,
-  afterCommit,
   decodeCursor,
   defineRoute,
   notFound,
   pageQuery,
-  recordAudit,
   toPage,
   withTenant,
 } from '@devctx/shared';
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { findJob, listJobs } from './queries.ts';
+import { retryJob } from './retry-job.ts';
 
 const tags = ['jobs'];
-const jobColumns = [
-  'id',
-  'kind',
-  'state',
-  'attempts',
-  'max_attempts',
-  'run_after',
-  'last_error',
-  'result',
-  'created_at',
-  'updated_at',
-  'finished_at',
-] as const;
 const states = ['pending', 'dispatched', 'running', 'succeeded', 'dead'] as const;
 const jobSchema = z.object({
   id: z.uuid(),
@@ -93,26 +78,9 @@ export const jobRoutes = [
     },
     handler: async (ctx, { query }) => {
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(actorScope(ctx), (trx) => {
-        // The cursor keeps created_at as PostgreSQL prints it: exact to the microsecond.
-        let q = trx
-          .selectFrom('jobs')
-          .select([...jobColumns, sql<string>`created_at::text`.as('created_key')])
-          .where('tenant_id', '=', actorOf(ctx).tenantId);
-        if (query.state) q = q.where('state', '=', query.state);
-        if (query.kind) q = q.where('kind', '=', query.kind);
-        if (after) {
-          const position = sql<Date>`${after.after}::timestamptz`;
-          q = q.where((eb) =>
-            eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(position, after.id)),
-          );
-        }
-        return q
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(query.limit + 1)
-          .execute();
-      });
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listJobs(trx, actorOf(ctx).tenantId, query, query.limit, after),
+      );
       return {
         body: toPage(rows, query.limit, (j) => ({ after: j.created_key, id: j.id }), toJobView),
       };
@@ -131,12 +99,7 @@ export const jobRoutes = [
     },
     handler: async (ctx, { params }) => {
       const row = await withTenant(actorScope(ctx), (trx) =>
-        trx
-          .selectFrom('jobs')
-          .select(jobColumns)
-          .where('tenant_id', '=', actorOf(ctx).tenantId)
-          .where('id', '=', params.id)
-          .executeTakeFirst(),
+        findJob(trx, actorOf(ctx).tenantId, params.id),
       );
       if (!row) throw notFound('job');
       return { body: toJobView(row) };
@@ -155,39 +118,7 @@ export const jobRoutes = [
       409: { description: 'The job is not dead' },
     },
     handler: async (ctx, { params }) => {
-      const tenantId = actorOf(ctx).tenantId;
-      const row = await withTenant(actorScope(ctx), async (trx) => {
-        const current = await trx
-          .selectFrom('jobs')
-          .select(['state', 'kind'])
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!current) throw notFound('job');
-        if (current.state !== 'dead')
-          throw new AppError(
-            'conflict',
-            `Only dead jobs can be retried; this one is ${current.state}.`,
-          );
-        const updated = await trx
-          .updateTable('jobs')
-          .set({ state: 'pending', attempts: 0, run_after: new Date(), finished_at: null })
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .returning(jobColumns)
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx, tenantId, {
-          action: 'job.retried',
-          targetType: 'job',
-          targetId: params.id,
-          details: { kind: current.kind },
-        });
-        afterCommit(trx, () =>
-          ctx.dispatcher.dispatch({ tenantId, id: params.id, kind: current.kind }),
-        );
-        return updated;
-      });
+      const row = await retryJob(ctx, params.id);
       return { body: toJobView(row) };
     },
   }),
