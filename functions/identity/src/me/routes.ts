@@ -1,6 +1,7 @@
 import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
 import { z } from 'zod';
-import { toUserView, userColumns, userSchema } from '../users/representation.ts';
+import { renameUser } from '../users/queries.ts';
+import { toUserView, userSchema } from '../users/representation.ts';
 import { changePassword, changePasswordBody } from './change-password.ts';
 import { findUser, rolesOfUser } from './queries.ts';
 
@@ -51,13 +52,7 @@ export const meRoutes = [
     handler: async (ctx, { body }) => {
       const actor = actorOf(ctx);
       const user = await withTenant(actorScope(ctx), (trx) =>
-        trx
-          .updateTable('users')
-          .set({ name: body.name })
-          .where('tenant_id', '=', actor.tenantId)
-          .where('id', '=', actor.userId)
-          .returning(userColumns)
-          .executeTakeFirst(),
+        renameUser(trx, actor.tenantId, actor.userId, body.name),
       );
       if (!user) throw notFound('user');
       return { body: toUserView(user) };

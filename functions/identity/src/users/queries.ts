@@ -1,5 +1,4 @@
-import type { Cursor, Trx } from '@devctx/shared';
-import { containsPattern } from '@devctx/shared';
+import { type Cursor, containsPattern, notFound, type Trx } from '@devctx/shared';
 import { userColumns } from './representation.ts';
 
 export function findUserById(trx: Trx, tenantId: string, userId: string) {
@@ -37,4 +36,26 @@ export function listUsers(
     .orderBy('email')
     .limit(limit + 1)
     .execute();
+}
+
+/** Changes a user's name; undefined when there is no such user. */
+export function renameUser(trx: Trx, tenantId: string, userId: string, name: string) {
+  return trx
+    .updateTable('users')
+    .set({ name })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .returning(userColumns)
+    .executeTakeFirst();
+}
+
+/** 404 unless the tenant has this user (in any status). */
+export async function assertUserExists(trx: Trx, tenantId: string, userId: string) {
+  const user = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw notFound('user');
 }

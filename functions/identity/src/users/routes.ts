@@ -14,8 +14,8 @@ import { rolesOfUser } from '../me/queries.ts';
 import { acceptBody, acceptInvitation, acceptResponse } from './accept-invitation.ts';
 import { deactivateUser } from './deactivate-user.ts';
 import { inviteBody, inviteResponse, inviteUser } from './invite-user.ts';
-import { findUserById, listUsers } from './queries.ts';
-import { toUserView, userColumns, userSchema } from './representation.ts';
+import { findUserById, listUsers, renameUser } from './queries.ts';
+import { toUserView, userSchema } from './representation.ts';
 
 const tags = ['users'];
 const idParams = z.object({ id: z.uuid() });
@@ -118,13 +118,7 @@ export const userRoutes = [
     },
     handler: async (ctx, { params, body }) => {
       const user = await withTenant(actorScope(ctx), (trx) =>
-        trx
-          .updateTable('users')
-          .set({ name: body.name })
-          .where('tenant_id', '=', actorOf(ctx).tenantId)
-          .where('id', '=', params.id)
-          .returning(userColumns)
-          .executeTakeFirst(),
+        renameUser(trx, actorOf(ctx).tenantId, params.id, body.name),
       );
       if (!user) throw notFound('user');
       return { body: toUserView(user) };
