@@ -1,29 +1,13 @@
-import {
-  actorOf,
-  actorScope,
-  defineRoute,
-  notFound,
-  recordAudit,
-  type Trx,
-  withTenant,
-} from '@devctx/shared';
+import { actorOf, actorScope, defineRoute, withTenant } from '@devctx/shared';
 import { z } from 'zod';
-import { assertCanGrant, permissionsOfRole } from './guard-grants.ts';
-import { assertOwnerRemains, findRole, roleColumns } from './queries.ts';
+import { assertUserExists } from '../users/queries.ts';
+import { assignRole } from './assign-role.ts';
+import { rolesHeldBy } from './queries.ts';
 import { roleSchema, toRoleView } from './representation.ts';
+import { revokeRole } from './revoke-role.ts';
 
 const tags = ['roles'];
 const rolesPage = z.object({ items: z.array(roleSchema), nextCursor: z.string().nullable() });
-
-async function userExists(trx: Trx, tenantId: string, userId: string) {
-  const user = await trx
-    .selectFrom('users')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  if (!user) throw notFound('user');
-}
 
 export const roleAssignmentRoutes = [
   defineRoute({
@@ -40,17 +24,8 @@ export const roleAssignmentRoutes = [
     handler: async (ctx, { params }) => {
       const tenantId = actorOf(ctx).tenantId;
       const roles = await withTenant(actorScope(ctx), async (trx) => {
-        await userExists(trx, tenantId, params.id);
-        return trx
-          .selectFrom('user_roles as ur')
-          .innerJoin('roles as r', (j) =>
-            j.onRef('r.tenant_id', '=', 'ur.tenant_id').onRef('r.id', '=', 'ur.role_id'),
-          )
-          .select(roleColumns.map((c) => `r.${c}` as const))
-          .where('ur.tenant_id', '=', tenantId)
-          .where('ur.user_id', '=', params.id)
-          .orderBy('r.name')
-          .execute();
+        await assertUserExists(trx, tenantId, params.id);
+        return rolesHeldBy(trx, tenantId, params.id);
       });
       return { body: { items: roles.map(toRoleView), nextCursor: null } };
     },
@@ -70,30 +45,8 @@ export const roleAssignmentRoutes = [
       404: { description: 'No such user or role' },
     },
     handler: async (ctx, { params, body }) => {
-      const actor = actorOf(ctx);
-      const tenantId = actor.tenantId;
-      return withTenant(actorScope(ctx), async (trx) => {
-        await userExists(trx, tenantId, params.id);
-        const role = await findRole(trx, tenantId, body.roleId);
-        if (!role) throw notFound('role');
-        assertCanGrant(actor, permissionsOfRole(role), `give the role ${role.name}`);
-        const inserted = await trx
-          .insertInto('user_roles')
-          .values({ tenant_id: tenantId, user_id: params.id, role_id: role.id })
-          .onConflict((oc) => oc.doNothing())
-          .returning('role_id')
-          .executeTakeFirst();
-        const created = inserted !== undefined;
-        if (created) {
-          await recordAudit(trx, ctx, tenantId, {
-            action: 'role.assigned',
-            targetType: 'user',
-            targetId: params.id,
-            details: { roleId: role.id, role: role.name },
-          });
-        }
-        return { status: created ? 201 : 200, body: toRoleView(role) };
-      });
+      const { role, created } = await assignRole(ctx, params.id, body.roleId);
+      return { status: created ? 201 : 200, body: toRoleView(role) };
     },
   }),
   defineRoute({
@@ -110,27 +63,7 @@ export const roleAssignmentRoutes = [
       409: { description: 'It would leave no owner' },
     },
     handler: async (ctx, { params }) => {
-      const actor = actorOf(ctx);
-      const tenantId = actor.tenantId;
-      await withTenant(actorScope(ctx), async (trx) => {
-        const role = await findRole(trx, tenantId, params.roleId);
-        if (!role) throw notFound('role');
-        assertCanGrant(actor, permissionsOfRole(role), `take away the role ${role.name}`);
-        if (role.system_key === 'owner') await assertOwnerRemains(trx, tenantId, params.id);
-        const deleted = await trx
-          .deleteFrom('user_roles')
-          .where('tenant_id', '=', tenantId)
-          .where('user_id', '=', params.id)
-          .where('role_id', '=', role.id)
-          .executeTakeFirst();
-        if (Number(deleted.numDeletedRows) === 0) throw notFound('role assignment');
-        await recordAudit(trx, ctx, tenantId, {
-          action: 'role.revoked',
-          targetType: 'user',
-          targetId: params.id,
-          details: { roleId: role.id, role: role.name },
-        });
-      });
+      await revokeRole(ctx, params.id, params.roleId);
       return { status: 204 };
     },
   }),

@@ -15,3 +15,7 @@ export function permissionsOfRole(role: {
 }): Set<string> {
   return role.system_key ? effectivePermissions([role.system_key], []) : new Set(role.permissions);
 }
+
+/** System roles come with every tenant and stay as the catalogue defines them. */
+export const systemRoleImmutable = () =>
+  new AppError('conflict', 'System roles cannot be changed or deleted.');

@@ -1,5 +1,4 @@
 import {
-  AppError,
   actorOf,
   actorScope,
   decodeCursor,
@@ -8,14 +7,15 @@ import {
   notFound,
   pageQuery,
   permissionCatalogue,
-  recordAudit,
   systemRoles,
   toPage,
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { assertCanGrant, permissionsOfRole } from './guard-grants.ts';
-import { findRole, roleColumns } from './queries.ts';
+import { changeRole } from './change-role.ts';
+import { createRole } from './create-role.ts';
+import { deleteCustomRole } from './delete-custom-role.ts';
+import { findRole, listRoles } from './queries.ts';
 import { roleSchema, toRoleView } from './representation.ts';
 
 const tags = ['roles'];
@@ -32,9 +32,6 @@ const roleFields = {
 const roleBody = z.object({ ...roleFields, description: roleFields.description.default('') });
 // No defaults here: a PATCH changes only what it names.
 const rolePatch = z.object(roleFields).partial();
-
-const systemRoleImmutable = () =>
-  new AppError('conflict', 'System roles cannot be changed or deleted.');
 
 export const roleRoutes = [
   defineRoute({
@@ -69,17 +66,9 @@ export const roleRoutes = [
     },
     handler: async (ctx, { query }) => {
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(actorScope(ctx), (trx) => {
-        let q = trx
-          .selectFrom('roles')
-          .select(roleColumns)
-          .where('tenant_id', '=', actorOf(ctx).tenantId);
-        if (after) q = q.where('name', '>', after.after);
-        return q
-          .orderBy('name')
-          .limit(query.limit + 1)
-          .execute();
-      });
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listRoles(trx, actorOf(ctx).tenantId, query.limit, after),
+      );
       return { body: toPage(rows, query.limit, (r) => ({ after: r.name, id: r.id }), toRoleView) };
     },
   }),
@@ -95,38 +84,10 @@ export const roleRoutes = [
       403: { description: 'A permission you lack' },
       409: { description: 'The name is taken' },
     },
-    handler: async (ctx, { body }) => {
-      const actor = actorOf(ctx);
-      assertCanGrant(actor, body.permissions, 'create this role');
-      const role = await withTenant(actorScope(ctx), async (trx) => {
-        const taken = await trx
-          .selectFrom('roles')
-          .select('id')
-          .where('tenant_id', '=', actor.tenantId)
-          .where('name', '=', body.name)
-          .executeTakeFirst();
-        if (taken) throw new AppError('conflict', `A role named ${body.name} exists.`);
-        const created = await trx
-          .insertInto('roles')
-          .values({
-            tenant_id: actor.tenantId,
-            name: body.name,
-            description: body.description,
-            permissions: body.permissions,
-            system_key: null,
-          })
-          .returning(roleColumns)
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx, actor.tenantId, {
-          action: 'role.created',
-          targetType: 'role',
-          targetId: created.id,
-          details: { name: created.name, permissions: body.permissions },
-        });
-        return created;
-      });
-      return { status: 201, body: toRoleView(role) };
-    },
+    handler: async (ctx, { body }) => ({
+      status: 201,
+      body: toRoleView(await createRole(ctx, body)),
+    }),
   }),
   defineRoute({
     method: 'GET',
@@ -161,46 +122,9 @@ export const roleRoutes = [
       404: { description: 'No such role' },
       409: { description: 'A system role, or the name is taken' },
     },
-    handler: async (ctx, { params, body }) => {
-      const actor = actorOf(ctx);
-      const role = await withTenant(actorScope(ctx), async (trx) => {
-        const current = await findRole(trx, actor.tenantId, params.id);
-        if (!current) throw notFound('role');
-        if (current.system_key) throw systemRoleImmutable();
-        assertCanGrant(
-          actor,
-          [...permissionsOfRole(current), ...(body.permissions ?? [])],
-          'change this role',
-        );
-        const updated = await trx
-          .updateTable('roles')
-          .set({
-            ...(body.name !== undefined ? { name: body.name } : {}),
-            ...(body.description !== undefined ? { description: body.description } : {}),
-            ...(body.permissions !== undefined ? { permissions: body.permissions } : {}),
-          })
-          .where('tenant_id', '=', actor.tenantId)
-          .where('id', '=', params.id)
-          .returning(roleColumns)
-          .executeTakeFirstOrThrow();
-        const before = new Set(current.permissions);
-        const after = new Set(updated.permissions);
-        await recordAudit(trx, ctx, actor.tenantId, {
-          action: 'role.updated',
-          targetType: 'role',
-          targetId: params.id,
-          details: {
-            added: [...after].filter((p) => !before.has(p)),
-            removed: [...before].filter((p) => !after.has(p)),
-            ...(body.name && body.name !== current.name
-              ? { renamed: { from: current.name, to: body.name } }
-              : {}),
-          },
-        });
-        return updated;
-      });
-      return { body: toRoleView(role) };
-    },
+    handler: async (ctx, { params, body }) => ({
+      body: toRoleView(await changeRole(ctx, params.id, body)),
+    }),
   }),
   defineRoute({
     method: 'DELETE',
@@ -216,24 +140,7 @@ export const roleRoutes = [
       409: { description: 'A system role' },
     },
     handler: async (ctx, { params }) => {
-      const actor = actorOf(ctx);
-      await withTenant(actorScope(ctx), async (trx) => {
-        const current = await findRole(trx, actor.tenantId, params.id);
-        if (!current) throw notFound('role');
-        if (current.system_key) throw systemRoleImmutable();
-        assertCanGrant(actor, permissionsOfRole(current), 'delete this role');
-        await trx
-          .deleteFrom('roles')
-          .where('tenant_id', '=', actor.tenantId)
-          .where('id', '=', params.id)
-          .execute();
-        await recordAudit(trx, ctx, actor.tenantId, {
-          action: 'role.deleted',
-          targetType: 'role',
-          targetId: params.id,
-          details: { name: current.name, permissions: current.permissions },
-        });
-      });
+      await deleteCustomRole(ctx, params.id);
       return { status: 204 };
     },
   }),
