@@ -10,7 +10,8 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { findTeam } from './queries.ts';
+import { addTeamMember } from './add-team-member.ts';
+import { deleteTeamMember, findTeam, listTeamMembers } from './queries.ts';
 
 const tags = ['teams'];
 const idParams = z.object({ id: z.uuid() });
@@ -43,19 +44,7 @@ export const teamMemberRoutes = [
       const after = decodeCursor(query.cursor);
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findTeam(trx, tenantId, params.id);
-        let q = trx
-          .selectFrom('team_members as m')
-          .innerJoin('users as u', (j) =>
-            j.onRef('u.tenant_id', '=', 'm.tenant_id').onRef('u.id', '=', 'm.user_id'),
-          )
-          .select(['u.id', 'u.email', 'u.name', 'm.team_role', 'm.created_at'])
-          .where('m.tenant_id', '=', tenantId)
-          .where('m.team_id', '=', params.id);
-        if (after) q = q.where('u.email', '>', after.after);
-        return q
-          .orderBy('u.email')
-          .limit(query.limit + 1)
-          .execute();
+        return listTeamMembers(trx, tenantId, params.id, query.limit, after);
       });
       return {
         body: toPage(
@@ -88,48 +77,10 @@ export const teamMemberRoutes = [
       201: { description: 'Added or updated', schema: memberSchema },
       404: { description: 'No such team or user' },
     },
-    handler: async (ctx, { params, body }) => {
-      const tenantId = actorOf(ctx).tenantId;
-      const member = await withTenant(actorScope(ctx), async (trx) => {
-        await findTeam(trx, tenantId, params.id);
-        const user = await trx
-          .selectFrom('users')
-          .select(['id', 'email', 'name'])
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', body.userId)
-          .executeTakeFirst();
-        if (!user) throw notFound('user');
-        const row = await trx
-          .insertInto('team_members')
-          .values({
-            tenant_id: tenantId,
-            team_id: params.id,
-            user_id: user.id,
-            team_role: body.teamRole,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['tenant_id', 'team_id', 'user_id'])
-              .doUpdateSet({ team_role: body.teamRole }),
-          )
-          .returning(['team_role', 'created_at'])
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx, tenantId, {
-          action: 'team.member_added',
-          targetType: 'team',
-          targetId: params.id,
-          details: { userId: user.id, teamRole: body.teamRole },
-        });
-        return {
-          userId: user.id,
-          email: user.email,
-          name: user.name,
-          teamRole: row.team_role,
-          addedAt: row.created_at.toISOString(),
-        };
-      });
-      return { status: 201, body: member };
-    },
+    handler: async (ctx, { params, body }) => ({
+      status: 201,
+      body: await addTeamMember(ctx, params.id, body),
+    }),
   }),
   defineRoute({
     method: 'DELETE',
@@ -143,13 +94,8 @@ export const teamMemberRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       await withTenant(actorScope(ctx), async (trx) => {
         await findTeam(trx, tenantId, params.id);
-        const deleted = await trx
-          .deleteFrom('team_members')
-          .where('tenant_id', '=', tenantId)
-          .where('team_id', '=', params.id)
-          .where('user_id', '=', params.userId)
-          .executeTakeFirst();
-        if (Number(deleted.numDeletedRows) === 0) throw notFound('team member');
+        const removed = await deleteTeamMember(trx, tenantId, params.id, params.userId);
+        if (!removed) throw notFound('team member');
         await recordAudit(trx, ctx, tenantId, {
           action: 'team.member_removed',
           targetType: 'team',

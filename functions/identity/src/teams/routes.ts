@@ -1,17 +1,22 @@
 import {
-  AppError,
   actorOf,
   actorScope,
   decodeCursor,
   defineRoute,
   pageQuery,
   recordAudit,
-  type Trx,
   toPage,
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { findTeam, teamColumns } from './queries.ts';
+import {
+  assertTeamNameFree,
+  deleteTeam,
+  findTeam,
+  insertTeam,
+  listTeams,
+  updateTeam,
+} from './queries.ts';
 
 const tags = ['teams'];
 const idParams = z.object({ id: z.uuid() });
@@ -47,16 +52,6 @@ function toTeamView(row: {
   };
 }
 
-async function assertNameFree(trx: Trx, tenantId: string, name: string, exceptId?: string) {
-  let q = trx
-    .selectFrom('teams')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('name', '=', name);
-  if (exceptId) q = q.where('id', '!=', exceptId);
-  if (await q.executeTakeFirst()) throw new AppError('conflict', `A team named ${name} exists.`);
-}
-
 export const teamRoutes = [
   defineRoute({
     method: 'GET',
@@ -73,17 +68,9 @@ export const teamRoutes = [
     },
     handler: async (ctx, { query }) => {
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(actorScope(ctx), (trx) => {
-        let q = trx
-          .selectFrom('teams')
-          .select(teamColumns)
-          .where('tenant_id', '=', actorOf(ctx).tenantId);
-        if (after) q = q.where('name', '>', after.after);
-        return q
-          .orderBy('name')
-          .limit(query.limit + 1)
-          .execute();
-      });
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listTeams(trx, actorOf(ctx).tenantId, query.limit, after),
+      );
       return { body: toPage(rows, query.limit, (t) => ({ after: t.name, id: t.id }), toTeamView) };
     },
   }),
@@ -101,12 +88,8 @@ export const teamRoutes = [
     handler: async (ctx, { body }) => {
       const tenantId = actorOf(ctx).tenantId;
       const team = await withTenant(actorScope(ctx), async (trx) => {
-        await assertNameFree(trx, tenantId, body.name);
-        const created = await trx
-          .insertInto('teams')
-          .values({ tenant_id: tenantId, ...body })
-          .returning(teamColumns)
-          .executeTakeFirstOrThrow();
+        await assertTeamNameFree(trx, tenantId, body.name);
+        const created = await insertTeam(trx, tenantId, body);
         await recordAudit(trx, ctx, tenantId, {
           action: 'team.created',
           targetType: 'team',
@@ -152,14 +135,8 @@ export const teamRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const team = await withTenant(actorScope(ctx), async (trx) => {
         await findTeam(trx, tenantId, params.id);
-        if (body.name) await assertNameFree(trx, tenantId, body.name, params.id);
-        return trx
-          .updateTable('teams')
-          .set(body)
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .returning(teamColumns)
-          .executeTakeFirstOrThrow();
+        if (body.name) await assertTeamNameFree(trx, tenantId, body.name, params.id);
+        return updateTeam(trx, tenantId, params.id, body);
       });
       return { body: toTeamView(team) };
     },
@@ -176,11 +153,7 @@ export const teamRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       await withTenant(actorScope(ctx), async (trx) => {
         const team = await findTeam(trx, tenantId, params.id);
-        await trx
-          .deleteFrom('teams')
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .execute();
+        await deleteTeam(trx, tenantId, params.id);
         await recordAudit(trx, ctx, tenantId, {
           action: 'team.deleted',
           targetType: 'team',
