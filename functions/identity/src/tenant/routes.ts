@@ -1,13 +1,8 @@
-import {
-  actorOf,
-  actorScope,
-  defineRoute,
-  notFound,
-  recordAudit,
-  withTenant,
-} from '@devctx/shared';
+import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
 import { z } from 'zod';
-import { tenantColumns, tenantSchema, toTenantView } from './representation.ts';
+import { changeTier } from './change-tier.ts';
+import { findTenant, renameTenant } from './queries.ts';
+import { tenantSchema, toTenantView } from './representation.ts';
 import { tenantUsage, usageSchema } from './usage.ts';
 
 const tags = ['tenant'];
@@ -22,13 +17,7 @@ export const tenantRoutes = [
     responses: { 200: { description: 'The tenant', schema: tenantSchema } },
     handler: async (ctx) => {
       const actor = actorOf(ctx);
-      const tenant = await withTenant(actorScope(ctx), (trx) =>
-        trx
-          .selectFrom('tenants')
-          .select(tenantColumns)
-          .where('id', '=', actor.tenantId)
-          .executeTakeFirst(),
-      );
+      const tenant = await withTenant(actorScope(ctx), (trx) => findTenant(trx, actor.tenantId));
       if (!tenant) throw notFound('tenant');
       return { body: toTenantView(tenant) };
     },
@@ -44,12 +33,7 @@ export const tenantRoutes = [
     handler: async (ctx, { body }) => {
       const actor = actorOf(ctx);
       const tenant = await withTenant(actorScope(ctx), (trx) =>
-        trx
-          .updateTable('tenants')
-          .set({ name: body.name })
-          .where('id', '=', actor.tenantId)
-          .returning(tenantColumns)
-          .executeTakeFirst(),
+        renameTenant(trx, actor.tenantId, body.name),
       );
       if (!tenant) throw notFound('tenant');
       return { body: toTenantView(tenant) };
@@ -74,29 +58,6 @@ export const tenantRoutes = [
     permission: 'tenant:manage_tier',
     body: z.object({ tier: z.enum(['free', 'pro', 'enterprise']) }),
     responses: { 200: { description: 'Usage under the new tier', schema: usageSchema } },
-    handler: async (ctx, { body }) => {
-      const actor = actorOf(ctx);
-      return {
-        body: await withTenant(actorScope(ctx), async (trx) => {
-          const before = await trx
-            .selectFrom('tenants')
-            .select('tier')
-            .where('id', '=', actor.tenantId)
-            .executeTakeFirstOrThrow();
-          await trx
-            .updateTable('tenants')
-            .set({ tier: body.tier })
-            .where('id', '=', actor.tenantId)
-            .execute();
-          await recordAudit(trx, ctx, actor.tenantId, {
-            action: 'tenant.tier_changed',
-            targetType: 'tenant',
-            targetId: actor.tenantId,
-            details: { from: before.tier, to: body.tier },
-          });
-          return tenantUsage(trx, actor.tenantId);
-        }),
-      };
-    },
+    handler: async (ctx, { body }) => ({ body: await changeTier(ctx, body.tier) }),
   }),
 ];
