@@ -1,6 +1,7 @@
-import { actorOf, actorScope, defineRoute, notFound, type Trx, withTenant } from '@devctx/shared';
+import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
 import { z } from 'zod';
 import { findSession } from '../sessions/queries.ts';
+import { findConversationWithCount, insertConversation, listConversations } from './queries.ts';
 
 const conversationSchema = z.object({
   id: z.uuid(),
@@ -24,21 +25,6 @@ const toView = (c: ConversationRow) => ({
   createdAt: c.created_at.toISOString(),
 });
 
-function selectConversations(trx: Trx, tenantId: string) {
-  return trx
-    .selectFrom('conversations as c')
-    .select(['c.id', 'c.session_id', 'c.title', 'c.created_at'])
-    .select((eb) =>
-      eb
-        .selectFrom('messages as m')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('m.tenant_id', '=', 'c.tenant_id')
-        .whereRef('m.conversation_id', '=', 'c.id')
-        .as('message_count'),
-    )
-    .where('c.tenant_id', '=', tenantId);
-}
-
 export const conversationRoutes = [
   defineRoute({
     method: 'GET',
@@ -57,11 +43,7 @@ export const conversationRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findSession(trx, tenantId, params.id);
-        return selectConversations(trx, tenantId)
-          .where('c.session_id', '=', params.id)
-          .orderBy('c.created_at')
-          .orderBy('c.id')
-          .execute();
+        return listConversations(trx, tenantId, params.id);
       });
       return {
         body: {
@@ -87,11 +69,7 @@ export const conversationRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await findSession(trx, tenantId, params.id);
-        return trx
-          .insertInto('conversations')
-          .values({ tenant_id: tenantId, session_id: params.id, title: body.title ?? null })
-          .returning(['id', 'session_id', 'title', 'created_at'])
-          .executeTakeFirstOrThrow();
+        return insertConversation(trx, tenantId, params.id, body.title ?? null);
       });
       return { status: 201, body: toView({ ...row, message_count: 0 }) };
     },
@@ -109,9 +87,7 @@ export const conversationRoutes = [
     },
     handler: async (ctx, { params }) => {
       const row = await withTenant(actorScope(ctx), (trx) =>
-        selectConversations(trx, actorOf(ctx).tenantId)
-          .where('c.id', '=', params.id)
-          .executeTakeFirst(),
+        findConversationWithCount(trx, actorOf(ctx).tenantId, params.id),
       );
       if (!row) throw notFound('conversation');
       return { body: toView({ ...row, message_count: Number(row.message_count ?? 0) }) };

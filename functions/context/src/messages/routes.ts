@@ -7,10 +7,10 @@ import {
   toPage,
   withTenant,
 } from '@devctx/shared';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { findConversation } from '../conversations/queries.ts';
 import { ingestBody, ingestMessages } from './ingest.ts';
+import { listMessages, storedBodyHashes } from './queries.ts';
 
 const hash = z.string().regex(/^[\da-f]{64}$/, 'a SHA-256 in lowercase hex');
 const messageSchema = z.object({
@@ -56,32 +56,8 @@ export const messageRoutes = [
       const after = decodeCursor(query.cursor);
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findConversation(trx, tenantId, params.id);
-        return trx
-          .selectFrom('messages as m')
-          .innerJoin('message_bodies as b', (j) =>
-            j.onRef('b.tenant_id', '=', 'm.tenant_id').onRef('b.hash', '=', 'm.body_hash'),
-          )
-          .select([
-            'm.id',
-            'm.sequence',
-            'm.role',
-            'b.content',
-            'm.body_hash',
-            'm.external_id',
-            'm.occurred_at',
-            'm.input_tokens',
-            'm.output_tokens',
-            'm.tool_calls',
-            'm.file_references',
-            'm.commands',
-            'm.tags',
-          ])
-          .where('m.tenant_id', '=', tenantId)
-          .where('m.conversation_id', '=', params.id)
-          .where('m.sequence', '>=', after ? Number(after.after) + 1 : (query.fromSequence ?? 0))
-          .orderBy('m.sequence')
-          .limit(query.limit + 1)
-          .execute();
+        const from = after ? Number(after.after) + 1 : (query.fromSequence ?? 0);
+        return listMessages(trx, tenantId, params.id, from, query.limit);
       });
       return {
         body: toPage(
@@ -168,16 +144,11 @@ export const messageRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const wanted = [...new Set(body.hashes)];
       const rows = await withTenant(actorScope(ctx), (trx) =>
-        trx
-          .selectFrom('message_bodies')
-          .select('hash')
-          .where('tenant_id', '=', tenantId)
-          .where(
-            'hash',
-            '=',
-            sql<Buffer>`any(${wanted.map((h) => Buffer.from(h, 'hex'))}::bytea[])`,
-          )
-          .execute(),
+        storedBodyHashes(
+          trx,
+          tenantId,
+          wanted.map((h) => Buffer.from(h, 'hex')),
+        ),
       );
       const stored = new Set(rows.map((r) => r.hash.toString('hex')));
       return {
