@@ -1,3 +1,4 @@
+import { changedColumns } from '@devctx/shared';
 import { z } from 'zod';
 
 export const sessionColumns = [
@@ -76,3 +77,17 @@ export function toSessionView(row: SessionRow): z.infer<typeof sessionSchema> {
     updatedAt: row.updated_at.toISOString(),
   };
 }
+
+/** API field names and the session columns they set. */
+const columnOf = {
+  model: 'model',
+  projectId: 'project_id',
+  repositoryId: 'repository_id',
+  gitBranch: 'git_branch',
+  workingDir: 'working_dir',
+  title: 'title',
+} as const;
+
+/** The session columns a body sets: each field given, under its column name. */
+export const sessionFieldColumns = (body: Partial<Record<keyof typeof columnOf, unknown>>) =>
+  changedColumns(body, columnOf);

@@ -1,19 +1,19 @@
 import {
   actorOf,
   actorScope,
-  assertReferenceExists,
-  changedColumns,
   decodeCursor,
   defineRoute,
   pageQuery,
   toPage,
   withTenant,
 } from '@devctx/shared';
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { changeSession } from './change-session.ts';
 import { sessionCommits, sessionCommitsSchema } from './commits.ts';
-import { findSession } from './queries.ts';
-import { sessionColumns, sessionSchema, toSessionView } from './representation.ts';
+import { endSession } from './end-session.ts';
+import { deleteSession, findSession, listSessions } from './queries.ts';
+import { recordSession } from './record-session.ts';
+import { sessionSchema, toSessionView } from './representation.ts';
 import { sessionStatistics, sessionStatisticsSchema } from './statistics.ts';
 
 const tags = ['sessions'];
@@ -26,16 +26,6 @@ const fields = {
   workingDir: z.string().max(2000).nullable(),
   title: z.string().max(500).nullable(),
 };
-const columnOf = {
-  model: 'model',
-  projectId: 'project_id',
-  repositoryId: 'repository_id',
-  gitBranch: 'git_branch',
-  workingDir: 'working_dir',
-  title: 'title',
-} as const;
-const toColumns = (body: Partial<Record<keyof typeof fields, unknown>>) =>
-  changedColumns(body, columnOf);
 
 export const sessionRoutes = [
   defineRoute({
@@ -60,27 +50,9 @@ export const sessionRoutes = [
     },
     handler: async (ctx, { query }) => {
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(actorScope(ctx), (trx) => {
-        let q = trx
-          .selectFrom('ai_sessions')
-          .select([...sessionColumns, sql<string>`started_at::text`.as('started_key')])
-          .where('tenant_id', '=', actorOf(ctx).tenantId);
-        if (query.projectId) q = q.where('project_id', '=', query.projectId);
-        if (query.repositoryId) q = q.where('repository_id', '=', query.repositoryId);
-        if (query.userId) q = q.where('user_id', '=', query.userId);
-        if (query.tool) q = q.where('tool', '=', query.tool);
-        if (query.since) q = q.where('started_at', '>=', new Date(query.since));
-        if (query.until) q = q.where('started_at', '<', new Date(query.until));
-        if (after)
-          q = q.where(
-            sql<boolean>`(started_at, id) < (${after.after}::timestamptz, ${after.id}::uuid)`,
-          );
-        return q
-          .orderBy('started_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(query.limit + 1)
-          .execute();
-      });
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listSessions(trx, actorOf(ctx).tenantId, query, query.limit, after),
+      );
       return {
         body: toPage(rows, query.limit, (s) => ({ after: s.started_key, id: s.id }), toSessionView),
       };
@@ -110,45 +82,13 @@ export const sessionRoutes = [
       200: { description: 'Already recorded (same tool and externalId)', schema: sessionSchema },
     },
     handler: async (ctx, { body }) => {
-      const actor = actorOf(ctx);
-      const { tool, externalId, startedAt, ...rest } = body;
-      return withTenant(actorScope(ctx), async (trx) => {
-        await assertReferenceExists(trx, actor.tenantId, 'projects', body.projectId);
-        await assertReferenceExists(trx, actor.tenantId, 'repositories', body.repositoryId);
-        const inserted = await trx
-          .insertInto('ai_sessions')
-          .values({
-            tenant_id: actor.tenantId,
-            tool,
-            external_id: externalId ?? null,
-            user_id: actor.userId,
-            ended_at: null,
-            ...(startedAt ? { started_at: new Date(startedAt) } : {}),
-            ...toColumns(rest),
-          } as never)
-          .onConflict((oc) =>
-            oc
-              .columns(['tenant_id', 'tool', 'external_id'])
-              .where('external_id', 'is not', null)
-              .doNothing(),
-          )
-          .returning(sessionColumns)
-          .executeTakeFirst();
-        if (inserted)
-          return {
-            status: 201,
-            body: toSessionView(inserted),
-            headers: { location: `/v1/sessions/${inserted.id}` },
-          };
-        const existing = await trx
-          .selectFrom('ai_sessions')
-          .select(sessionColumns)
-          .where('tenant_id', '=', actor.tenantId)
-          .where('tool', '=', tool)
-          .where('external_id', '=', externalId as string)
-          .executeTakeFirstOrThrow();
-        return { status: 200, body: toSessionView(existing) };
-      });
+      const { session, created } = await recordSession(ctx, body);
+      if (!created) return { status: 200, body: toSessionView(session) };
+      return {
+        status: 201,
+        body: toSessionView(session),
+        headers: { location: `/v1/sessions/${session.id}` },
+      };
     },
   }),
   defineRoute({
@@ -184,18 +124,9 @@ export const sessionRoutes = [
     },
     handler: async (ctx, { params, body }) => {
       const tenantId = actorOf(ctx).tenantId;
-      const row = await withTenant(actorScope(ctx), async (trx) => {
-        await findSession(trx, tenantId, params.id);
-        await assertReferenceExists(trx, tenantId, 'projects', body.projectId);
-        await assertReferenceExists(trx, tenantId, 'repositories', body.repositoryId);
-        await trx
-          .updateTable('ai_sessions')
-          .set(toColumns(body) as never)
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .execute();
-        return findSession(trx, tenantId, params.id);
-      });
+      const row = await withTenant(actorScope(ctx), (trx) =>
+        changeSession(trx, tenantId, params.id, body),
+      );
       return { body: toSessionView(row) };
     },
   }),
@@ -211,11 +142,7 @@ export const sessionRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       await withTenant(actorScope(ctx), async (trx) => {
         await findSession(trx, tenantId, params.id);
-        await trx
-          .deleteFrom('ai_sessions')
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', params.id)
-          .execute();
+        await deleteSession(trx, tenantId, params.id);
       });
       return { status: 204 };
     },
@@ -234,19 +161,9 @@ export const sessionRoutes = [
     },
     handler: async (ctx, { params, body }) => {
       const tenantId = actorOf(ctx).tenantId;
-      const row = await withTenant(actorScope(ctx), async (trx) => {
-        const session = await findSession(trx, tenantId, params.id);
-        if (!session.ended_at) {
-          const endedAt = body.endedAt ? new Date(body.endedAt) : new Date();
-          await trx
-            .updateTable('ai_sessions')
-            .set({ ended_at: new Date(Math.max(endedAt.getTime(), session.started_at.getTime())) })
-            .where('tenant_id', '=', tenantId)
-            .where('id', '=', params.id)
-            .execute();
-        }
-        return findSession(trx, tenantId, params.id);
-      });
+      const row = await withTenant(actorScope(ctx), (trx) =>
+        endSession(trx, tenantId, params.id, body.endedAt),
+      );
       return { body: toSessionView(row) };
     },
   }),
