@@ -3,7 +3,6 @@ import {
   actorScope,
   decodeCursor,
   defineRoute,
-  newestFirst,
   newestFirstPosition,
   notFound,
   pageQuery,
@@ -12,7 +11,8 @@ import {
 } from '@devctx/shared';
 import { z } from 'zod';
 import { findRepository } from '../repositories/queries.ts';
-import { commitColumns, commitSchema, toCommitView } from './representation.ts';
+import { commitsWithShaPrefix, listCommits, tasksOfCommit } from './queries.ts';
+import { commitSchema, toCommitView } from './representation.ts';
 
 const tags = ['commits'];
 
@@ -43,17 +43,7 @@ export const commitRoutes = [
       const after = decodeCursor(query.cursor);
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, tenantId, params.id);
-        let q = trx
-          .selectFrom('commits')
-          .select(commitColumns)
-          .where('tenant_id', '=', tenantId)
-          .where('repository_id', '=', params.id);
-        if (query.branch) q = q.where('branches', '@>', [query.branch]);
-        if (query.author) q = q.where('author_email', '=', query.author);
-        if (query.type) q = q.where('type', '=', query.type);
-        if (query.since) q = q.where('committed_at', '>=', new Date(query.since));
-        if (query.until) q = q.where('committed_at', '<', new Date(query.until));
-        return newestFirst(q, { time: 'committed_at', key: 'sha' }, after, query.limit).execute();
+        return listCommits(trx, tenantId, params.id, query, query.limit, after);
       });
       return {
         body: toPage(rows, query.limit, (c) => newestFirstPosition(c, c.sha), toCommitView),
@@ -84,27 +74,10 @@ export const commitRoutes = [
       const sha = params.sha.toLowerCase();
       return withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, tenantId, params.id);
-        const matches = await trx
-          .selectFrom('commits')
-          .select(commitColumns)
-          .where('tenant_id', '=', tenantId)
-          .where('repository_id', '=', params.id)
-          .where('sha', '>=', sha)
-          .where('sha', '<', `${sha}g`)
-          .limit(2)
-          .execute();
+        const matches = await commitsWithShaPrefix(trx, tenantId, params.id, sha);
         const commit = matches.length === 1 ? matches[0] : undefined;
         if (!commit) throw notFound('commit');
-        const tasks = await trx
-          .selectFrom('commit_tasks as ct')
-          .innerJoin('tasks as t', (j) =>
-            j.onRef('t.tenant_id', '=', 'ct.tenant_id').onRef('t.id', '=', 'ct.task_id'),
-          )
-          .select(['ct.task_id', 't.title', 'ct.closes'])
-          .where('ct.tenant_id', '=', tenantId)
-          .where('ct.repository_id', '=', params.id)
-          .where('ct.sha', '=', commit.sha)
-          .execute();
+        const tasks = await tasksOfCommit(trx, tenantId, params.id, commit.sha);
         return {
           body: {
             ...toCommitView(commit),
