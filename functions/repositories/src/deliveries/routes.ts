@@ -3,17 +3,15 @@ import {
   actorScope,
   decodeCursor,
   defineRoute,
-  enqueueJob,
-  newestFirst,
   newestFirstPosition,
-  notFound,
   pageQuery,
   toPage,
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
 import { findRepository } from '../repositories/queries.ts';
-import { processDeliveryJob } from './process-delivery-job.ts';
+import { listDeliveries } from './queries.ts';
+import { redeliver } from './redeliver.ts';
 
 const tags = ['webhooks'];
 
@@ -30,20 +28,6 @@ const deliverySchema = z.object({
   processedAt: z.iso.datetime().nullable(),
   processingMs: z.number().int().nullable(),
 });
-const deliveryColumns = [
-  'id',
-  'delivery_id',
-  'event',
-  'status',
-  'byte_size',
-  'summary',
-  'error',
-  'attempts',
-  'received_at',
-  'processed_at',
-  'processing_ms',
-] as const;
-
 type DeliveryRow = {
   id: string;
   delivery_id: string;
@@ -96,14 +80,7 @@ export const deliveryRoutes = [
       const after = decodeCursor(query.cursor);
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, tenantId, params.id);
-        let q = trx
-          .selectFrom('webhook_deliveries')
-          .select(deliveryColumns)
-          .where('tenant_id', '=', tenantId)
-          .where('repository_id', '=', params.id);
-        if (query.status) q = q.where('status', '=', query.status);
-        if (query.event) q = q.where('event', '=', query.event);
-        return newestFirst(q, { time: 'received_at', key: 'id' }, after, query.limit).execute();
+        return listDeliveries(trx, tenantId, params.id, query, query.limit, after);
       });
       return {
         body: toPage(rows, query.limit, (r) => newestFirstPosition(r, r.id), toDeliveryView),
@@ -121,30 +98,9 @@ export const deliveryRoutes = [
       202: { description: 'Queued for processing', schema: deliverySchema },
       404: { description: 'No such repository or delivery' },
     },
-    handler: async (ctx, { params }) => {
-      const actor = actorOf(ctx);
-      const row = await withTenant(actorScope(ctx), async (trx) => {
-        await findRepository(trx, actor.tenantId, params.id);
-        const updated = await trx
-          .updateTable('webhook_deliveries')
-          .set({ status: 'queued', error: null })
-          .where('tenant_id', '=', actor.tenantId)
-          .where('repository_id', '=', params.id)
-          .where('id', '=', params.deliveryId)
-          .returning(deliveryColumns)
-          .executeTakeFirst();
-        if (!updated) throw notFound('delivery');
-        await enqueueJob(
-          trx,
-          ctx.dispatcher,
-          actor.tenantId,
-          processDeliveryJob,
-          { deliveryId: params.deliveryId },
-          { createdBy: actor.userId },
-        );
-        return updated;
-      });
-      return { status: 202, body: toDeliveryView(row) };
-    },
+    handler: async (ctx, { params }) => ({
+      status: 202,
+      body: toDeliveryView(await redeliver(ctx, params.id, params.deliveryId)),
+    }),
   }),
 ];
