@@ -13,9 +13,16 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { findRepository } from './queries.ts';
-import { repositoryColumns, repositorySchema, toRepositoryView } from './representation.ts';
-import { newWebhookSecret, ROTATION_GRACE_MS, sealWebhookSecret } from './webhook-secret.ts';
+import {
+  deleteRepository,
+  findRepository,
+  insertRepository,
+  listRepositories,
+  updateRepository,
+} from './queries.ts';
+import { repositorySchema, toRepositoryView } from './representation.ts';
+import { rotateWebhookSecret } from './rotate-webhook-secret.ts';
+import { newWebhookSecret, sealWebhookSecret } from './webhook-secret.ts';
 
 const tags = ['repositories'];
 const idParams = z.object({ id: z.uuid() });
@@ -63,18 +70,9 @@ export const repositoryRoutes = [
     },
     handler: async (ctx, { query }) => {
       const after = decodeCursor(query.cursor);
-      const rows = await withTenant(actorScope(ctx), (trx) => {
-        let q = trx
-          .selectFrom('repositories')
-          .select(repositoryColumns)
-          .where('tenant_id', '=', actorOf(ctx).tenantId);
-        if (query.projectId) q = q.where('project_id', '=', query.projectId);
-        if (after) q = q.where('id', '>', after.id);
-        return q
-          .orderBy('id')
-          .limit(query.limit + 1)
-          .execute();
-      });
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listRepositories(trx, actorOf(ctx).tenantId, query, query.limit, after),
+      );
       return {
         body: toPage(rows, query.limit, (r) => ({ after: r.id, id: r.id }), toRepositoryView),
       };
@@ -119,23 +117,18 @@ export const repositoryRoutes = [
       const secret = newWebhookSecret();
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await assertReferenceExists(trx, actor.tenantId, 'projects', body.projectId);
-        const created = await trx
-          .insertInto('repositories')
-          .values({
-            tenant_id: actor.tenantId,
-            id,
-            provider: body.provider,
-            full_name: body.fullName,
-            url: body.url ?? null,
-            default_branch: body.defaultBranch,
-            project_id: body.projectId ?? null,
-            sync_enabled: body.syncEnabled,
-            sync_interval_minutes: body.syncIntervalMinutes,
-            token_secret: body.tokenSecret ?? null,
-            webhook_secret: sealWebhookSecret(box, actor.tenantId, id, secret),
-          })
-          .returning(repositoryColumns)
-          .executeTakeFirstOrThrow();
+        const created = await insertRepository(trx, actor.tenantId, {
+          id,
+          provider: body.provider,
+          fullName: body.fullName,
+          url: body.url ?? null,
+          defaultBranch: body.defaultBranch,
+          projectId: body.projectId ?? null,
+          syncEnabled: body.syncEnabled,
+          syncIntervalMinutes: body.syncIntervalMinutes,
+          tokenSecret: body.tokenSecret ?? null,
+          webhookSecret: sealWebhookSecret(box, actor.tenantId, id, secret),
+        });
         await recordAudit(trx, ctx, actor.tenantId, {
           action: 'repository.connected',
           targetType: 'repository',
@@ -196,13 +189,7 @@ export const repositoryRoutes = [
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, actor.tenantId, params.id, true);
         await assertReferenceExists(trx, actor.tenantId, 'projects', body.projectId);
-        return trx
-          .updateTable('repositories')
-          .set(changedColumns(body, columnOf))
-          .where('tenant_id', '=', actor.tenantId)
-          .where('id', '=', params.id)
-          .returning(repositoryColumns)
-          .executeTakeFirstOrThrow();
+        return updateRepository(trx, actor.tenantId, params.id, changedColumns(body, columnOf));
       });
       return { body: toRepositoryView(row) };
     },
@@ -219,11 +206,7 @@ export const repositoryRoutes = [
       const actor = actorOf(ctx);
       await withTenant(actorScope(ctx), async (trx) => {
         const repository = await findRepository(trx, actor.tenantId, params.id, true);
-        await trx
-          .deleteFrom('repositories')
-          .where('tenant_id', '=', actor.tenantId)
-          .where('id', '=', params.id)
-          .execute();
+        await deleteRepository(trx, actor.tenantId, params.id);
         await recordAudit(trx, ctx, actor.tenantId, {
           action: 'repository.disconnected',
           targetType: 'repository',
@@ -246,32 +229,9 @@ export const repositoryRoutes = [
       404: { description: 'No such repository' },
     },
     handler: async (ctx, { params }) => {
-      const actor = actorOf(ctx);
-      const box = await secretBoxFor(ctx.config);
-      const secret = newWebhookSecret();
-      const row = await withTenant(actorScope(ctx), async (trx) => {
-        await findRepository(trx, actor.tenantId, params.id, true);
-        const updated = await trx
-          .updateTable('repositories')
-          .set((eb) => ({
-            previous_webhook_secret: eb.ref('webhook_secret'),
-            previous_secret_expires_at: new Date(Date.now() + ROTATION_GRACE_MS),
-            webhook_secret: sealWebhookSecret(box, actor.tenantId, params.id, secret),
-          }))
-          .where('tenant_id', '=', actor.tenantId)
-          .where('id', '=', params.id)
-          .returning(repositoryColumns)
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx, actor.tenantId, {
-          action: 'repository.webhook_secret_rotated',
-          targetType: 'repository',
-          targetId: params.id,
-          details: {},
-        });
-        return updated;
-      });
+      const { repository, webhookSecret } = await rotateWebhookSecret(ctx, params.id);
       return {
-        body: { ...toRepositoryView(row), webhookSecret: secret },
+        body: { ...toRepositoryView(repository), webhookSecret },
         headers: { 'cache-control': 'no-store' },
       };
     },
