@@ -3,18 +3,17 @@ import {
   actorScope,
   decodeCursor,
   defineRoute,
-  newestFirst,
   newestFirstPosition,
   pageQuery,
   toPage,
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { upsertCommits } from '../commits/upsert-commits.ts';
 import { findRepository } from '../repositories/queries.ts';
-import { parseGitLog } from './git-log.ts';
-import { syncEventColumns, syncEventSchema, toSyncEventView } from './representation.ts';
-import { finish, queueGitHubSync } from './sync-job.ts';
+import { listSyncEvents } from './queries.ts';
+import { syncEventSchema, toSyncEventView } from './representation.ts';
+import { queueGitHubSync } from './sync-job.ts';
+import { uploadGitLog } from './upload-git-log.ts';
 
 const tags = ['sync'];
 const idParams = z.object({ id: z.uuid() });
@@ -59,40 +58,11 @@ export const syncRoutes = [
       404: { description: 'No such repository' },
     },
     handler: async (ctx, { params, body }) => {
-      const actor = actorOf(ctx);
-      const started = Date.now();
       if (body.gitLog !== undefined) {
-        const { gitLog } = body;
-        return withTenant(actorScope(ctx), async (trx) => {
-          const repository = await findRepository(trx, actor.tenantId, params.id);
-          const parsed = parseGitLog(gitLog, body.branch ?? repository.default_branch);
-          const event = await trx
-            .insertInto('sync_events')
-            .values({
-              tenant_id: actor.tenantId,
-              repository_id: params.id,
-              trigger: 'upload',
-              source: 'git-log',
-              error: null,
-              finished_at: null,
-              duration_ms: null,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          const written = await upsertCommits(
-            trx,
-            actor.tenantId,
-            params.id,
-            parsed.commits,
-            'git-log',
-          );
-          const row = await finish(trx, actor.tenantId, event.id, started, {
-            fetched: parsed.commits.length,
-            written,
-          });
-          return { body: { ...toSyncEventView(row), skipped: parsed.skipped } };
-        });
+        const { event, skipped } = await uploadGitLog(ctx, params.id, body.gitLog, body.branch);
+        return { body: { ...toSyncEventView(event), skipped } };
       }
+      const actor = actorOf(ctx);
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, actor.tenantId, params.id);
         const queued = await queueGitHubSync(
@@ -129,12 +99,7 @@ export const syncRoutes = [
       const after = decodeCursor(query.cursor);
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, tenantId, params.id);
-        const q = trx
-          .selectFrom('sync_events')
-          .select(syncEventColumns)
-          .where('tenant_id', '=', tenantId)
-          .where('repository_id', '=', params.id);
-        return newestFirst(q, { time: 'started_at', key: 'id' }, after, query.limit).execute();
+        return listSyncEvents(trx, tenantId, params.id, query.limit, after);
       });
       return {
         body: toPage(rows, query.limit, (r) => newestFirstPosition(r, r.id), toSyncEventView),

@@ -8,13 +8,9 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import {
-  type IncomingCommit,
-  type UpsertResult,
-  upsertCommits,
-} from '../commits/upsert-commits.ts';
+import { type IncomingCommit, upsertCommits } from '../commits/upsert-commits.ts';
 import { fetchGitHubCommits, GitHubError } from './github-commits.ts';
-import { syncEventColumns } from './representation.ts';
+import { finishSyncEvent, insertSyncEvent } from './queries.ts';
 
 /** Commits since the last sync are fetched again from this much earlier (upserts are idempotent). */
 const OVERLAP_MS = 24 * 60 * 60 * 1000;
@@ -82,11 +78,13 @@ export const syncJob = defineJob<{ repositoryId: string; syncEventId: string }, 
   run: async (ctx, { repositoryId, syncEventId }, trx, fetched) => {
     if ('skipped' in fetched) return fetched;
     if ('error' in fetched) {
-      await finish(trx, ctx.tenantId, syncEventId, fetched.started, { error: fetched.error });
+      await finishSyncEvent(trx, ctx.tenantId, syncEventId, fetched.started, {
+        error: fetched.error,
+      });
       return { failed: fetched.error };
     }
     const written = await upsertCommits(trx, ctx.tenantId, repositoryId, fetched.commits, 'sync');
-    await finish(trx, ctx.tenantId, syncEventId, fetched.started, {
+    await finishSyncEvent(trx, ctx.tenantId, syncEventId, fetched.started, {
       fetched: fetched.commits.length,
       pages: fetched.pages,
       written,
@@ -100,32 +98,6 @@ export const syncJob = defineJob<{ repositoryId: string; syncEventId: string }, 
     return { fetched: fetched.commits.length, ...written };
   },
 });
-
-/** Closes a sync event (its counts and duration, or its error) and returns it. */
-export async function finish(
-  trx: Trx,
-  tenantId: string,
-  syncEventId: string,
-  started: number,
-  outcome: { fetched?: number; pages?: number; written?: UpsertResult; error?: string },
-) {
-  return trx
-    .updateTable('sync_events')
-    .set({
-      status: outcome.error ? 'failed' : 'succeeded',
-      fetched: outcome.fetched ?? 0,
-      pages: outcome.pages ?? 0,
-      inserted: outcome.written?.inserted ?? 0,
-      updated: outcome.written?.updated ?? 0,
-      error: outcome.error ?? null,
-      finished_at: new Date(),
-      duration_ms: Date.now() - started,
-    })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', syncEventId)
-    .returning(syncEventColumns)
-    .executeTakeFirstOrThrow();
-}
 
 /**
  * Records a GitHub sync as running and queues its job (in the caller's transaction, so
@@ -150,19 +122,7 @@ export async function queueGitHubSync(
       .executeTakeFirst();
     if (running) return undefined;
   }
-  const event = await trx
-    .insertInto('sync_events')
-    .values({
-      tenant_id: tenantId,
-      repository_id: repositoryId,
-      trigger,
-      source: 'github',
-      error: null,
-      finished_at: null,
-      duration_ms: null,
-    })
-    .returning(syncEventColumns)
-    .executeTakeFirstOrThrow();
+  const event = await insertSyncEvent(trx, tenantId, repositoryId, trigger, 'github');
   await enqueueJob(
     trx,
     dispatcher,
