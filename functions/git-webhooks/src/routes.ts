@@ -1,11 +1,11 @@
 import { processDeliveryJob, secretContext } from '@devctx/repositories/jobs';
 import { AppError, defineRoute, enqueueJob, secretBoxFor, withTenant } from '@devctx/shared';
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { countRejectedDelivery, findDelivery, insertDelivery, webhookTarget } from './queries.ts';
 import { signatureMatches } from './signature.ts';
 
 /** GitHub's own limit on a delivery. */
-export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
 
 const unauthenticated = () =>
@@ -52,12 +52,7 @@ export const webhookRoutes = [
 
       // Find the repository's tenant and secrets (the one lookup allowed before
       // authentication), then verify before reading anything from the body.
-      const { rows } = await sql<{
-        tenant_id: string;
-        webhook_secret: Buffer;
-        previous_webhook_secret: Buffer | null;
-      }>`select * from webhook_target(${params.repositoryId})`.execute(ctx.db);
-      const target = rows[0];
+      const target = await webhookTarget(ctx.db, params.repositoryId);
       if (!target) throw unauthenticated();
       const box = await secretBoxFor(ctx.config);
       const aad = secretContext(target.tenant_id, params.repositoryId);
@@ -66,7 +61,7 @@ export const webhookRoutes = [
         .map((envelope) => box.open(envelope, aad));
       const signature = headers['x-hub-signature-256'];
       if (!signatureMatches(typeof signature === 'string' ? signature : undefined, body, secrets)) {
-        await sql`select webhook_rejected(${params.repositoryId})`.execute(ctx.db);
+        await countRejectedDelivery(ctx.db, params.repositoryId);
         ctx.log.warn('webhook signature rejected', { repositoryId: params.repositoryId });
         throw unauthenticated();
       }
@@ -79,37 +74,20 @@ export const webhookRoutes = [
       );
       const scope = { db: ctx.db, tenantId: target.tenant_id };
       return withTenant(scope, async (trx) => {
-        const inserted = await trx
-          .insertInto('webhook_deliveries')
-          .values({
-            tenant_id: target.tenant_id,
-            repository_id: params.repositoryId,
-            delivery_id: delivery,
-            event,
-            content_type: contentType,
-            payload: body,
-            byte_size: body.length,
-            summary: null,
-            error: null,
-            processed_at: null,
-            processing_ms: null,
-          })
-          .onConflict((oc) => oc.columns(['tenant_id', 'repository_id', 'delivery_id']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
+        const inserted = await insertDelivery(trx, target.tenant_id, {
+          repositoryId: params.repositoryId,
+          deliveryId: delivery,
+          event,
+          contentType,
+          payload: body,
+        });
         if (inserted) {
           await enqueueJob(trx, ctx.dispatcher, target.tenant_id, processDeliveryJob, {
             deliveryId: inserted.id,
           });
           return { status: 202, body: { deliveryId: inserted.id, event, duplicate: false } };
         }
-        const existing = await trx
-          .selectFrom('webhook_deliveries')
-          .select(['id', 'event'])
-          .where('tenant_id', '=', target.tenant_id)
-          .where('repository_id', '=', params.repositoryId)
-          .where('delivery_id', '=', delivery)
-          .executeTakeFirstOrThrow();
+        const existing = await findDelivery(trx, target.tenant_id, params.repositoryId, delivery);
         return {
           status: 202,
           body: { deliveryId: existing.id, event: existing.event, duplicate: true },
