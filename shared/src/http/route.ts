@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { AccessTokens } from '../auth/jwt.ts';
+import type { Permission } from '../auth/permissions.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
@@ -73,8 +74,11 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   path: string;
   summary: string;
   tags?: string[];
-  /** `resource:action` the caller needs, or null for a public route. */
-  permission: string | null;
+  /**
+   * `resource:action` the caller needs (one of the catalogue in auth/permissions.ts, so a
+   * typo does not compile), or null for a public route.
+   */
+  permission: Permission | null;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
