@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   backoffSeconds,
+  type Config,
   createDatabase,
   createLogger,
   type DatabaseHandle,
@@ -13,6 +14,7 @@ import {
   type JobRef,
   JobRegistry,
   LocalDispatcher,
+  loadConfig,
   runJob,
   withTenant,
 } from '../src/index.ts';
@@ -31,6 +33,8 @@ const registry = new JobRegistry(testJobs);
 const tenantId = randomUUID();
 let database: TestDatabase;
 let handle: DatabaseHandle;
+/** The settings a process would give its jobs. */
+let config: Config;
 
 /** Records what was dispatched, and when asked, fails like an unreachable Cloud Tasks. */
 class RecordingDispatcher implements Dispatcher {
@@ -50,6 +54,7 @@ beforeAll(async () => {
     [tenantId],
   );
   handle = createDatabase({ url: database.appUrl, poolMax: 5, statementTimeoutMs: 10_000, log });
+  config = loadConfig({ DATABASE_URL: database.appUrl, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
 });
 afterAll(async () => {
   await handle.close();
@@ -109,6 +114,7 @@ describe('the outbox', () => {
       db: handle.db,
       registry,
       log,
+      config,
       pollMs: 60_000,
       concurrency: 2,
     });
@@ -126,19 +132,41 @@ describe('running jobs', () => {
 
   it('the same job delivered twice — or three times at once — has one effect', async () => {
     const ref = await enqueue(noteJob, { text: 'once' });
-    expect(await runJob(handle.db, registry, ref, log)).toMatchObject({
+    expect(await runJob(handle.db, registry, ref, log, config)).toMatchObject({
       outcome: 'succeeded',
       attempt: 1,
     });
-    expect(await runJob(handle.db, registry, ref, log)).toEqual({ outcome: 'duplicate' });
+    expect(await runJob(handle.db, registry, ref, log, config)).toEqual({ outcome: 'duplicate' });
 
     const racing = await enqueue(noteJob, { text: 'race' });
     const outcomes = await Promise.all(
-      [1, 2, 3].map(() => runJob(handle.db, registry, racing, log)),
+      [1, 2, 3].map(() => runJob(handle.db, registry, racing, log, config)),
     );
     expect(outcomes.filter((o) => o.outcome === 'succeeded')).toHaveLength(1);
     expect(await effects('test.note', racing.id)).toBe(1);
     expect(await job(racing.id)).toMatchObject({ state: 'succeeded' });
+  });
+
+  it('prepare and run get the settings the process runs with', async () => {
+    const seen: unknown[] = [];
+    const configured = defineJob<Record<string, never>, undefined>({
+      kind: 'test.configured',
+      queue: 'test',
+      payload: z.object({}),
+      prepare: async (ctx) => {
+        seen.push(ctx.config);
+        return undefined;
+      },
+      run: async (ctx) => {
+        seen.push(ctx.config);
+      },
+    });
+    const ref = await enqueue(configured, {});
+    expect(await runJob(handle.db, new JobRegistry([configured]), ref, log, config)).toMatchObject({
+      outcome: 'succeeded',
+    });
+    expect(seen).toHaveLength(2);
+    expect(seen.every((given) => given === config)).toBe(true);
   });
 
   it('prepare runs before the transaction, hands its result to run, and is skipped for a finished job', async () => {
@@ -170,31 +198,35 @@ describe('running jobs', () => {
     });
     const withPrepared = new JobRegistry([...testJobs, fetching]);
     const ref = await enqueue(fetching, { id: 'x1' });
-    expect(await runJob(handle.db, withPrepared, ref, log)).toMatchObject({ outcome: 'succeeded' });
+    expect(await runJob(handle.db, withPrepared, ref, log, config)).toMatchObject({
+      outcome: 'succeeded',
+    });
     const [row] = await adminQuery(
       database.adminUrl,
       `select details from audit_log where action = 'test.prepared'`,
     );
     expect(row?.details).toEqual({ fetched: 'data for x1', inTransaction: false });
-    expect(await runJob(handle.db, withPrepared, ref, log)).toEqual({ outcome: 'duplicate' });
+    expect(await runJob(handle.db, withPrepared, ref, log, config)).toEqual({
+      outcome: 'duplicate',
+    });
     expect(prepared).toBe(1);
   });
 
   it('a job that throws is retried with growing backoff, then succeeds', async () => {
     const ref = await enqueue(flakyJob, { failures: 2 });
-    const first = await runJob(handle.db, registry, ref, log);
+    const first = await runJob(handle.db, registry, ref, log, config);
     expect(first).toMatchObject({ outcome: 'retry', attempt: 1, error: 'failure 1 of 2' });
     const stored = await job(ref.id);
     expect(stored).toMatchObject({ state: 'pending', attempts: 1, last_error: 'failure 1 of 2' });
     expect(stored?.run_after.getTime()).toBeGreaterThan(Date.now());
 
     await makeDue(ref.id);
-    expect(await runJob(handle.db, registry, ref, log)).toMatchObject({
+    expect(await runJob(handle.db, registry, ref, log, config)).toMatchObject({
       outcome: 'retry',
       attempt: 2,
     });
     await makeDue(ref.id);
-    expect(await runJob(handle.db, registry, ref, log)).toMatchObject({
+    expect(await runJob(handle.db, registry, ref, log, config)).toMatchObject({
       outcome: 'succeeded',
       attempt: 3,
     });
@@ -212,7 +244,7 @@ describe('running jobs', () => {
     const ref = await enqueue(doomedJob, {});
     const outcomes = [];
     for (let i = 0; i < 3; i++) {
-      outcomes.push((await runJob(handle.db, registry, ref, log)).outcome);
+      outcomes.push((await runJob(handle.db, registry, ref, log, config)).outcome);
       await makeDue(ref.id);
     }
     expect(outcomes).toEqual(['retry', 'retry', 'dead']);
@@ -221,7 +253,7 @@ describe('running jobs', () => {
       attempts: 3,
       last_error: 'this never works',
     });
-    expect(await runJob(handle.db, registry, ref, log)).toEqual({ outcome: 'duplicate' });
+    expect(await runJob(handle.db, registry, ref, log, config)).toEqual({ outcome: 'duplicate' });
   });
 
   it('a payload that can never be valid is dead at once, without retries', async () => {
@@ -231,7 +263,7 @@ describe('running jobs', () => {
       [tenantId],
     );
     const ref = { tenantId, id: row?.id as string, kind: 'test.note' };
-    expect(await runJob(handle.db, registry, ref, log)).toMatchObject({
+    expect(await runJob(handle.db, registry, ref, log, config)).toMatchObject({
       outcome: 'dead',
       attempt: 1,
     });
@@ -241,7 +273,7 @@ describe('running jobs', () => {
   it('a kind this worker does not know (a deploy in progress) is retried, not killed', async () => {
     const ref = await enqueue(noteJob, { text: 'new kind' });
     const behind = new JobRegistry([flakyJob]);
-    expect(await runJob(handle.db, behind, ref, log)).toMatchObject({
+    expect(await runJob(handle.db, behind, ref, log, config)).toMatchObject({
       outcome: 'retry',
       attempt: 1,
     });
@@ -260,7 +292,7 @@ describe('running jobs', () => {
     );
     const ref = await enqueue(noteJob, { text: 'mine' });
     // Delivered with the wrong tenant (a forged or confused task): nothing to run there.
-    expect(await runJob(handle.db, registry, { ...ref, tenantId: other }, log)).toEqual({
+    expect(await runJob(handle.db, registry, { ...ref, tenantId: other }, log, config)).toEqual({
       outcome: 'duplicate',
     });
     expect(await job(ref.id)).toMatchObject({ state: 'pending', attempts: 0 });
@@ -269,7 +301,14 @@ describe('running jobs', () => {
 
 describe('the local dispatcher', () => {
   it('runs committed jobs by itself, retries with backoff and stops cleanly', async () => {
-    const local = new LocalDispatcher({ db: handle.db, registry, log, pollMs: 20, concurrency: 2 });
+    const local = new LocalDispatcher({
+      db: handle.db,
+      registry,
+      log,
+      config,
+      pollMs: 20,
+      concurrency: 2,
+    });
     local.start();
     try {
       const ref = await withTenant(scope(), (trx) =>

@@ -10,8 +10,8 @@ export interface JobContext {
   attempt: number;
   db: Db;
   log: Logger;
-  /** The process's validated settings (absent only when a test runs a job bare). */
-  config?: Config | undefined;
+  /** The process's validated settings: the same ones its requests get. */
+  config: Config;
 }
 
 /**

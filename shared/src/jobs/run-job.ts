@@ -31,7 +31,7 @@ export async function runJob(
   registry: JobRegistry,
   ref: JobRef,
   log: Logger,
-  config?: Config,
+  config: Config,
 ): Promise<JobOutcome> {
   const scope = { db, tenantId: ref.tenantId };
   const started = await withTenant(scope, (trx) =>

@@ -1,11 +1,4 @@
-import {
-  type Config,
-  configSchema,
-  defineJob,
-  type ObjectStorage,
-  storageFor,
-  type Trx,
-} from '@devctx/shared';
+import { type Config, defineJob, type ObjectStorage, storageFor, type Trx } from '@devctx/shared';
 import { z } from 'zod';
 import { ingestMessages } from '../messages/ingest.ts';
 import { parseClaudeTranscript } from './claude-code/transcript.ts';
@@ -14,8 +7,7 @@ import { planV1Import, type V1Files } from './v1/plan.ts';
 
 const storages = new WeakMap<Config, ObjectStorage>();
 /** The storage driver for these (validated) settings, made once. */
-export function importStorage(given: Config | undefined): ObjectStorage {
-  const config = given ?? configSchema.parse(process.env);
+export function importStorage(config: Config): ObjectStorage {
   let storage = storages.get(config);
   if (!storage) {
     storage = storageFor(config);

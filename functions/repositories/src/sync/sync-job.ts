@@ -1,5 +1,4 @@
 import {
-  configSchema,
   type Dispatcher,
   defineJob,
   enqueueJob,
@@ -33,7 +32,6 @@ export const syncJob = defineJob<{ repositoryId: string; syncEventId: string }, 
   // GitHub is called before the job's transaction opens: a long fetch (pages, a
   // rate-limit wait) holds no database connection.
   prepare: async (ctx, { repositoryId }) => {
-    const config = ctx.config ?? configSchema.parse(process.env);
     const started = Date.now();
     const repository = await withTenant({ db: ctx.db, tenantId: ctx.tenantId }, (trx) =>
       trx
@@ -51,7 +49,7 @@ export const syncJob = defineJob<{ repositoryId: string; syncEventId: string }, 
         );
       }
       const token = repository.token_secret
-        ? await secretSourceFor(config).read(repository.token_secret)
+        ? await secretSourceFor(ctx.config).read(repository.token_secret)
         : undefined;
       if (repository.token_secret && !token) {
         throw new GitHubError(
@@ -62,7 +60,7 @@ export const syncJob = defineJob<{ repositoryId: string; syncEventId: string }, 
         ? new Date(repository.last_synced_at.getTime() - OVERLAP_MS)
         : null;
       const fetched = await fetchGitHubCommits({
-        baseUrl: config.GITHUB_API_URL,
+        baseUrl: ctx.config.GITHUB_API_URL,
         fullName: repository.full_name,
         branch: repository.default_branch,
         since,

@@ -10,7 +10,8 @@ export interface LocalDispatcherOptions {
   db: Db;
   registry: JobRegistry;
   log: Logger;
-  config?: Config;
+  /** The settings each job gets in its context. */
+  config: Config;
   /** How often due jobs (retries, leftovers) are looked for. */
   pollMs: number;
   concurrency: number;

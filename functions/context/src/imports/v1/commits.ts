@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { upsertCommits } from '@devctx/repositories/commits';
 import { newWebhookSecret, sealWebhookSecret } from '@devctx/repositories/webhook-secret';
-import { type Config, configSchema, type JobContext, secretBoxFor, type Trx } from '@devctx/shared';
+import { type JobContext, secretBoxFor, type Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import type { V1Plan } from './plan.ts';
 
@@ -36,7 +36,7 @@ export async function importV1Commits(
     .executeTakeFirst();
   if (!repository) {
     const id = randomUUID();
-    const box = await secretBoxFor(configOf(ctx));
+    const box = await secretBoxFor(ctx.config);
     // A savepoint: the tier may allow no more repositories, which must not undo the import.
     await sql`savepoint v1_repository`.execute(trx);
     try {
@@ -89,8 +89,4 @@ function fullNameOf(url: string | null): string | null {
   if (!url) return null;
   const match = /^https?:\/\/[^/]+\/([^/\s]+\/[^/\s]+?)(?:\.git)?\/?$/.exec(url.trim());
   return match?.[1] ?? null;
-}
-
-function configOf(ctx: JobContext): Config {
-  return ctx.config ?? configSchema.parse(process.env);
 }
