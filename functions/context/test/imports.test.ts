@@ -27,9 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function finished(id: string) {
+async function finished(id: string, by: SignedUp = owner) {
   for (let i = 0; i < 200; i++) {
-    const reply = await owner.client.get(`/v1/imports/${id}`);
+    const reply = await by.client.get(`/v1/imports/${id}`);
     if (reply.body.status === 'succeeded' || reply.body.status === 'failed') return reply.body;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -88,6 +88,39 @@ describe('imports', () => {
     expect(
       (await owner.client.get('/v1/search/messages?q=nested_learning.py')).body.items.length,
     ).toBeGreaterThan(0);
+  });
+
+  it("a v1 import past the tier's repository limit keeps its sessions and says why its commits were skipped", async () => {
+    const full = await signup(h.anonymous, 'imports-full');
+    for (const name of ['a', 'b', 'c']) {
+      const connected = await full.client.post('/v1/repositories', {
+        provider: 'github',
+        fullName: `acme/${name}`,
+      });
+      expect(connected.status).toBe(201);
+    }
+    const done = await finished(
+      (await full.client.post('/v1/imports', { kind: 'v1-export', files: v1 })).body.id,
+      full,
+    );
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      report: {
+        sessions: 5,
+        newMessages: 153,
+        commits: {
+          repository: 'coditect-ai/coditect-rollout-master',
+          inserted: 0,
+          skipped: 'the tier allows no more repositories',
+        },
+      },
+    });
+    expect((await full.client.get('/v1/repositories')).body.items).toHaveLength(3);
+    const sessions = (await full.client.get('/v1/sessions?tool=v1&limit=10')).body.items;
+    expect(sessions).toHaveLength(5);
+    expect(sessions.every((s: { repositoryId: string | null }) => s.repositoryId === null)).toBe(
+      true,
+    );
   });
 
   it('a Claude Code transcript: streamed chunks merged, broken lines counted; only new lines on re-import', async () => {

@@ -34,9 +34,10 @@ export function listRepositories(
 }
 
 /**
- * Inserts a repository with its sealed webhook secret. The insert counts against the
- * tier's repository limit (a trigger; SQLSTATE DC001 past it), and a second repository
- * of the same provider and name (case-insensitive) violates a unique index.
+ * Inserts a repository with its sealed webhook secret; the settings left out take the
+ * table's defaults (main, no sync, every 60 minutes). The insert counts against the tier's
+ * repository limit (a trigger; SQLSTATE DC001 past it), and a second repository of the
+ * same provider and name (case-insensitive) violates a unique index.
  */
 export function insertRepository(
   trx: Trx,
@@ -46,14 +47,15 @@ export function insertRepository(
     provider: 'github' | 'gitlab' | 'generic';
     fullName: string;
     url: string | null;
-    defaultBranch: string;
     projectId: string | null;
-    syncEnabled: boolean;
-    syncIntervalMinutes: number;
     tokenSecret: string | null;
     webhookSecret: Buffer;
+    defaultBranch?: string | undefined;
+    syncEnabled?: boolean | undefined;
+    syncIntervalMinutes?: number | undefined;
   },
 ) {
+  const { defaultBranch, syncEnabled, syncIntervalMinutes } = repository;
   return trx
     .insertInto('repositories')
     .values({
@@ -62,12 +64,12 @@ export function insertRepository(
       provider: repository.provider,
       full_name: repository.fullName,
       url: repository.url,
-      default_branch: repository.defaultBranch,
       project_id: repository.projectId,
-      sync_enabled: repository.syncEnabled,
-      sync_interval_minutes: repository.syncIntervalMinutes,
       token_secret: repository.tokenSecret,
       webhook_secret: repository.webhookSecret,
+      ...(defaultBranch !== undefined ? { default_branch: defaultBranch } : {}),
+      ...(syncEnabled !== undefined ? { sync_enabled: syncEnabled } : {}),
+      ...(syncIntervalMinutes !== undefined ? { sync_interval_minutes: syncIntervalMinutes } : {}),
     })
     .returning(repositoryColumns)
     .executeTakeFirstOrThrow();

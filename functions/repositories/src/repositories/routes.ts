@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   actorOf,
   actorScope,
@@ -13,16 +12,10 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import {
-  deleteRepository,
-  findRepository,
-  insertRepository,
-  listRepositories,
-  updateRepository,
-} from './queries.ts';
+import { connectRepository } from './connect-repository.ts';
+import { deleteRepository, findRepository, listRepositories, updateRepository } from './queries.ts';
 import { repositorySchema, toRepositoryView } from './representation.ts';
 import { rotateWebhookSecret } from './rotate-webhook-secret.ts';
-import { newWebhookSecret, sealWebhookSecret } from './webhook-secret.ts';
 
 const tags = ['repositories'];
 const idParams = z.object({ id: z.uuid() });
@@ -113,34 +106,21 @@ export const repositoryRoutes = [
     handler: async (ctx, { body }) => {
       const actor = actorOf(ctx);
       const box = await secretBoxFor(ctx.config);
-      const id = randomUUID();
-      const secret = newWebhookSecret();
-      const row = await withTenant(actorScope(ctx), async (trx) => {
+      const { repository, webhookSecret } = await withTenant(actorScope(ctx), async (trx) => {
         await assertReferenceExists(trx, actor.tenantId, 'projects', body.projectId);
-        const created = await insertRepository(trx, actor.tenantId, {
-          id,
-          provider: body.provider,
-          fullName: body.fullName,
-          url: body.url ?? null,
-          defaultBranch: body.defaultBranch,
-          projectId: body.projectId ?? null,
-          syncEnabled: body.syncEnabled,
-          syncIntervalMinutes: body.syncIntervalMinutes,
-          tokenSecret: body.tokenSecret ?? null,
-          webhookSecret: sealWebhookSecret(box, actor.tenantId, id, secret),
-        });
+        const connected = await connectRepository(trx, box, actor.tenantId, body);
         await recordAudit(trx, ctx, actor.tenantId, {
           action: 'repository.connected',
           targetType: 'repository',
-          targetId: id,
+          targetId: connected.repository.id,
           details: { provider: body.provider, fullName: body.fullName },
         });
-        return created;
+        return connected;
       });
       return {
         status: 201,
-        body: { ...toRepositoryView(row), webhookSecret: secret },
-        headers: { location: `/v1/repositories/${id}`, 'cache-control': 'no-store' },
+        body: { ...toRepositoryView(repository), webhookSecret },
+        headers: { location: `/v1/repositories/${repository.id}`, 'cache-control': 'no-store' },
       };
     },
   }),

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { upsertCommits } from '@devctx/repositories/commits';
-import { newWebhookSecret, sealWebhookSecret } from '@devctx/repositories/webhook-secret';
+import { connectRepository } from '@devctx/repositories/connect-repository';
 import { type JobContext, secretBoxFor, type Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import type { V1Plan } from './plan.ts';
@@ -27,7 +26,7 @@ export async function importV1Commits(
   if (plan.commits.length === 0 || !fullName) return { repositoryId: undefined, report };
 
   const provider = plan.repositoryUrl?.includes('github.com') ? 'github' : 'generic';
-  let repository = await trx
+  let repository: { id: string } | undefined = await trx
     .selectFrom('repositories')
     .select('id')
     .where('tenant_id', '=', ctx.tenantId)
@@ -35,24 +34,17 @@ export async function importV1Commits(
     .where(sql`lower(full_name)`, '=', fullName.toLowerCase())
     .executeTakeFirst();
   if (!repository) {
-    const id = randomUUID();
     const box = await secretBoxFor(ctx.config);
     // A savepoint: the tier may allow no more repositories, which must not undo the import.
     await sql`savepoint v1_repository`.execute(trx);
     try {
-      repository = await trx
-        .insertInto('repositories')
-        .values({
-          tenant_id: ctx.tenantId,
-          id,
-          provider,
-          full_name: fullName,
-          url: plan.repositoryUrl,
-          project_id: upload.project_id,
-          webhook_secret: sealWebhookSecret(box, ctx.tenantId, id, newWebhookSecret()),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const connected = await connectRepository(trx, box, ctx.tenantId, {
+        provider,
+        fullName,
+        url: plan.repositoryUrl,
+        projectId: upload.project_id,
+      });
+      repository = connected.repository;
       await sql`release savepoint v1_repository`.execute(trx);
     } catch (error) {
       if ((error as { code?: string }).code !== 'DC001') throw error;
