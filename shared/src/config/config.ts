@@ -289,39 +289,77 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(given: Record<string, string | undefined> = process.env): Config {
-  const env = withFileValues(given);
+  const { env, fromFiles } = withFileValues(given);
   const parsed = crossChecks.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.');
-    const given = env[name];
-    const shown = given === undefined ? 'not set' : `got "${redact(name, given)}"`;
-    return `${name}: ${issue.message} (${shown})`;
+    return `${name}: ${issue.message} (${describeGiven(name, env[name], fromFiles.has(name))})`;
   });
   throw new ConfigError(problems);
 }
 
 /**
  * NAME_FILE=/path sets NAME to that file's content (trailing newline dropped) when NAME
- * itself is unset: how Kubernetes and Cloud Run mount secrets as files.
+ * itself is unset: how Kubernetes and Cloud Run mount secrets as files. A variable whose
+ * own name ends in _FILE (JWT_KEYS_FILE) is a setting in its own right, never this form.
  */
-function withFileValues(env: Record<string, string | undefined>) {
-  const result = { ...env };
+function withFileValues(given: Record<string, string | undefined>) {
+  const env = { ...given };
+  /** Variables read from a NAME_FILE: mounted secrets, never repeated in a message. */
+  const fromFiles = new Set<string>();
   for (const name of Object.keys(configSchema.shape)) {
-    const file = env[`${name}_FILE`];
-    if (file && result[name] === undefined) {
+    const fileVariable = `${name}_FILE`;
+    if (Object.hasOwn(configSchema.shape, fileVariable)) continue;
+    const file = given[fileVariable];
+    if (file && given[name] === undefined) {
       try {
-        result[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+        env[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+        fromFiles.add(name);
       } catch (error) {
-        throw new ConfigError([`${name}_FILE: cannot read ${file} (${(error as Error).message})`]);
+        const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+        throw new ConfigError([`${fileVariable}: cannot read ${file} (${reason})`]);
       }
     }
   }
-  return result;
+  return { env, fromFiles };
 }
 
-/** Connection URLs carry passwords; a start-up message must never print them. */
-function redact(name: string, value: string): string {
-  if (!name.endsWith('_URL')) return value;
-  return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+/** Variables that only ever hold a choice or a number: an error may repeat what was given. */
+let choices: Set<string> | undefined;
+function isChoice(name: string): boolean {
+  choices ??= choiceVariables();
+  return choices.has(name);
+}
+
+function choiceVariables(): Set<string> {
+  const json = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as {
+    properties: Record<string, { type?: string; enum?: unknown[] }>;
+  };
+  return new Set(
+    Object.entries(json.properties)
+      .filter(([, p]) => p.enum || p.type === 'integer' || p.type === 'number')
+      .map(([name]) => name),
+  );
+}
+
+/**
+ * What a start-up error says of a value. Redacted by default, since a wrong value is often
+ * a secret in the wrong place: only short plain values of choice and number variables are
+ * repeated, and URLs without their password; anything else by its length alone.
+ */
+function describeGiven(name: string, given: string | undefined, fromFile: boolean): string {
+  if (given === undefined) return 'not set';
+  if (fromFile) return `read from ${name}_FILE, ${given.length} characters`;
+  if (isChoice(name) && /^[\w.:-]{1,40}$/.test(given)) return `got "${given}"`;
+  if (name.endsWith('_URL')) {
+    try {
+      const url = new URL(given);
+      if (url.password) url.password = '***';
+      return `got "${url.href}"`;
+    } catch {
+      return `not a URL, ${given.length} characters`;
+    }
+  }
+  return `${given.length} characters, not shown`;
 }
