@@ -14,7 +14,7 @@ export type RouteMatch =
 export function createRouter(routes: AnyRoute[]) {
   const compiled: CompiledRoute[] = routes.map((route) => ({
     route,
-    pattern: compile(route.path),
+    pattern: compileRoutePath(route.path),
   }));
   assertNoDuplicates(routes);
 
@@ -38,7 +38,7 @@ export function createRouter(routes: AnyRoute[]) {
   };
 }
 
-function compile(template: string): RegExp {
+export function compileRoutePath(template: string): RegExp {
   const source = template
     .split('/')
     .map((segment) => {

@@ -45,16 +45,33 @@ export interface ParsedTaskList {
   unresolvedDependencies: string[];
 }
 
-// A closing run of #s (CommonMark) needs a space before it: "C#" stays "C#".
-const HEADING = /^(#{1,6})\s+(.+?)(?:\s+#+)?\s*$/;
-const EMPTY_HEADING = /^#{1,6}\s*$/;
-const CHECKBOX = /^(\s*)[-*+]\s+\[([ xX])\]\s+(\S.*?)\s*$/;
+// Every pattern here runs on a tenant's text, so each is linear: lines are trimmed at the
+// end before matching (no `\s*$` after a lazy or overlapping quantifier), adjacent
+// quantifiers never match the same characters, and a line longer than any title could be
+// is reported instead of parsed. infra/test/linear-patterns.test.ts checks every pattern.
+const MAX_LINE = 2_000;
+const HEADING = /^(#{1,6})[ \t]+(\S.*)$/;
+const EMPTY_HEADING = /^#{1,6}$/;
+const CHECKBOX = /^([ \t]*)[-*+][ \t]+\[([ xX])\][ \t]+(\S.*)$/;
 // A bracket right after a list marker, that is not a link: a checkbox someone mistyped.
-const CHECKBOX_LIKE = /^\s*[-*+]?\s*\[[^\]]{0,10}\](?!\()/;
-const DEPENDENCIES =
-  /^\s*(?:\*\*|__)?(?:dependencies|depends on)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$/i;
-const LEADING_NUMBER = /^(\d+(?:\.\d+)*)\.?\s+/;
+const CHECKBOX_LIKE = /^[ \t]*(?:[-*+][ \t]*)?\[[^\]]{0,10}\](?!\()/;
+const DEPENDENCIES = /^[ \t]*(?:\*\*|__)?(?:dependencies|depends on)(?:\*\*|__)?[ \t]*:(.*)$/i;
+const EMPHASIS = /^(?:\*\*|__)/;
+const NO_DEPENDENCIES = /^(?:none|-|n\/a)?$/i;
+const LEADING_NUMBER = /^(\d+(?:\.\d+)*)\.?\s/;
 const NAMED_NUMBER = /^(?:phase|week|step|stage|part|milestone|sprint)\s+(\d+(?:\.\d+)*)\b/i;
+
+/**
+ * A heading's title without its closing run of #s, which CommonMark recognises only after
+ * a blank: "C#" stays "C#".
+ */
+function withoutClosingHashes(title: string): string {
+  let end = title.length;
+  while (end > 0 && title[end - 1] === '#') end--;
+  const before = title.slice(0, end);
+  const kept = before.trimEnd();
+  return end === title.length || kept === before || kept === '' ? title : kept;
+}
 
 export function sectionNumber(title: string): string | null {
   const plain = title.replace(/^[^\p{L}\p{N}]+/u, ''); // leading emoji and markup
@@ -69,18 +86,28 @@ export function parseTaskListMarkdown(markdown: string): ParsedTaskList {
   let stack: { indent: number; key: number }[] = [];
   let inFence = false;
 
-  markdown.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.replace(/\t/g, '  ');
+  markdown.split('\n').forEach((text, index) => {
+    const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
+    const line = raw.replaceAll('\t', '  ').trimEnd();
     const lineNumber = index + 1;
-    if (/^\s*(```|~~~)/.test(line)) {
+    if (line.length > MAX_LINE) {
+      skipped.push({
+        line: lineNumber,
+        text: `${raw.slice(0, 200)}…`,
+        reason: `longer than ${MAX_LINE} characters`,
+      });
+      return;
+    }
+    const start = line.trimStart();
+    if (start.startsWith('```') || start.startsWith('~~~')) {
       inFence = !inFence;
       return;
     }
-    if (inFence || line.trim() === '') return;
+    if (inFence || start === '') return;
 
     const heading = HEADING.exec(line);
     if (heading?.[1] && heading[2]) {
-      const title = heading[2].trim();
+      const title = withoutClosingHashes(heading[2]);
       sections.push({
         key: sections.length,
         number: sectionNumber(title),
@@ -99,10 +126,11 @@ export function parseTaskListMarkdown(markdown: string): ParsedTaskList {
     const dependencies = DEPENDENCIES.exec(line);
     if (dependencies) {
       const current = sections.at(-1);
-      const numbers = (dependencies[1] ?? '').match(/\d+(?:\.\d+)*/g) ?? [];
+      const listed = (dependencies[1] ?? '').trim().replace(EMPHASIS, '').trim();
+      const numbers = listed.match(/\d+(?:\.\d+)*/g) ?? [];
       if (!current)
         skipped.push({ line: lineNumber, text: raw, reason: 'dependencies before any section' });
-      else if (numbers.length === 0 && !/^\s*(none|-|n\/a)?\s*$/i.test(dependencies[1] ?? '')) {
+      else if (numbers.length === 0 && !NO_DEPENDENCIES.test(listed)) {
         skipped.push({
           line: lineNumber,
           text: raw,
@@ -121,7 +149,7 @@ export function parseTaskListMarkdown(markdown: string): ParsedTaskList {
         key,
         sectionKey: sections.at(-1)?.key ?? null,
         parentKey: stack.at(-1)?.key ?? null,
-        title: (checkbox[3] ?? '').trim(),
+        title: checkbox[3] ?? '',
         checked: checkbox[2] !== ' ',
       });
       stack.push({ indent, key });
@@ -159,6 +187,16 @@ export interface RenderTask {
   checked: boolean;
 }
 
+/** A title on one line: each line break and the blanks around it become one space. */
+function oneLine(title: string): string {
+  const parts = title.split('\n');
+  const last = parts.length - 1;
+  return parts
+    .map((part, i) => (i === 0 ? part : part.trimStart()))
+    .map((part, i) => (i === last ? part : part.trimEnd()))
+    .join(' ');
+}
+
 /**
  * The list as markdown, in the order given: tasks outside any section first, then each
  * section with its Dependencies line and its tasks, nested by parent.
@@ -177,9 +215,7 @@ export function renderTaskListMarkdown(
   }
   const emit = (list: RenderTask[] | undefined, depth: number) => {
     for (const task of list ?? []) {
-      lines.push(
-        `${'  '.repeat(depth)}- [${task.checked ? 'x' : ' '}] ${task.title.replace(/\s*\n\s*/g, ' ')}`,
-      );
+      lines.push(`${'  '.repeat(depth)}- [${task.checked ? 'x' : ' '}] ${oneLine(task.title)}`);
       emit(children.get(task.id), depth + 1);
     }
   };

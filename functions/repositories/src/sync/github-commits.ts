@@ -121,8 +121,12 @@ function rateLimitWaitMs(response: Response): number | undefined {
 export function nextLink(header: string | null): string | null {
   if (!header) return null;
   for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part.trim());
-    if (match?.[1]) return match[1];
+    const [target, ...params] = part.split(';').map((p) => p.trim());
+    if (!target?.startsWith('<') || !target.endsWith('>')) continue;
+    const rels = params
+      .filter((p) => p.startsWith('rel='))
+      .map((p) => p.slice(4).replaceAll('"', ''));
+    if (rels.some((rel) => rel.split(' ').includes('next'))) return target.slice(1, -1);
   }
   return null;
 }
