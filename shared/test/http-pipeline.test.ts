@@ -143,6 +143,33 @@ describe('HTTP pipeline', () => {
     );
   });
 
+  it('an unpaired surrogate in any string or key becomes U+FFFD, and the request is served', async () => {
+    const response = await postJson(
+      `/v1/echo/${randomUUID()}`,
+      '{"name": "Ann \\ud800", "tags": ["\\udfff x"], "\\ud800": 1}',
+    );
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { name: string; tags: string[] };
+    expect(body.name).toBe('Ann \ufffd');
+    expect(body.tags).toEqual(['\ufffd x']);
+  });
+
+  it('a body nested deeper than 64 levels is a 400 naming the limit, however deep', async () => {
+    for (const depth of [65, 500]) {
+      const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      const problem = await expectProblem(
+        await postJson(`/v1/echo/${randomUUID()}`, `{"name": "Ann", "tags": ${deep}}`),
+        400,
+        'validation_failed',
+      );
+      expect(problem.detail).toContain('deeper than 64 levels');
+    }
+    const shallow = `${'['.repeat(3)}${']'.repeat(3)}`;
+    expect(
+      (await postJson(`/v1/echo/${randomUUID()}`, `{"name": "A", "x": ${shallow}}`)).status,
+    ).toBe(201);
+  });
+
   it('a body over the limit is a 413, whether declared or streamed', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(5000) });
     await expectProblem(await postJson(`/v1/echo/${randomUUID()}`, big), 413, 'payload_too_large');

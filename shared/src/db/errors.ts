@@ -13,6 +13,12 @@ const UNAVAILABLE_SQLSTATES = new Set([
 ]);
 // Text PostgreSQL cannot hold (NUL, an unpaired \u escape): the client's input, not a bug.
 const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
+// A value that is not valid for its column's type or range: every value the server's own
+// code passes is typed, so one of these comes from a client (a forged cursor, a date out
+// of range) that validation let through. Answered 400, and worth a stricter schema.
+const INVALID_VALUE_SQLSTATES = new Set(['22P02', '22007', '22008', '22003', '22001']);
+// The statement ran out of its time, or lost to another transaction: retry later.
+const RETRY_LATER_SQLSTATES = new Set(['57014', '40P01', '40001', '55P03']);
 const UNAVAILABLE_NODE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -54,8 +60,20 @@ export function translateDatabaseError(error: unknown): unknown {
       'The text contains characters that cannot be stored (such as NUL).',
     );
   }
+  if (typeof code === 'string' && INVALID_VALUE_SQLSTATES.has(code)) {
+    return new AppError('validation_failed', 'A value in the request is not valid for its field.');
+  }
   if (code === '23505') {
     return new AppError('conflict', 'Something with the same unique value already exists.');
+  }
+  if (code === '23503') {
+    // A row this write names was deleted meanwhile (or never was this tenant's).
+    return new AppError('not_found', 'Something this request refers to does not exist (any more).');
+  }
+  if (typeof code === 'string' && RETRY_LATER_SQLSTATES.has(code)) {
+    return new AppError('service_unavailable', 'The server is busy with this; retry shortly.', {
+      headers: { 'retry-after': '1' },
+    });
   }
   if (unavailable) {
     return new AppError('service_unavailable', 'The database is unavailable; retry shortly.', {

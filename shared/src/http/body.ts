@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors/app-error.ts';
+import { wellFormedJson } from './json-input.ts';
 
 /** functions-framework has already read the body and keeps the bytes here. */
 type MaybePreRead = IncomingMessage & { rawBody?: Buffer };
@@ -26,12 +27,14 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw new AppError('unsupported_media_type', 'Send the body as application/json.');
   }
+  let value: unknown;
   try {
-    return { raw, value: JSON.parse(raw.toString('utf8')) };
+    value = JSON.parse(raw.toString('utf8'));
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message : 'unreadable body';
     throw new AppError('malformed_json', `The body is not valid JSON: ${reason}`);
   }
+  return { raw, value: wellFormedJson(value) };
 }
 
 /** The body's bytes, unparsed, within the same size limit. */
