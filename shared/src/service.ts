@@ -37,6 +37,7 @@ export function createService(options: ServiceOptions): Service {
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    tenantSharePercent: config.DATABASE_TENANT_SHARE_PERCENT,
     log,
     applicationName: `devctx-${options.name}`,
   });

@@ -24,6 +24,15 @@ export const configSchema = z.object({
     .max(100)
     .default(10)
     .describe('Maximum connections in this instance’s pool.'),
+  DATABASE_TENANT_SHARE_PERCENT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(50)
+    .describe(
+      'Percent of the pool one tenant may use at once; more of its work waits (then 503), so no tenant can hold every connection.',
+    ),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.ts';
 import type { Database } from './schema.ts';
+import { TenantGate } from './tenant-gate.ts';
 
 export type Db = Kysely<Database>;
 
@@ -15,6 +16,8 @@ export interface DatabaseOptions {
   url: string;
   poolMax: number;
   statementTimeoutMs: number;
+  /** Percent of the pool one tenant may hold at once (TenantGate). */
+  tenantSharePercent?: number;
   log: Logger;
   applicationName?: string;
 }
@@ -44,5 +47,14 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     client.on('error', (error) => options.log.debug('database connection error', { error }));
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const share = Math.ceil((options.poolMax * (options.tenantSharePercent ?? 50)) / 100);
+  gates.set(db, new TenantGate({ share, waitMs: 5_000 }));
   return { db, pool, close: () => db.destroy() };
+}
+
+const gates = new WeakMap<Db, TenantGate>();
+
+/** The gate that shares this handle's pool between tenants (none for a bare Kysely). */
+export function tenantGateOf(db: Db): TenantGate | undefined {
+  return gates.get(db);
 }

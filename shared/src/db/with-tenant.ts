@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { AppError } from '../errors/app-error.ts';
 import { takeAfterCommitHooks } from './after-commit.ts';
-import type { Db } from './database.ts';
+import { type Db, tenantGateOf } from './database.ts';
 import type { Database } from './schema.ts';
 
 export type Trx = Transaction<Database>;
@@ -35,13 +35,17 @@ export async function withTenant<T>(scope: TenantScope, fn: (trx: Trx) => Promis
     throw new Error('withTenant: userId must be a UUID');
   }
   let committed: Trx | undefined;
-  const result = await scope.db.transaction().execute(async (trx) => {
-    await sql`select set_config('app.tenant_id', ${scope.tenantId}, true),
-                     set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
-    const value = await fn(trx);
-    committed = trx;
-    return value;
-  });
+  const transaction = () =>
+    scope.db.transaction().execute(async (trx) => {
+      await sql`select set_config('app.tenant_id', ${scope.tenantId}, true),
+                       set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
+      const value = await fn(trx);
+      committed = trx;
+      return value;
+    });
+  // No tenant may hold more than its share of the pool (shared/src/db/tenant-gate.ts).
+  const gate = tenantGateOf(scope.db);
+  const result = gate ? await gate.run(scope.tenantId, transaction) : await transaction();
   // Hooks announce committed work (e.g. dispatch jobs); a failure there is recovered by
   // the outbox sweep, so it must not turn a committed request into an error.
   for (const hook of committed ? takeAfterCommitHooks(committed) : []) {
