@@ -85,9 +85,9 @@ export async function listTasksScenario() {
       .sid as string;
     const bare = async () => {
       await pool.query(
-        `select a.*, r.hits, r.reset_at from authenticate_request($1::uuid, $2::uuid, null::bytea) a
-           cross join lateral rate_limit_hit('user:' || a.user_id::text, 3600) r`,
-        [tenantId, sessionId],
+        `select a.*, r.* from authenticate_request($1::uuid, $2::uuid, $3::uuid, null::bytea) a
+           cross join lateral rate_limit_take('user:' || a.user_id::text, a.requests_per_hour, 3600) r`,
+        [tenantId, sessionId, userId],
       );
       const client = await pool.connect();
       try {

@@ -27,7 +27,13 @@ export {
   systemRoleKeys,
   systemRoles,
 } from './auth/permissions.ts';
-export { enforceRateLimit, hitRateLimit, rateLimitHeaders } from './auth/rate-limit.ts';
+export {
+  enforceRateLimit,
+  failureBudget,
+  type RateLimitResult,
+  rateLimitHeaders,
+  takeRateLimit,
+} from './auth/rate-limit.ts';
 export { type Config, ConfigError, configSchema, loadConfig } from './config/config.ts';
 export { afterCommit } from './db/after-commit.ts';
 export { assertReferenceExists } from './db/assert-reference.ts';

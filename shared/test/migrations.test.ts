@@ -90,8 +90,10 @@ describe('migrations', () => {
 
   it("session_terms starts with the counts of the messages already stored, every tenant's", async () => {
     const db = await emptyDatabase();
+    // The schema as the release before 0015 left it: that migration and every later one out.
     const before = await copyOfMigrations();
-    await rm(path.join(before, '0015_session_terms.sql'));
+    const later = (await readdir(before)).filter((f) => f >= '0015_session_terms.sql').sort();
+    for (const file of later) await rm(path.join(before, file));
     await migrateDatabase(db.adminUrl, { dir: before });
     await adminQuery(
       db.adminUrl,
@@ -110,7 +112,7 @@ describe('migrations', () => {
                 array['make'], array[t.slug]
            from tenants t cross join generate_series(0, 2) n;`,
     );
-    expect(await migrateDatabase(db.adminUrl)).toEqual(['0015_session_terms.sql']);
+    expect(await migrateDatabase(db.adminUrl)).toEqual(later);
     const rows = await adminQuery(
       db.adminUrl,
       `select t.slug, kind, term, occurrences, operations, last_at

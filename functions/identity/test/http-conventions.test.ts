@@ -185,6 +185,9 @@ describe('CORS and security headers', () => {
     expect(reply.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(reply.headers.get('access-control-allow-headers')).toContain('authorization');
     expect(reply.headers.get('access-control-allow-methods')).toContain('PATCH');
+    // A browser on that origin may ask for its refresh token as a cookie, and send it.
+    expect(reply.headers.get('access-control-allow-headers')).toContain('devctx-refresh-cookie');
+    expect(reply.headers.get('access-control-allow-credentials')).toBe('true');
   });
 
   it('refuses a preflight from any other origin, and gives it no CORS headers', async () => {
@@ -193,6 +196,7 @@ describe('CORS and security headers', () => {
     expect(reply.headers.get('access-control-allow-origin')).toBeNull();
     const simple = await owner.client.get('/v1/me', { origin: 'https://evil.example' });
     expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+    expect(simple.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
   it('lets an allowed origin read the response and its headers', async () => {

@@ -35,13 +35,14 @@ async function forge(
     kid?: string;
     exp?: number;
     nbf?: number;
+    sub?: string;
   } = {},
   key: JWK = privateJwk,
 ) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ tid: claims.tid, sid: claims.sid })
     .setProtectedHeader({ alg: 'ES256', kid: overrides.kid ?? kid, typ: overrides.typ ?? 'at+jwt' })
-    .setSubject(claims.sub)
+    .setSubject(overrides.sub ?? claims.sub)
     .setIssuer(overrides.iss ?? 'https://devcontext.local')
     .setAudience(overrides.aud ?? 'dev-context-api')
     .setIssuedAt(now - 10)
@@ -55,6 +56,13 @@ const status = async (token: string) => (await h.anonymous.as(token).get('/v1/me
 describe('JWT verification', () => {
   it('control: a correctly forged token with the real key is accepted', async () => {
     expect(await status(await forge())).toBe(200);
+  });
+
+  it('a token whose sub is not the user of its session is refused', async () => {
+    const other = await signup(h.anonymous, 'jwt-other');
+    const otherUser = decodeJwt(other.accessToken).sub as string;
+    expect(await status(await forge({ sub: otherUser }))).toBe(401);
+    expect(await status(await forge({ sub: '00000000-0000-4000-8000-000000000000' }))).toBe(401);
   });
 
   it('alg none is refused', async () => {

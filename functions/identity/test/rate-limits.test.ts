@@ -9,6 +9,7 @@ beforeAll(async () => {
     RATE_LIMIT_ANONYMOUS_PER_HOUR: '4',
     TRUSTED_PROXY_HOPS: '1',
     LOGIN_FAILURES_PER_15_MIN: '3',
+    LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: '5',
   });
 });
 afterAll(() => h.close());
@@ -47,11 +48,60 @@ describe('anonymous rate limit (per IP)', () => {
     }
     expect(statuses.at(-1)).toBe(429);
   });
+
+  it('is a token bucket: a refused request takes nothing, and tokens come back as time passes', async () => {
+    const ip = '203.0.113.50';
+    const attempt = (i: number) =>
+      h.anonymous.post(
+        '/v1/auth/login',
+        { tenant: 'nobody', email: `r${i}@b.example`, password: 'whatever pw' },
+        from(ip),
+      );
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await attempt(i)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    // 4 per hour is one token per 15 minutes: turn the bucket's clock back by that much.
+    await adminQuery(
+      h.database.adminUrl,
+      `update rate_limit_buckets set refilled_at = refilled_at - interval '15 minutes' where key = 'ip:${ip}'`,
+    );
+    expect((await attempt(7)).status).toBe(401);
+    expect((await attempt(8)).status).toBe(429);
+  });
+
+  it('leaves token refresh alone: it has budgets of its own', async () => {
+    const t = await signup(h.anonymous, 'refresher', from('100.64.0.1'));
+    const ip = '203.0.113.60';
+    for (let i = 0; i < 5; i++)
+      await h.anonymous.post(
+        '/v1/auth/login',
+        { tenant: 'nobody', email: `f${i}@b.example`, password: 'whatever pw' },
+        from(ip),
+      );
+    const refreshed = await h.anonymous.post(
+      '/v1/auth/refresh',
+      { refreshToken: t.refreshToken },
+      from(ip),
+    );
+    expect(refreshed.status).toBe(200);
+  });
+
+  it('refuses an address that keeps presenting refresh tokens that do not work', async () => {
+    const ip = '203.0.113.70';
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      const forged = `rt_${'0'.repeat(32)}_${'a'.repeat(42)}${i}`;
+      statuses.push(
+        (await h.anonymous.post('/v1/auth/refresh', { refreshToken: forged }, from(ip))).status,
+      );
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+  });
 });
 
 describe('login failures (per account and IP)', () => {
   it('lock the account for that address after too many failures, even with the right password', async () => {
-    const t = await signup(h.anonymous, 'brute');
+    const t = await signup(h.anonymous, 'brute', from('100.64.0.2'));
     const wrong = { tenant: t.tenant.slug, email: t.user.email, password: 'wrong guess number' };
     for (let i = 0; i < 3; i++)
       expect((await h.anonymous.post('/v1/auth/login', wrong, from('192.0.2.1'))).status).toBe(401);
@@ -61,23 +111,40 @@ describe('login failures (per account and IP)', () => {
     expect(locked.headers.get('retry-after')).toBeTruthy();
     expect((await h.anonymous.post('/v1/auth/login', right, from('192.0.2.2'))).status).toBe(200);
   });
+
+  it('lock the account for every address after too many failures spread over many addresses', async () => {
+    const t = await signup(h.anonymous, 'spread', from('100.64.0.3'));
+    const wrong = { tenant: t.tenant.slug, email: t.user.email, password: 'wrong guess number' };
+    for (let i = 0; i < 5; i++)
+      expect((await h.anonymous.post('/v1/auth/login', wrong, from(`198.18.0.${i}`))).status).toBe(
+        401,
+      );
+    const right = { ...wrong, password: PASSWORD };
+    const locked = await h.anonymous.post('/v1/auth/login', right, from('198.18.1.1'));
+    expect(locked.status).toBe(429);
+    // Another account is not affected.
+    const other = await signup(h.anonymous, 'spread-other', from('100.64.0.4'));
+    const fine = { tenant: other.tenant.slug, email: other.user.email, password: PASSWORD };
+    expect((await h.anonymous.post('/v1/auth/login', fine, from('198.18.1.1'))).status).toBe(200);
+  });
 });
 
 describe('authenticated rate limit (per user, from the tier)', () => {
   it('reports the tier budget and refuses past it', async () => {
-    const t = await signup(h.anonymous, 'budget');
+    const t = await signup(h.anonymous, 'budget', from('100.64.0.5'));
     const first = await t.client.get('/v1/me');
     expect(first.headers.get('ratelimit-policy')).toBe('"default";q=1000;w=3600');
     expect(first.headers.get('ratelimit')).toMatch(/^"default";r=999;t=\d+$/);
-    // Tiers are data: shrink the free budget in this test's own database.
+    // Tiers are data: shrink the free budget in this test's own database. The bucket then
+    // holds no more than the new budget.
     await adminQuery(
       h.database.adminUrl,
       `update tiers set requests_per_hour = 3 where tier = 'free'`,
     );
     try {
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await t.client.get('/v1/me')).status);
-      expect(statuses).toEqual([200, 200, 429]); // the first call above was hit 1 of 3
+      for (let i = 0; i < 4; i++) statuses.push((await t.client.get('/v1/me')).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
     } finally {
       await adminQuery(
         h.database.adminUrl,

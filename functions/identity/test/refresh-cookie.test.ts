@@ -1,4 +1,7 @@
+import type { RequestContext } from '@devctx/shared';
+import { adminQuery } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverTokens } from '../src/auth/refresh-cookie.ts';
 import { type IdentityHarness, PASSWORD, signup, startIdentity } from './support.ts';
 
 // A browser asks (devctx-refresh-cookie: 1) for its refresh token as an HttpOnly cookie
@@ -61,9 +64,26 @@ describe('refresh token in an HttpOnly cookie', () => {
     const me = await h.anonymous.as(first.body.accessToken).get('/v1/me');
     expect(me.status).toBe(200);
 
-    // The old cookie again (stolen, or replayed): 401, and the new one dies with it.
+    // The old cookie again, later than two tabs refreshing at once would (stolen, or
+    // replayed): 401, and the new one dies with it.
+    await adminQuery(
+      h.database.adminUrl,
+      `update refresh_tokens set used_at = used_at - interval '1 minute' where used_at is not null`,
+    );
     expect((await refreshWith(cookie.pair, owner.tenant.id)).status).toBe(401);
     expect((await refreshWith(next, owner.tenant.id)).status).toBe(401);
+  });
+
+  it('is Secure in production whatever X-Forwarded-Proto says', () => {
+    const production = { config: { NODE_ENV: 'production', REFRESH_TOKEN_TTL_SECONDS: 60 } };
+    const delivered = deliverTokens(
+      production as unknown as RequestContext,
+      { ...COOKIE_MODE, 'x-forwarded-proto': 'http' },
+      '00000000-0000-4000-8000-000000000000',
+      { refreshToken: 'rt_x' },
+    );
+    expect(delivered.headers?.['set-cookie']).toContain('; Secure');
+    expect(delivered.body).toEqual({});
   });
 
   it('refuses a cookie without the header (CSRF), and another tenant’s token in a cookie', async () => {

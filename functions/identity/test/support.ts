@@ -52,12 +52,20 @@ export interface SignedUp {
   refreshToken: string;
 }
 
-export async function signup(anonymous: Client, label = 'acme'): Promise<SignedUp> {
+export async function signup(
+  anonymous: Client,
+  label = 'acme',
+  headers: Record<string, string> = {},
+): Promise<SignedUp> {
   const slug = `${label}-${randomBytes(4).toString('hex')}`;
-  const reply = await anonymous.post('/v1/auth/signup', {
-    tenant: { name: `${label} Inc`, slug },
-    user: { email: `owner@${slug}.example`, password: PASSWORD, name: 'Owner' },
-  });
+  const reply = await anonymous.post(
+    '/v1/auth/signup',
+    {
+      tenant: { name: `${label} Inc`, slug },
+      user: { email: `owner@${slug}.example`, password: PASSWORD, name: 'Owner' },
+    },
+    headers,
+  );
   if (reply.status !== 201) throw new Error(`signup failed: ${JSON.stringify(reply.body)}`);
   return {
     client: anonymous.as(reply.body.accessToken),

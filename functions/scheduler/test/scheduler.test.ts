@@ -69,13 +69,17 @@ describe('scheduled jobs', () => {
       `insert into idempotency_keys (tenant_id, scope, key, fingerprint, locked_until, expires_at) values
          ($1, 'user:x', 'old', '\\x00', now(), now() - interval '1 hour'),
          ($1, 'user:x', 'fresh', '\\x00', now(), now() + interval '1 hour');
-       insert into rate_limit_counters (key, window_start, hits) values ('ip:old', now() - interval '3 days', 5);`.replaceAll(
+       insert into rate_limit_counters (key, window_start, hits) values ('ip:old', now() - interval '3 days', 5);
+       insert into rate_limit_buckets (key, tokens, refilled_at) values
+         ('ip:idle', 1, now() - interval '2 days'), ('ip:busy', 1, now());`.replaceAll(
         '$1',
         `'${tenantId}'`,
       ),
     );
     const reply = await scheduler.post('/jobs/purge-expired');
-    expect(reply.body.result).toMatchObject({ idempotencyKeys: 1, rateLimitWindows: 1 });
+    expect(reply.body.result).toMatchObject({ idempotencyKeys: 1, rateLimitWindows: 2 });
+    const buckets = await adminQuery(database.adminUrl, 'select key from rate_limit_buckets');
+    expect(buckets.map((b) => b.key)).toEqual(['ip:busy']);
     const keys = await adminQuery(
       database.adminUrl,
       'select key from idempotency_keys where tenant_id = $1',

@@ -7,7 +7,7 @@ import type { Actor, RequestContext } from '../http/route.ts';
 import type { AccessTokens } from './jwt.ts';
 import { parseOpaqueToken } from './opaque-tokens.ts';
 import { effectivePermissions } from './permissions.ts';
-import { enforceRateLimit, hitRateLimit } from './rate-limit.ts';
+import { bucketResult, enforceRateLimit, takeRateLimit } from './rate-limit.ts';
 
 const HOUR = 3600;
 
@@ -29,8 +29,10 @@ interface AuthRow {
   custom_permissions: string[];
   key_permissions: string[] | null;
   requests_per_hour: number;
-  hits: number;
-  reset_at: Date;
+  allowed: boolean;
+  remaining: number;
+  retry_after_seconds: number;
+  reset_seconds: number;
 }
 
 const invalid = () =>
@@ -55,6 +57,7 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
       const credential = match[1];
       let tenantId: string;
       let sessionId: string | null = null;
+      let userId: string | null = null;
       let keyHash: Buffer | null = null;
       if (credential.startsWith('dck_')) {
         const key = parseOpaqueToken(credential, 'dck');
@@ -65,23 +68,22 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
         const claims = await deps.tokens.verify(credential);
         tenantId = claims.tenantId;
         sessionId = claims.sessionId;
+        userId = claims.userId;
       }
 
-      // One statement: credential still valid, user active, current roles, and the hit on
-      // this user's hourly budget.
+      // One statement: credential still valid (a session only for the user the token
+      // names), user active, current roles, and a take from this user's hourly budget.
       const { rows } = await sql<AuthRow>`
-        select a.*, r.hits, r.reset_at
-          from authenticate_request(${tenantId}::uuid, ${sessionId}::uuid, ${keyHash}::bytea) a
-          cross join lateral rate_limit_hit('user:' || a.user_id::text, ${HOUR}) r`.execute(
+        select a.*, r.*
+          from authenticate_request(${tenantId}::uuid, ${sessionId}::uuid, ${userId}::uuid,
+                                    ${keyHash}::bytea) a
+          cross join lateral rate_limit_take('user:' || a.user_id::text, a.requests_per_hour, ${HOUR}) r`.execute(
         deps.db,
       );
       const row = rows[0];
       if (!row) throw invalid();
 
-      const headers = enforceRateLimit(
-        { limit: row.requests_per_hour, hits: row.hits, resetAt: row.reset_at },
-        HOUR,
-      );
+      const headers = enforceRateLimit(bucketResult(row.requests_per_hour, row), HOUR);
       let permissions = effectivePermissions(row.system_roles, row.custom_permissions);
       if (row.key_permissions) {
         const allowed = new Set(row.key_permissions);
@@ -100,7 +102,7 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
 
     async limitAnonymous(ctx) {
       const limit = deps.config.RATE_LIMIT_ANONYMOUS_PER_HOUR;
-      const result = await hitRateLimit(deps.db, `ip:${ctx.ip}`, limit, HOUR);
+      const result = await takeRateLimit(deps.db, `ip:${ctx.ip}`, limit, HOUR);
       return enforceRateLimit(result, HOUR, 'anonymous');
     },
   };

@@ -124,6 +124,12 @@ export const configSchema = z.object({
     .min(1)
     .default(5)
     .describe('Failed logins per 15 minutes for one account from one IP before 429.'),
+  LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('Failed logins per hour for one account from all IPs together before 429.'),
   TRUSTED_PROXY_HOPS: z.coerce
     .number()
     .int()

@@ -18,8 +18,9 @@ export function setSecurityHeaders(res: ServerResponse, production: boolean) {
 }
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
+// devctx-refresh-cookie: how a browser asks for its refresh token as a cookie.
 const ALLOWED_HEADERS =
-  'authorization, content-type, idempotency-key, if-match, if-none-match, x-request-id';
+  'authorization, content-type, devctx-refresh-cookie, idempotency-key, if-match, if-none-match, x-request-id';
 const EXPOSED_HEADERS =
   'etag, location, retry-after, ratelimit, ratelimit-policy, x-request-id, idempotent-replayed';
 
@@ -42,6 +43,9 @@ export function applyCors(
   if (permitted) {
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+    // The refresh cookie travels only with credentialed requests, and only to the exact
+    // origins listed (never to *).
+    res.setHeader('access-control-allow-credentials', 'true');
   }
   if (!preflight) return false;
   if (!permitted)

@@ -1,7 +1,6 @@
 import {
   AppError,
-  enforceRateLimit,
-  hitRateLimit,
+  failureBudget,
   type RequestContext,
   recordAudit,
   withTenant,
@@ -27,21 +26,33 @@ export const loginBody = z
 
 export const loginResponse = signedInSchema;
 
-const FAILURE_WINDOW = 15 * 60;
 const badCredentials = () =>
   new AppError('unauthenticated', 'The tenant, email or password is not right.');
 
 /**
  * Unknown tenant, unknown email, inactive user and wrong password all get the same answer
  * after one password verification each, so accounts cannot be told apart by reply or time.
- * Failures are counted per tenant, email and IP; past the limit the door closes for the window.
+ * Failures are counted twice: per account and IP (a typo-prone user is slowed alone), and
+ * per account across every IP (guessing spread over many addresses). An empty bucket
+ * closes the door until it refills; a success takes nothing.
  */
 export async function login(ctx: RequestContext, body: z.infer<typeof loginBody>) {
-  const limit = ctx.config.LOGIN_FAILURES_PER_15_MIN;
-  const failureKey = `login:${body.tenant}:${body.email}:${ctx.ip}`;
-  const failures = await hitRateLimit(ctx.db, failureKey, limit, FAILURE_WINDOW, 0);
-  if (failures.hits >= limit)
-    enforceRateLimit({ ...failures, hits: failures.hits + 1 }, FAILURE_WINDOW, 'login');
+  const account = `${body.tenant}:${body.email}`;
+  const budgets = [
+    failureBudget(ctx.db, {
+      key: `login:${account}:${ctx.ip}`,
+      limit: ctx.config.LOGIN_FAILURES_PER_15_MIN,
+      windowSeconds: 15 * 60,
+      policy: 'login',
+    }),
+    failureBudget(ctx.db, {
+      key: `login-account:${account}`,
+      limit: ctx.config.LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR,
+      windowSeconds: 3600,
+      policy: 'login',
+    }),
+  ];
+  for (const budget of budgets) await budget.check();
 
   const found = await sql<{
     id: string | null;
@@ -63,7 +74,7 @@ export async function login(ctx: RequestContext, body: z.infer<typeof loginBody>
     body.password,
   );
   if (!tenantId || !user || !passwordOk || user.status !== 'active') {
-    await hitRateLimit(ctx.db, failureKey, limit, FAILURE_WINDOW, 1);
+    for (const budget of budgets) await budget.spend();
     if (tenantId) {
       await withTenant({ db: ctx.db, tenantId }, (trx) =>
         recordAudit(trx, ctx, tenantId, {

@@ -17,11 +17,11 @@ const wantsRefreshCookie = (headers: IncomingHttpHeaders) => headers[REFRESH_COO
 const cookieName = (tenantId: string) => `devctx_rt_${tenantId.replaceAll('-', '')}`;
 const PATH = '/v1/auth';
 
-function attributes(headers: IncomingHttpHeaders, maxAge: number) {
-  // Secure wherever the request came over HTTPS (Cloud Run and the load balancer say so);
-  // plain http on a laptop would otherwise drop the cookie.
-  const secure = headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
-  return `Path=${PATH}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure}`;
+function attributes(ctx: RequestContext, headers: IncomingHttpHeaders, maxAge: number) {
+  // Secure always in production, whatever a header claims (it is HTTPS behind the load
+  // balancer). Elsewhere only over HTTPS: plain http on a laptop would drop the cookie.
+  const https = ctx.config.NODE_ENV === 'production' || headers['x-forwarded-proto'] === 'https';
+  return `Path=${PATH}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${https ? '; Secure' : ''}`;
 }
 
 /** The Set-Cookie header that hands a browser its new refresh token. */
@@ -31,12 +31,15 @@ function refreshCookie(
   tenantId: string,
   token: string,
 ): string {
-  return `${cookieName(tenantId)}=${token}; ${attributes(headers, ctx.config.REFRESH_TOKEN_TTL_SECONDS)}`;
+  return `${cookieName(tenantId)}=${token}; ${attributes(ctx, headers, ctx.config.REFRESH_TOKEN_TTL_SECONDS)}`;
 }
 
 /** The Set-Cookie header that removes the tenant's refresh cookie. */
-export const clearedRefreshCookie = (headers: IncomingHttpHeaders, tenantId: string) =>
-  `${cookieName(tenantId)}=; ${attributes(headers, 0)}`;
+export const clearedRefreshCookie = (
+  ctx: RequestContext,
+  headers: IncomingHttpHeaders,
+  tenantId: string,
+) => `${cookieName(tenantId)}=; ${attributes(ctx, headers, 0)}`;
 
 /**
  * The tenant's refresh token from the request's cookies, if there is one and the request

@@ -1,8 +1,12 @@
 import {
   AppError,
+  enforceRateLimit,
+  failureBudget,
   parseOpaqueToken,
   type RequestContext,
   recordAudit,
+  type Trx,
+  takeRateLimit,
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
@@ -23,6 +27,29 @@ export const refreshBody = z
 const rejected = () =>
   new AppError('unauthenticated', 'The refresh token is invalid, expired or revoked.');
 
+const HOUR = 3600;
+/** Refreshes a session may make per hour: many tabs, never a flood. */
+const REFRESHES_PER_SESSION = 120;
+/**
+ * A token spent this recently may be shown once more without it counting as theft: two
+ * tabs (or a retried request) that refresh with the same token at the same moment. The
+ * second gets a token pair of its own (as Auth0's reuse interval does).
+ */
+const REUSE_GRACE_SECONDS = 30;
+
+/**
+ * Refresh has budgets of its own rather than sharing the per-IP anonymous one, where one
+ * noisy client behind a NAT would stop everybody's refresh: per session for valid tokens,
+ * and per IP only for tokens that fail (the guessing an attacker would do).
+ */
+const failures = (ctx: RequestContext) =>
+  failureBudget(ctx.db, {
+    key: `refresh-failures:${ctx.ip}`,
+    limit: ctx.config.RATE_LIMIT_ANONYMOUS_PER_HOUR,
+    windowSeconds: HOUR,
+    policy: 'refresh',
+  });
+
 /**
  * Rotates the refresh token: the presented one is spent, a new one is issued in the same
  * family. A spent token shown again means it was stolen or replayed: the whole family
@@ -34,8 +61,13 @@ export async function refresh(
   presented: string | undefined,
   expectedTenantId?: string,
 ): Promise<{ tenantId: string; tokens: TokenPair }> {
+  const failed = failures(ctx);
+  await failed.check();
   const token = presented ? parseOpaqueToken(presented, 'rt') : undefined;
-  if (!token || (expectedTenantId && token.tenantId !== expectedTenantId)) throw rejected();
+  if (!token || (expectedTenantId && token.tenantId !== expectedTenantId)) {
+    await failed.spend();
+    throw rejected();
+  }
   const { tenantId } = token;
 
   const outcome = await withTenant({ db: ctx.db, tenantId }, async (trx) => {
@@ -62,8 +94,13 @@ export async function refresh(
       .forUpdate('rt')
       .executeTakeFirst();
     if (!row) return { kind: 'rejected' as const };
+    enforceRateLimit(
+      await takeRateLimit(trx, `refresh:${row.session_id}`, REFRESHES_PER_SESSION, HOUR),
+      HOUR,
+      'refresh',
+    );
 
-    if (row.used_at) {
+    if (row.used_at && !(await isConcurrentRefresh(trx, tenantId, row))) {
       const revoked = await revokeSessions(
         trx,
         tenantId,
@@ -91,12 +128,14 @@ export async function refresh(
       return { kind: 'rejected' as const };
     }
 
-    await trx
-      .updateTable('refresh_tokens')
-      .set({ used_at: now })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', row.id)
-      .execute();
+    if (!row.used_at) {
+      await trx
+        .updateTable('refresh_tokens')
+        .set({ used_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', row.id)
+        .execute();
+    }
     const idle = new Date(
       Math.min(
         now.getTime() + ctx.config.REFRESH_IDLE_TTL_SECONDS * 1000,
@@ -115,6 +154,31 @@ export async function refresh(
     };
   });
 
-  if (outcome.kind === 'rejected') throw rejected();
+  if (outcome.kind === 'rejected') {
+    await failed.spend();
+    throw rejected();
+  }
   return { tenantId, tokens: outcome.tokens };
+}
+
+/**
+ * A spent token shown again within the grace period, while it is still the session's most
+ * recently spent one: a concurrent refresh, not a replay. The session must then pass the
+ * same checks as any refresh (not revoked, not expired, user active).
+ */
+async function isConcurrentRefresh(
+  trx: Trx,
+  tenantId: string,
+  token: { used_at: Date | null; session_id: string },
+): Promise<boolean> {
+  if (!token.used_at) return false;
+  if (Date.now() - token.used_at.getTime() > REUSE_GRACE_SECONDS * 1000) return false;
+  const later = await trx
+    .selectFrom('refresh_tokens')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('session_id', '=', token.session_id)
+    .where('used_at', '>', token.used_at)
+    .executeTakeFirst();
+  return later === undefined;
 }

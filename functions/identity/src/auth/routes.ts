@@ -48,10 +48,13 @@ export const authRoutes = [
     summary: 'Exchange a refresh token for a new token pair (rotation)',
     tags,
     permission: null,
+    // Its own budgets, per session and per failing IP (refresh.ts), not the shared one.
+    rateLimit: false,
     body: refreshBody,
     responses: {
       200: { description: 'New token pair', schema: tokenPairSchema },
       401: { description: 'Invalid, expired or revoked; a reused token revokes its session' },
+      429: { description: 'Too many refreshes of this session, or failures from this address' },
     },
     handler: async (ctx, { body, headers }) => {
       const presented = body.tenantId
@@ -74,7 +77,9 @@ export const authRoutes = [
       const tenantId = ctx.actor?.tenantId;
       return {
         status: 204,
-        ...(tenantId && { headers: { 'set-cookie': clearedRefreshCookie(headers, tenantId) } }),
+        ...(tenantId && {
+          headers: { 'set-cookie': clearedRefreshCookie(ctx, headers, tenantId) },
+        }),
       };
     },
   }),
