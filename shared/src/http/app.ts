@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Guard } from '../auth/guard.ts';
+import { redactOpaqueTokens } from '../auth/opaque-tokens.ts';
 import type { AccessTokens } from '../auth/jwt.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
@@ -85,7 +86,8 @@ export function createApp(options: AppOptions): RequestListener {
       log.info('request', {
         httpRequest: {
           requestMethod: req.method,
-          requestUrl: req.url,
+          // A token in a URL (a link someone followed) never reaches the logs.
+          requestUrl: redactOpaqueTokens(req.url ?? ''),
           status: res.statusCode,
           latency: `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(6)}s`,
           userAgent: ctx.userAgent,
@@ -149,11 +151,12 @@ export function createApp(options: AppOptions): RequestListener {
     if ((route.method === 'PATCH' || route.method === 'DELETE') && req.headers['if-match']) {
       await checkIfMatch(req.headers['if-match'], url.pathname, ctx, input);
     }
-    // A PATCH that names no field changes nothing: it answers what a GET would, so no
-    // handler has to guard against an UPDATE without a SET.
+    // A PATCH that names no field changes nothing: it answers what a GET would (to a caller
+    // who may read it; 204 to one who may only write), so no handler has to guard against
+    // an UPDATE without a SET.
     if (route.method === 'PATCH' && namesNoField(input.body)) {
       const current = await readCurrent(url.pathname, ctx, input);
-      if (current) return current;
+      if (current) return current.readable ? current.result : { status: 204 };
     }
     const key =
       route.method === 'POST' ? idempotencyKeyOf(req.headers['idempotency-key']) : undefined;
@@ -164,16 +167,22 @@ export function createApp(options: AppOptions): RequestListener {
     return route.handler(ctx, input);
   }
 
-  /** What a GET of the same path answers now (for If-Match, and for empty PATCHes). */
+  /**
+   * What a GET of the same path answers now (for If-Match, and for empty PATCHes), and
+   * whether the caller holds that GET's permission: a key that may only write must not
+   * read through a write route.
+   */
   async function readCurrent(
     path: string,
     ctx: RequestContext,
     input: RouteInput<unknown, unknown, unknown>,
-  ): Promise<RouteResult | undefined> {
+  ): Promise<{ result: RouteResult; readable: boolean } | undefined> {
     const read = match('GET', path);
     if (read.kind !== 'found') return undefined;
     const query = validate(read.route.query, {}, 'query');
-    return read.route.handler(ctx, { ...input, body: undefined, query });
+    const result = await read.route.handler(ctx, { ...input, body: undefined, query });
+    const permission = read.route.permission;
+    return { result, readable: permission === null || !!ctx.actor?.permissions.has(permission) };
   }
 
   /**
@@ -188,14 +197,13 @@ export function createApp(options: AppOptions): RequestListener {
   ) {
     const current = await readCurrent(path, ctx, input);
     if (!current) return;
-    const etag = etagOf(JSON.stringify(current.body));
+    const etag = etagOf(JSON.stringify(current.result.body));
     if (!matchesEtag(header, etag, 'strong')) {
       throw new AppError(
         'precondition_failed',
         'The resource changed since you read it; read it again.',
-        {
-          headers: { etag },
-        },
+        // The current ETag only to a caller who may read the resource.
+        current.readable ? { headers: { etag } } : {},
       );
     }
   }
