@@ -2116,7 +2116,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Too many refreshes of this session, or failures from this address */
             429: {
                 headers: {
                     [name: string]: unknown;

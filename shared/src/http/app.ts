@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Guard } from '../auth/guard.ts';
-import { redactOpaqueTokens } from '../auth/opaque-tokens.ts';
 import type { AccessTokens } from '../auth/jwt.ts';
+import { redactOpaqueTokens } from '../auth/opaque-tokens.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { translateDatabaseError } from '../db/errors.ts';
