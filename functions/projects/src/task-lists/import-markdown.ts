@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Trx } from '@devctx/shared';
 import { parseTaskListMarkdown, type SkippedLine } from './markdown.ts';
+import { resolveSectionDependencies } from './section-dependencies.ts';
 
 export interface ImportReport {
   sections: number;
@@ -10,6 +11,8 @@ export interface ImportReport {
   unresolvedDependencies: string[];
   /** Section dependencies left out because they would close a cycle. */
   cyclicDependencies: string[];
+  /** Task dependencies left out to stay within the limits (a task waits for at most 100). */
+  dependenciesOverLimit: number;
 }
 
 const CHUNK = 1000;
@@ -17,8 +20,7 @@ const CHUNK = 1000;
 /**
  * Writes a parsed markdown list into a task list (in the caller's transaction). Ids are
  * made here so parents, sections and dependencies can be inserted in bulk, in order.
- * A section's Dependencies line makes each of its top-level tasks depend on each
- * top-level task of the named section.
+ * Section dependencies become task dependencies (section-dependencies.ts).
  */
 export async function importMarkdown(
   trx: Trx,
@@ -68,50 +70,12 @@ export async function importMarkdown(
       .execute();
   }
 
-  // Section dependencies, resolved by number (the last section with that number wins),
-  // keeping the section graph acyclic.
-  const byNumber = new Map(
-    parsed.sections.filter((s) => s.number).map((s) => [s.number as string, s.key]),
-  );
-  const topLevel = (sectionKey: number) =>
-    parsed.tasks.filter((t) => t.sectionKey === sectionKey && t.parentKey === null);
-  const edges = new Map<number, Set<number>>();
-  const reaches = (from: number, to: number): boolean => {
-    const queue = [from];
-    const seen = new Set(queue);
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      if (next === to) return true;
-      for (const after of edges.get(next) ?? []) {
-        if (!seen.has(after)) {
-          seen.add(after);
-          queue.push(after);
-        }
-      }
-    }
-    return false;
-  };
-  const cyclicDependencies: string[] = [];
-  const rows: { tenant_id: string; task_id: string; depends_on_id: string }[] = [];
-  for (const section of parsed.sections) {
-    for (const number of section.dependsOn) {
-      const target = byNumber.get(number);
-      if (target === undefined) continue;
-      if (reaches(target, section.key)) {
-        cyclicDependencies.push(`${section.number ?? section.title} -> ${number}`);
-        continue;
-      }
-      edges.set(section.key, (edges.get(section.key) ?? new Set()).add(target));
-      for (const task of topLevel(section.key)) {
-        for (const dependency of topLevel(target)) {
-          rows.push({
-            tenant_id: tenantId,
-            task_id: taskIds[task.key] as string,
-            depends_on_id: taskIds[dependency.key] as string,
-          });
-        }
-      }
-    }
-  }
+  const dependencies = resolveSectionDependencies(parsed);
+  const rows = dependencies.edges.map(([task, dependsOn]) => ({
+    tenant_id: tenantId,
+    task_id: taskIds[task] as string,
+    depends_on_id: taskIds[dependsOn] as string,
+  }));
   for (let i = 0; i < rows.length; i += CHUNK) {
     await trx
       .insertInto('task_dependencies')
@@ -125,6 +89,7 @@ export async function importMarkdown(
     dependencies: rows.length,
     skipped: parsed.skipped,
     unresolvedDependencies: parsed.unresolvedDependencies,
-    cyclicDependencies,
+    cyclicDependencies: dependencies.cyclic,
+    dependenciesOverLimit: dependencies.overLimit,
   };
 }
