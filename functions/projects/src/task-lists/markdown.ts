@@ -14,6 +14,8 @@
  * but cannot be read are reported, never silently dropped.
  */
 
+import { MAX_TASK_DEPTH } from '../tasks/tree.ts';
+
 export interface ParsedSection {
   key: number;
   number: string | null;
@@ -144,6 +146,8 @@ export function parseTaskListMarkdown(markdown: string): ParsedTaskList {
     if (checkbox) {
       const indent = checkbox[1]?.length ?? 0;
       while (stack.length > 0 && (stack.at(-1)?.indent ?? 0) >= indent) stack.pop();
+      // Deeper than tasks may nest: it stays at the deepest level, beside its parent's last child.
+      stack.length = Math.min(stack.length, MAX_TASK_DEPTH - 1);
       const key = tasks.length;
       tasks.push({
         key,

@@ -52,6 +52,13 @@ export async function bulkChangeTasks(
         await assertAssignable(trx, tenantId, op.userId, `${path}.userId`);
         await updateTask(trx, tenantId, op.taskId, { assignee_id: op.userId });
       } else {
+        if (op.position === undefined && op.sectionId === undefined) {
+          throw new AppError(
+            'validation_failed',
+            `Operation ${index}: a move names a position, a section, or both.`,
+            { fieldErrors: [{ path, message: 'nothing to move to' }] },
+          );
+        }
         await assertSectionInList(trx, tenantId, taskListId, op.sectionId, `${path}.sectionId`);
         await updateTask(trx, tenantId, op.taskId, {
           ...(op.position !== undefined ? { position: op.position } : {}),

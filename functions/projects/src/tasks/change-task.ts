@@ -7,12 +7,21 @@ import {
   updateTask,
 } from './queries.ts';
 import { type TaskFields, taskFieldColumns } from './representation.ts';
+import { assertParentAllowed } from './tree.ts';
 
 /** Changes the fields the body names; the assignee and section are checked first. */
 export async function changeTask(trx: Trx, tenantId: string, taskId: string, body: TaskFields) {
   const current = await lockTask(trx, tenantId, taskId);
   await assertAssignable(trx, tenantId, body.assigneeId, 'body.assigneeId');
   await assertSectionInList(trx, tenantId, current.task_list_id, body.sectionId, 'body.sectionId');
+  await assertParentAllowed(
+    trx,
+    tenantId,
+    current.task_list_id,
+    body.parentTaskId,
+    'body.parentTaskId',
+    taskId,
+  );
   await updateTask(trx, tenantId, taskId, taskFieldColumns(body) as never);
   return findTask(trx, tenantId, taskId);
 }

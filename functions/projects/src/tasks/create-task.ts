@@ -7,6 +7,7 @@ import {
   nextPosition,
 } from './queries.ts';
 import { type TaskFields, taskFieldColumns } from './representation.ts';
+import { assertParentAllowed } from './tree.ts';
 
 /** Adds a task to a list: at the end unless the body gives a position. */
 export async function createTask(
@@ -17,6 +18,7 @@ export async function createTask(
 ) {
   await assertAssignable(trx, tenantId, body.assigneeId, 'body.assigneeId');
   await assertSectionInList(trx, tenantId, taskListId, body.sectionId, 'body.sectionId');
+  await assertParentAllowed(trx, tenantId, taskListId, body.parentTaskId, 'body.parentTaskId');
   const { checked, ...fields } = body;
   const position = body.position ?? (await nextPosition(trx, tenantId, taskListId));
   const id = await insertTask(trx, tenantId, taskListId, position, {
