@@ -11862,8 +11862,11 @@ export interface operations {
                             sync: {
                                 enabled: boolean;
                                 intervalMinutes: number;
-                                /** @description Name of the secret holding the GitHub token. */
-                                tokenSecret: string | null;
+                                /** @description The GitHub token sync uses, if one is set; the token itself is never shown. */
+                                githubToken: {
+                                    /** @description Its last four characters. */
+                                    endsWith: string;
+                                } | null;
                                 lastSyncedAt: string | null;
                             };
                             webhook: {
@@ -11970,8 +11973,8 @@ export interface operations {
                     syncEnabled?: boolean;
                     /** @default 60 */
                     syncIntervalMinutes?: number;
-                    /** @description Name of the secret (Secret Manager; locally an environment variable) holding a GitHub token. Never the token itself. */
-                    tokenSecret?: string | null;
+                    /** @description A GitHub token (fine-grained, read-only contents) for sync: stored encrypted, never shown again; null removes it. */
+                    githubToken?: string | null;
                 };
             };
         };
@@ -11994,8 +11997,11 @@ export interface operations {
                         sync: {
                             enabled: boolean;
                             intervalMinutes: number;
-                            /** @description Name of the secret holding the GitHub token. */
-                            tokenSecret: string | null;
+                            /** @description The GitHub token sync uses, if one is set; the token itself is never shown. */
+                            githubToken: {
+                                /** @description Its last four characters. */
+                                endsWith: string;
+                            } | null;
                             lastSyncedAt: string | null;
                         };
                         webhook: {
@@ -12127,8 +12133,11 @@ export interface operations {
                         sync: {
                             enabled: boolean;
                             intervalMinutes: number;
-                            /** @description Name of the secret holding the GitHub token. */
-                            tokenSecret: string | null;
+                            /** @description The GitHub token sync uses, if one is set; the token itself is never shown. */
+                            githubToken: {
+                                /** @description Its last four characters. */
+                                endsWith: string;
+                            } | null;
                             lastSyncedAt: string | null;
                         };
                         webhook: {
@@ -12312,8 +12321,8 @@ export interface operations {
                     /** @description Pull new commits from GitHub on a schedule. */
                     syncEnabled?: boolean;
                     syncIntervalMinutes?: number;
-                    /** @description Name of the secret (Secret Manager; locally an environment variable) holding a GitHub token. Never the token itself. */
-                    tokenSecret?: string | null;
+                    /** @description A GitHub token (fine-grained, read-only contents) for sync: stored encrypted, never shown again; null removes it. */
+                    githubToken?: string | null;
                 };
             };
         };
@@ -12336,8 +12345,11 @@ export interface operations {
                         sync: {
                             enabled: boolean;
                             intervalMinutes: number;
-                            /** @description Name of the secret holding the GitHub token. */
-                            tokenSecret: string | null;
+                            /** @description The GitHub token sync uses, if one is set; the token itself is never shown. */
+                            githubToken: {
+                                /** @description Its last four characters. */
+                                endsWith: string;
+                            } | null;
                             lastSyncedAt: string | null;
                         };
                         webhook: {
@@ -12467,8 +12479,11 @@ export interface operations {
                         sync: {
                             enabled: boolean;
                             intervalMinutes: number;
-                            /** @description Name of the secret holding the GitHub token. */
-                            tokenSecret: string | null;
+                            /** @description The GitHub token sync uses, if one is set; the token itself is never shown. */
+                            githubToken: {
+                                /** @description Its last four characters. */
+                                endsWith: string;
+                            } | null;
                             lastSyncedAt: string | null;
                         };
                         webhook: {

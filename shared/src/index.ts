@@ -105,7 +105,7 @@ export {
   SecretManagerSecretSource,
   type SecretSource,
 } from './secrets/secret-source.ts';
-export { secretBoxFor, secretSourceFor } from './secrets/secrets-for.ts';
+export { secretBoxFor } from './secrets/secrets-for.ts';
 export { createService, runServer, type Service, type ServiceOptions } from './service.ts';
 export {
   type BucketLike,

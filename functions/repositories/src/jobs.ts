@@ -3,7 +3,7 @@ import { processDeliveryJob } from './deliveries/process-delivery-job.ts';
 import { syncJob } from './sync/sync-job.ts';
 
 export { processDeliveryJob } from './deliveries/process-delivery-job.ts';
-export { secretContext } from './repositories/webhook-secret.ts';
+export { secretContext } from './repositories/sealed-secrets.ts';
 export { queueGitHubSync, syncJob } from './sync/sync-job.ts';
 
 /** Background jobs of the repositories family (run by the worker). */

@@ -1,3 +1,4 @@
+import { adminQuery } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
@@ -14,12 +15,7 @@ let github: GitHubReplay;
 let owner: SignedUp;
 beforeAll(async () => {
   github = await startGitHubReplay();
-  h = await startRepositories({
-    GITHUB_API_URL: github.url,
-    // The environment secrets driver: the repository names this variable, never the token.
-    SECRETS_DRIVER: 'env',
-  });
-  process.env.DEVCTX_TEST_GITHUB_TOKEN = 'ghp_replayToken123';
+  h = await startRepositories({ GITHUB_API_URL: github.url });
   owner = await signup(h.anonymous, 'commits');
   await owner.client.put('/v1/tenant/tier', { tier: 'pro' });
 });
@@ -162,7 +158,7 @@ describe('sync from GitHub (a local replay of its REST API)', () => {
       await owner.client.post('/v1/repositories', {
         provider: 'github',
         fullName: 'acme/widgets',
-        tokenSecret: 'DEVCTX_TEST_GITHUB_TOKEN',
+        githubToken: 'ghp_replayToken1234567890',
       })
     ).body;
     github.rateLimitOnce(1);
@@ -180,7 +176,7 @@ describe('sync from GitHub (a local replay of its REST API)', () => {
     });
     const calls = github.requests.filter((r) => r.url.startsWith('/repos/acme/widgets'));
     expect(calls).toHaveLength(3); // the refused page, then pages 1 and 2
-    expect(calls.every((c) => c.authorization === 'Bearer ghp_replayToken123')).toBe(true);
+    expect(calls.every((c) => c.authorization === 'Bearer ghp_replayToken1234567890')).toBe(true);
     expect(calls[0]?.url).toContain('sha=main');
     expect(calls[0]?.url).not.toContain('since=');
     const first = (await owner.client.get(`/v1/repositories/${repo.id}/commits?limit=1`)).body
@@ -209,7 +205,28 @@ describe('sync from GitHub (a local replay of its REST API)', () => {
     expect(github.requests.at(-1)?.url).toContain('since=');
   });
 
-  it('a repository GitHub does not know, or a missing token, fails the sync with the reason', async () => {
+  it('never follows a next page to another host, so the token goes nowhere else', async () => {
+    const other = await signup(h.anonymous, 'elsewhere');
+    const repo = (
+      await other.client.post('/v1/repositories', {
+        provider: 'github',
+        fullName: 'acme/widgets',
+        githubToken: 'ghp_replayToken1234567890',
+      })
+    ).body;
+    // The same replay under another name: a request there would show in its log.
+    github.linkToOnce(`http://localhost:${new URL(github.url).port}`);
+    await other.client.post(`/v1/repositories/${repo.id}/sync`, {});
+    const events = await eventually(
+      async () => (await other.client.get(`/v1/repositories/${repo.id}/sync-events`)).body.items,
+      (items) => items[0]?.status !== 'running',
+    );
+    expect(events[0]).toMatchObject({ status: 'failed' });
+    expect(events[0].error).toContain('another host');
+    expect(github.requests.filter((r) => r.host?.startsWith('localhost'))).toEqual([]);
+  });
+
+  it('a repository GitHub does not know, or a token that no longer opens, fails the sync with the reason', async () => {
     const unknown = (
       await owner.client.post('/v1/repositories', { provider: 'github', fullName: 'acme/ghost' })
     ).body;
@@ -225,15 +242,21 @@ describe('sync from GitHub (a local replay of its REST API)', () => {
       await owner.client.post('/v1/repositories', {
         provider: 'github',
         fullName: 'acme/t',
-        tokenSecret: 'NO_SUCH_SECRET',
+        githubToken: 'ghp_replayToken1234567890',
       })
     ).body;
+    // Sealed for another repository: an envelope copied between rows does not open.
+    await adminQuery(
+      h.database.adminUrl,
+      `update repositories set github_token = (select w.github_token from repositories w join repositories t on t.tenant_id = w.tenant_id where w.full_name = 'acme/widgets' and t.id = $1) where id = $1`,
+      [tokenless.id],
+    );
     await owner.client.post(`/v1/repositories/${tokenless.id}/sync`, {});
     const missing = await eventually(
       async () =>
         (await owner.client.get(`/v1/repositories/${tokenless.id}/sync-events`)).body.items,
       (items) => items[0]?.status !== 'running',
     );
-    expect(missing[0].error).toContain('NO_SUCH_SECRET');
+    expect(missing[0].error).toContain('set it again');
   });
 });

@@ -85,14 +85,20 @@ describe('repositories', () => {
       defaultBranch: 'trunk',
       syncEnabled: true,
       syncIntervalMinutes: 30,
-      tokenSecret: 'GITHUB_TOKEN_SELF',
+      githubToken: 'github_pat_11AAAAAAA0selfhostedXyZ9',
     });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({
       projectId: project.id,
       defaultBranch: 'trunk',
-      sync: { enabled: true, intervalMinutes: 30, tokenSecret: 'GITHUB_TOKEN_SELF' },
+      sync: { enabled: true, intervalMinutes: 30, githubToken: { endsWith: 'XyZ9' } },
     });
+    // The token itself is never shown, and the change is audited.
+    expect(JSON.stringify(patched.body)).not.toContain('selfhosted');
+    const log = await owner.client.get('/v1/audit-log?action=repository.github_token_set');
+    expect(log.body.items).toHaveLength(1);
+    const removed = await owner.client.patch(`/v1/repositories/${repo.id}`, { githubToken: null });
+    expect(removed.body.sync.githubToken).toBeNull();
     expect(
       (await owner.client.get(`/v1/repositories?projectId=${project.id}`)).body.items,
     ).toHaveLength(1);

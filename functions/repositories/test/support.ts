@@ -24,9 +24,11 @@ const fixture = (name: string) =>
 
 export interface GitHubReplay {
   url: string;
-  requests: { url: string; authorization: string | undefined }[];
+  requests: { url: string; host: string | undefined; authorization: string | undefined }[];
   /** The next request is refused as rate-limited, with a reset this many seconds ahead. */
   rateLimitOnce(resetInSeconds: number): void;
+  /** The next page's Link names this origin instead (the same server, under another name). */
+  linkToOnce(origin: string): void;
   close(): Promise<void>;
 }
 
@@ -38,10 +40,16 @@ export interface GitHubReplay {
 export async function startGitHubReplay(): Promise<GitHubReplay> {
   const requests: GitHubReplay['requests'] = [];
   let limitNext: number | undefined;
+  let linkOrigin: string | undefined;
   const server = createServer((req: IncomingMessage, res) => {
     const url = new URL(req.url ?? '/', 'http://replay');
-    requests.push({ url: url.pathname + url.search, authorization: req.headers.authorization });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    requests.push({
+      url: url.pathname + url.search,
+      host: req.headers.host,
+      authorization: req.headers.authorization,
+    });
+    const base = linkOrigin ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    linkOrigin = undefined;
     const rate = { 'x-ratelimit-limit': '5000', 'x-ratelimit-resource': 'core' };
     if (limitNext !== undefined) {
       const reset = Math.ceil(Date.now() / 1000) + limitNext;
@@ -96,6 +104,9 @@ export async function startGitHubReplay(): Promise<GitHubReplay> {
     requests,
     rateLimitOnce: (seconds) => {
       limitNext = seconds;
+    },
+    linkToOnce: (origin) => {
+      linkOrigin = origin;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

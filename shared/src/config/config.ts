@@ -215,7 +215,7 @@ export const configSchema = z.object({
     .enum(['env', 'secret-manager'])
     .default('env')
     .describe(
-      'Where named secrets (GitHub tokens, the encryption key) are read: environment variables, or Secret Manager.',
+      'Where the server reads its own secrets (the encryption key): environment variables, or Secret Manager. Tenants never name one.',
     ),
   ENCRYPTION_KEY: z
     .string()

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretBox, Trx } from '@devctx/shared';
 import { insertRepository } from './queries.ts';
-import { newWebhookSecret, sealWebhookSecret } from './webhook-secret.ts';
+import { newWebhookSecret, sealGithubToken, sealWebhookSecret } from './sealed-secrets.ts';
 
 export interface RepositoryToConnect {
   provider: 'github' | 'gitlab' | 'generic';
@@ -9,8 +9,8 @@ export interface RepositoryToConnect {
   fullName: string;
   url?: string | null | undefined;
   projectId?: string | null | undefined;
-  /** Name of the secret holding a GitHub token for sync; never the token itself. */
-  tokenSecret?: string | null | undefined;
+  /** A GitHub token for sync, kept sealed and never shown again. */
+  githubToken?: string | null | undefined;
   /** Left out: main. */
   defaultBranch?: string | undefined;
   /** Left out: no scheduled sync. */
@@ -41,8 +41,8 @@ export async function connectRepository(
     fullName: input.fullName,
     url: input.url ?? null,
     projectId: input.projectId ?? null,
-    tokenSecret: input.tokenSecret ?? null,
     webhookSecret: sealWebhookSecret(box, tenantId, id, webhookSecret),
+    githubToken: sealGithubToken(box, tenantId, id, input.githubToken ?? null),
     defaultBranch: input.defaultBranch,
     syncEnabled: input.syncEnabled,
     syncIntervalMinutes: input.syncIntervalMinutes,

@@ -48,8 +48,8 @@ export function insertRepository(
     fullName: string;
     url: string | null;
     projectId: string | null;
-    tokenSecret: string | null;
     webhookSecret: Buffer;
+    githubToken: { github_token: Buffer | null; github_token_hint: string | null };
     defaultBranch?: string | undefined;
     syncEnabled?: boolean | undefined;
     syncIntervalMinutes?: number | undefined;
@@ -65,8 +65,8 @@ export function insertRepository(
       full_name: repository.fullName,
       url: repository.url,
       project_id: repository.projectId,
-      token_secret: repository.tokenSecret,
       webhook_secret: repository.webhookSecret,
+      ...repository.githubToken,
       ...(defaultBranch !== undefined ? { default_branch: defaultBranch } : {}),
       ...(syncEnabled !== undefined ? { sync_enabled: syncEnabled } : {}),
       ...(syncIntervalMinutes !== undefined ? { sync_interval_minutes: syncIntervalMinutes } : {}),

@@ -12,7 +12,7 @@ export const repositoryColumns = [
   'project_id',
   'sync_enabled',
   'sync_interval_minutes',
-  'token_secret',
+  'github_token_hint',
   'last_synced_at',
   'previous_secret_expires_at',
   'rejected_deliveries',
@@ -32,7 +32,10 @@ export const repositorySchema = z.object({
   sync: z.object({
     enabled: z.boolean(),
     intervalMinutes: z.number().int(),
-    tokenSecret: z.string().nullable().describe('Name of the secret holding the GitHub token.'),
+    githubToken: z
+      .object({ endsWith: z.string().describe('Its last four characters.') })
+      .nullable()
+      .describe('The GitHub token sync uses, if one is set; the token itself is never shown.'),
     lastSyncedAt: z.iso.datetime().nullable(),
   }),
   webhook: z.object({
@@ -59,7 +62,7 @@ export function toRepositoryView(row: Row): z.infer<typeof repositorySchema> {
     sync: {
       enabled: row.sync_enabled,
       intervalMinutes: row.sync_interval_minutes,
-      tokenSecret: row.token_secret,
+      githubToken: row.github_token_hint ? { endsWith: row.github_token_hint } : null,
       lastSyncedAt: row.last_synced_at?.toISOString() ?? null,
     },
     webhook: {

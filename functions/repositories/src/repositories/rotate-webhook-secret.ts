@@ -7,7 +7,7 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { findRepository, replaceWebhookSecret } from './queries.ts';
-import { newWebhookSecret, ROTATION_GRACE_MS, sealWebhookSecret } from './webhook-secret.ts';
+import { newWebhookSecret, ROTATION_GRACE_MS, sealWebhookSecret } from './sealed-secrets.ts';
 
 /**
  * A new webhook secret for the repository, returned once (only its envelope is stored);

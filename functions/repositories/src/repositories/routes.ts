@@ -16,6 +16,7 @@ import { connectRepository } from './connect-repository.ts';
 import { deleteRepository, findRepository, listRepositories, updateRepository } from './queries.ts';
 import { repositorySchema, toRepositoryView } from './representation.ts';
 import { rotateWebhookSecret } from './rotate-webhook-secret.ts';
+import { sealGithubToken } from './sealed-secrets.ts';
 
 const tags = ['repositories'];
 const idParams = z.object({ id: z.uuid() });
@@ -25,12 +26,14 @@ const fields = {
   projectId: z.uuid().nullable(),
   syncEnabled: z.boolean().describe('Pull new commits from GitHub on a schedule.'),
   syncIntervalMinutes: z.number().int().min(5).max(10080),
-  tokenSecret: z
+  githubToken: z
     .string()
-    .regex(/^[A-Za-z0-9_\-/.]{1,255}$/)
+    .min(20)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'a token: printable characters, no spaces')
     .nullable()
     .describe(
-      'Name of the secret (Secret Manager; locally an environment variable) holding a GitHub token. Never the token itself.',
+      'A GitHub token (fine-grained, read-only contents) for sync: stored encrypted, never shown again; null removes it.',
     ),
 };
 const columnOf = {
@@ -39,7 +42,6 @@ const columnOf = {
   projectId: 'project_id',
   syncEnabled: 'sync_enabled',
   syncIntervalMinutes: 'sync_interval_minutes',
-  tokenSecret: 'token_secret',
 } as const;
 const withSecret = repositorySchema.extend({
   webhookSecret: z
@@ -92,7 +94,7 @@ export const repositoryRoutes = [
         projectId: fields.projectId.optional(),
         syncEnabled: fields.syncEnabled.default(false),
         syncIntervalMinutes: fields.syncIntervalMinutes.default(60),
-        tokenSecret: fields.tokenSecret.optional(),
+        githubToken: fields.githubToken.optional(),
       })
       .meta({ examples: [{ provider: 'github', fullName: 'acme/dev-context', projectId: null }] }),
     responses: {
@@ -157,7 +159,7 @@ export const repositoryRoutes = [
         projectId: fields.projectId,
         syncEnabled: fields.syncEnabled,
         syncIntervalMinutes: fields.syncIntervalMinutes,
-        tokenSecret: fields.tokenSecret,
+        githubToken: fields.githubToken,
       })
       .partial(),
     responses: {
@@ -166,10 +168,26 @@ export const repositoryRoutes = [
     },
     handler: async (ctx, { params, body }) => {
       const actor = actorOf(ctx);
+      const box = body.githubToken === undefined ? undefined : await secretBoxFor(ctx.config);
       const row = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, actor.tenantId, params.id, true);
         await assertReferenceExists(trx, actor.tenantId, 'projects', body.projectId);
-        return updateRepository(trx, actor.tenantId, params.id, changedColumns(body, columnOf));
+        const { githubToken, ...settings } = body;
+        const token =
+          box && githubToken !== undefined
+            ? sealGithubToken(box, actor.tenantId, params.id, githubToken)
+            : {};
+        if (box) {
+          await recordAudit(trx, ctx, actor.tenantId, {
+            action: githubToken ? 'repository.github_token_set' : 'repository.github_token_removed',
+            targetType: 'repository',
+            targetId: params.id,
+          });
+        }
+        return updateRepository(trx, actor.tenantId, params.id, {
+          ...changedColumns(settings, columnOf),
+          ...token,
+        });
       });
       return { body: toRepositoryView(row) };
     },

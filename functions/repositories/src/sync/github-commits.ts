@@ -72,6 +72,10 @@ export async function fetchGitHubCommits(
     pages++;
     for (const item of items) commits.push(toIncoming(item, options.branch));
     next = nextLink(response.headers.get('link'));
+    // The token goes to the configured API host only: a next page elsewhere is not followed.
+    if (next && !sameOrigin(next, url)) {
+      throw new GitHubError('GitHub’s next page is on another host; this sync stops here.');
+    }
   }
   return { commits, pages };
 }
@@ -115,6 +119,14 @@ function rateLimitWaitMs(response: Response): number | undefined {
     return Number.isFinite(reset) ? Math.max(0, reset * 1000 - Date.now()) + 1000 : 60_000;
   }
   return undefined;
+}
+
+function sameOrigin(link: string, base: URL): boolean {
+  try {
+    return new URL(link).origin === base.origin;
+  } catch {
+    return false;
+  }
 }
 
 /** The rel="next" URL of a Link header (RFC 8288), if any. */

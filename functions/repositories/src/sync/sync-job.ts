@@ -2,12 +2,14 @@ import {
   type Dispatcher,
   defineJob,
   enqueueJob,
-  secretSourceFor,
+  type JobContext,
+  secretBoxFor,
   type Trx,
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
 import { type IncomingCommit, upsertCommits } from '../commits/upsert-commits.ts';
+import { githubTokenContext } from '../repositories/sealed-secrets.ts';
 import { fetchGitHubCommits, GitHubError } from './github-commits.ts';
 import { finishSyncEvent, insertSyncEvent } from './queries.ts';
 
@@ -36,7 +38,7 @@ export const syncJob = defineJob<{ repositoryId: string; syncEventId: string }, 
     const repository = await withTenant({ db: ctx.db, tenantId: ctx.tenantId }, (trx) =>
       trx
         .selectFrom('repositories')
-        .select(['full_name', 'default_branch', 'token_secret', 'last_synced_at', 'provider'])
+        .select(['full_name', 'default_branch', 'github_token', 'last_synced_at', 'provider'])
         .where('tenant_id', '=', ctx.tenantId)
         .where('id', '=', repositoryId)
         .executeTakeFirst(),
@@ -48,14 +50,9 @@ export const syncJob = defineJob<{ repositoryId: string; syncEventId: string }, 
           `Sync from the API needs a GitHub repository (this one is ${repository.provider}); upload a git log instead.`,
         );
       }
-      const token = repository.token_secret
-        ? await secretSourceFor(ctx.config).read(repository.token_secret)
+      const token = repository.github_token
+        ? await openGithubToken(ctx, repositoryId, repository.github_token)
         : undefined;
-      if (repository.token_secret && !token) {
-        throw new GitHubError(
-          `The secret ${repository.token_secret} holding the GitHub token does not exist.`,
-        );
-      }
       const since = repository.last_synced_at
         ? new Date(repository.last_synced_at.getTime() - OVERLAP_MS)
         : null;
@@ -130,4 +127,14 @@ export async function queueGitHubSync(
     createdBy ? { createdBy } : {},
   );
   return event;
+}
+
+/** The repository's sealed GitHub token; one that no longer opens must be given again. */
+async function openGithubToken(ctx: JobContext, repositoryId: string, sealed: Buffer) {
+  try {
+    const box = await secretBoxFor(ctx.config);
+    return box.open(sealed, githubTokenContext(ctx.tenantId, repositoryId));
+  } catch {
+    throw new GitHubError('The repository’s GitHub token cannot be read; set it again.');
+  }
 }

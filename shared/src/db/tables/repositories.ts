@@ -13,7 +13,12 @@ export interface RepositoriesTable {
   project_id: string | null;
   sync_enabled: Generated<boolean>;
   sync_interval_minutes: Generated<number>;
+  /** Superseded by github_token (migration 0018); always null now. */
   token_secret: string | null;
+  /** Sealed with the tenant and repository as associated data. */
+  github_token: Buffer | null;
+  /** The token's last four characters, so a person can tell which one is set. */
+  github_token_hint: string | null;
   last_synced_at: Date | null;
   /** AES-256-GCM envelope (shared/src/crypto/secret-box.ts), never the secret itself. */
   webhook_secret: Buffer;

@@ -13,6 +13,24 @@ export function newWebhookSecret(): string {
 export const secretContext = (tenantId: string, repositoryId: string) =>
   `webhook-secret:${tenantId}:${repositoryId}`;
 
+/** A repository's GitHub token is bound to its row in the same way. */
+export const githubTokenContext = (tenantId: string, repositoryId: string) =>
+  `github-token:${tenantId}:${repositoryId}`;
+
+/** The sealed token and its hint (its last four characters), as the row keeps them. */
+export function sealGithubToken(
+  box: SecretBox,
+  tenantId: string,
+  repositoryId: string,
+  token: string | null,
+) {
+  return {
+    github_token:
+      token === null ? null : box.seal(token, githubTokenContext(tenantId, repositoryId)),
+    github_token_hint: token === null ? null : token.slice(-4),
+  };
+}
+
 export function sealWebhookSecret(
   box: SecretBox,
   tenantId: string,
