@@ -1,5 +1,12 @@
 import { processDeliveryJob, secretContext } from '@devctx/repositories/jobs';
-import { AppError, defineRoute, enqueueJob, secretBoxFor, withTenant } from '@devctx/shared';
+import {
+  AppError,
+  defineRoute,
+  enqueueJob,
+  failureBudget,
+  secretBoxFor,
+  withTenant,
+} from '@devctx/shared';
 import { z } from 'zod';
 import { countRejectedDelivery, findDelivery, insertDelivery, webhookTarget } from './queries.ts';
 import { signatureMatches } from './signature.ts';
@@ -7,6 +14,13 @@ import { signatureMatches } from './signature.ts';
 /** GitHub's own limit on a delivery. */
 const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+const SIGNATURE = /^sha256=[\da-f]{64}$/;
+/**
+ * Deliveries from one address that may fail (unknown repository, wrong signature) per
+ * hour before it is refused unread. GitHub sends from a few shared addresses, so a
+ * tenant's wrong secret costs little of it; a scanner runs out at once.
+ */
+const FAILURES_PER_HOUR = 120;
 
 const unauthenticated = () =>
   new AppError('unauthenticated', 'The X-Hub-Signature-256 signature is missing or wrong.');
@@ -19,8 +33,8 @@ export const webhookRoutes = [
       'GitHub webhook ingress: verified, recorded once per delivery, processed in the background',
     tags: ['webhooks'],
     permission: null,
-    // GitHub delivers from a few shared addresses; a per-IP limit would drop real deliveries.
-    // An unsigned request costs one indexed lookup and a counter.
+    // GitHub delivers from a few shared addresses: a per-IP budget of all requests would
+    // drop real deliveries, so only failures are counted (see FAILURES_PER_HOUR).
     rateLimit: false,
     params: z.object({ repositoryId: z.uuid() }),
     bodyLimitBytes: MAX_PAYLOAD_BYTES,
@@ -40,38 +54,53 @@ export const webhookRoutes = [
       },
       400: { description: 'X-GitHub-Event or X-GitHub-Delivery missing' },
       401: { description: 'Signature missing or wrong (or no such repository)' },
+      429: { description: 'Too many failed deliveries from this address' },
       413: { description: 'Larger than 25 MB' },
       415: { description: 'Neither application/json nor application/x-www-form-urlencoded' },
     },
-    handler: async (ctx, { params, headers, rawBody }) => {
+    handler: async (ctx, { params, headers, readRawBody }) => {
+      // Everything that needs no body is checked before a byte of it is read: the content
+      // type, the headers, the caller's failure budget, and that the repository exists.
       const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!CONTENT_TYPES.includes(contentType)) {
         throw new AppError('unsupported_media_type', `Send ${CONTENT_TYPES.join(' or ')}.`);
       }
-      const body = rawBody ?? Buffer.alloc(0);
-
-      // Find the repository's tenant and secrets (the one lookup allowed before
-      // authentication), then verify before reading anything from the body.
-      const target = await webhookTarget(ctx.db, params.repositoryId);
-      if (!target) throw unauthenticated();
-      const box = await secretBoxFor(ctx.config);
-      const aad = secretContext(target.tenant_id, params.repositoryId);
-      const secrets = [target.webhook_secret, target.previous_webhook_secret]
-        .filter((s): s is Buffer => s !== null)
-        .map((envelope) => box.open(envelope, aad));
-      const signature = headers['x-hub-signature-256'];
-      if (!signatureMatches(typeof signature === 'string' ? signature : undefined, body, secrets)) {
-        await countRejectedDelivery(ctx.db, params.repositoryId);
-        ctx.log.warn('webhook signature rejected', { repositoryId: params.repositoryId });
-        throw unauthenticated();
-      }
-
       const event = headerValue(headers['x-github-event'], 'X-GitHub-Event', /^[a-z_]{1,100}$/);
       const delivery = headerValue(
         headers['x-github-delivery'],
         'X-GitHub-Delivery',
         /^[\w-]{1,200}$/,
       );
+      const signature = headers['x-hub-signature-256'];
+      if (typeof signature !== 'string' || !SIGNATURE.test(signature)) throw unauthenticated();
+      const failures = failureBudget(ctx.db, {
+        key: `webhook-failures:${ctx.ip}`,
+        limit: FAILURES_PER_HOUR,
+        windowSeconds: 3600,
+        policy: 'webhook',
+      });
+      await failures.check();
+
+      // Find the repository's tenant and secrets (the one lookup allowed before
+      // authentication), then read the body and verify it before anything parses it.
+      const target = await webhookTarget(ctx.db, params.repositoryId);
+      if (!target) {
+        await failures.spend();
+        throw unauthenticated();
+      }
+      const box = await secretBoxFor(ctx.config);
+      const aad = secretContext(target.tenant_id, params.repositoryId);
+      const secrets = [target.webhook_secret, target.previous_webhook_secret]
+        .filter((s): s is Buffer => s !== null)
+        .map((envelope) => box.open(envelope, aad));
+      const body = (await readRawBody?.()) ?? Buffer.alloc(0);
+      if (!signatureMatches(signature, body, secrets)) {
+        await failures.spend();
+        await countRejectedDelivery(ctx.db, params.repositoryId);
+        ctx.log.warn('webhook signature rejected', { repositoryId: params.repositoryId });
+        throw unauthenticated();
+      }
+
       const scope = { db: ctx.db, tenantId: target.tenant_id };
       return withTenant(scope, async (trx) => {
         const inserted = await insertDelivery(trx, target.tenant_id, {

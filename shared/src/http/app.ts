@@ -10,7 +10,7 @@ import { AppError } from '../errors/app-error.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
 import { type Logger, parseTraceHeaders, traceLogFields } from '../logging/logger.ts';
-import { readJsonBody, readRawBody } from './body.ts';
+import { bodyLeftUnread, rawBodyReader, readJsonBody } from './body.ts';
 import { clientIp } from './client-ip.ts';
 import { etagOf, matchesEtag } from './conditional.ts';
 import { applyCors, PAGE_CSP, setSecurityHeaders } from './headers.ts';
@@ -76,12 +76,14 @@ export function createApp(options: AppOptions): RequestListener {
       const error = translateDatabaseError(thrown);
       const problem = toProblem(error, requestId);
       if (problem.status >= 500) log.error('request failed', { error: thrown });
-      const headers = error instanceof AppError ? error.headers : undefined;
-      writeBody(res, problem.status, JSON.stringify(problem), {
+      const headers: Record<string, string> = {
         'content-type': PROBLEM_CONTENT_TYPE,
-        ...headers,
-      });
-      if (headers?.connection === 'close') res.on('finish', () => req.destroy());
+        ...(error instanceof AppError ? error.headers : {}),
+      };
+      // A refused body is not read to its end: the connection closes instead.
+      if (bodyLeftUnread(req)) headers.connection = 'close';
+      if (headers.connection === 'close') res.on('finish', () => req.destroy());
+      writeBody(res, problem.status, JSON.stringify(problem), headers);
     } finally {
       log.info('request', {
         httpRequest: {
@@ -140,7 +142,7 @@ export function createApp(options: AppOptions): RequestListener {
       headers: req.headers,
       ...(route.rawBody
         ? {
-            rawBody: await readRawBody(
+            readRawBody: rawBodyReader(
               req,
               route.bodyLimitBytes ?? options.config.BODY_LIMIT_BYTES,
             ),

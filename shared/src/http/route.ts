@@ -46,8 +46,12 @@ export interface RouteInput<P, Q, B> {
   query: Q;
   body: B;
   headers: IncomingHttpHeaders;
-  /** The body's bytes, unparsed, for routes that declare `rawBody` (webhooks). */
-  rawBody?: Buffer;
+  /**
+   * Reads the body's bytes, unparsed, for routes that declare `rawBody` (webhooks): only
+   * when the route has checked what it can without them, so an unknown caller's body is
+   * never read. Until it is called, nothing of the body is in memory.
+   */
+  readRawBody?: () => Promise<Buffer>;
 }
 
 export interface RouteResult {
@@ -87,7 +91,7 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   /** Overrides BODY_LIMIT_BYTES for routes that take large batches. */
   bodyLimitBytes?: number;
   /**
-   * The route reads the body itself (input.rawBody): the pipeline only enforces the size
+   * The route reads the body itself (input.readRawBody): the pipeline only enforces the size
    * limit. For signed payloads, whose bytes must be verified before anything parses them.
    */
   rawBody?: { contentTypes: string[]; description: string };
