@@ -144,6 +144,39 @@ describe('users', () => {
     expect((await owner.client.delete(`/v1/users/${member.user.id}`)).status).toBe(204);
   });
 
+  it('nobody deactivates a user holding a permission they lack, and reactivation follows the same rule', async () => {
+    const t = await signup(h.anonymous, 'grants');
+    const admin = await addUser(t, 'admin', 'admin');
+    const secondOwner = await addUser(t, 'owner', 'second-owner');
+    // An admin cannot lock out an owner.
+    const refused = await admin.client.delete(`/v1/users/${secondOwner.user.id}`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain('you lack');
+    // A custom role holding only users:deactivate cannot lock out an admin either.
+    const role = await t.client.post('/v1/roles', {
+      name: 'door-keeper',
+      permissions: ['users:deactivate', 'profile:read'],
+    });
+    const keeper = await addUser(t, 'door-keeper', 'keeper');
+    expect((await keeper.client.delete(`/v1/users/${admin.user.id}`)).status).toBe(403);
+    expect((await t.client.get(`/v1/users/${admin.user.id}`)).body.status).toBe('active');
+    expect(role.status).toBe(201);
+    // The owner can, and can bring the admin back: signing in works again, old sessions do not.
+    expect((await t.client.delete(`/v1/users/${admin.user.id}`)).status).toBe(204);
+    expect((await keeper.client.post(`/v1/users/${admin.user.id}/reactivate`)).status).toBe(403);
+    expect((await t.client.post(`/v1/users/${admin.user.id}/reactivate`)).status).toBe(204);
+    expect((await t.client.get(`/v1/users/${admin.user.id}`)).body.status).toBe('active');
+    expect((await admin.client.get('/v1/me')).status).toBe(401);
+    const login = await h.anonymous.post('/v1/auth/login', {
+      tenant: t.tenant.slug,
+      email: admin.user.email,
+      password: PASSWORD,
+    });
+    expect(login.status).toBe(200);
+    const log = await t.client.get('/v1/audit-log?action=user.reactivated');
+    expect(log.body.items).toHaveLength(1);
+  });
+
   it('the last owner cannot be deactivated', async () => {
     const reply = await owner.client.delete(`/v1/users/${owner.user.id}`);
     expect(reply.status).toBe(409);

@@ -13,7 +13,7 @@ export const permissionCatalogue = {
   'users:read': 'List and see users',
   'users:invite': 'Invite users',
   'users:update': 'Change other users’ profiles',
-  'users:deactivate': 'Deactivate users',
+  'users:deactivate': 'Deactivate and reactivate users',
   'roles:read': 'See roles and who holds them',
   'roles:manage': 'Create, change and delete roles; assign and revoke them',
   'teams:read': 'See teams and their members',

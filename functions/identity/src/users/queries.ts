@@ -59,3 +59,39 @@ export async function assertUserExists(trx: Trx, tenantId: string, userId: strin
     .executeTakeFirst();
   if (!user) throw notFound('user');
 }
+
+/** The user, locked for a status change, or undefined. */
+export function lockUser(trx: Trx, tenantId: string, userId: string) {
+  return trx
+    .selectFrom('users')
+    .select(['id', 'status'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The status; a trigger keeps the tier's seat count (quota_exceeded past it). */
+export async function setUserStatus(
+  trx: Trx,
+  tenantId: string,
+  userId: string,
+  status: 'active' | 'deactivated',
+) {
+  await trx
+    .updateTable('users')
+    .set({ status })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function revokeApiKeysOf(trx: Trx, tenantId: string, userId: string) {
+  await trx
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

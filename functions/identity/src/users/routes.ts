@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { deliverTokens } from '../auth/refresh-cookie.ts';
 import { rolesOfUser } from '../me/queries.ts';
 import { acceptBody, acceptInvitation, acceptResponse } from './accept-invitation.ts';
-import { deactivateUser } from './deactivate-user.ts';
+import { deactivateUser, reactivateUser } from './deactivate-user.ts';
 import { inviteBody, inviteResponse, inviteUser } from './invite-user.ts';
 import { findUserById, listUsers, renameUser } from './queries.ts';
 import { toUserView, userSchema } from './representation.ts';
@@ -133,11 +133,29 @@ export const userRoutes = [
     params: idParams,
     responses: {
       204: { description: 'Deactivated' },
+      403: { description: 'The user holds a permission you lack' },
       404: { description: 'No such user' },
       409: { description: 'The last owner cannot be deactivated' },
     },
     handler: async (ctx, { params }) => {
       await deactivateUser(ctx, params.id);
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users/{id}/reactivate',
+    summary: 'Reactivate a deactivated user (their old sessions and keys stay revoked)',
+    tags,
+    permission: 'users:deactivate',
+    params: idParams,
+    responses: {
+      204: { description: 'Active again' },
+      403: { description: 'The user holds a permission you lack, or the tier’s user limit' },
+      404: { description: 'No such user' },
+    },
+    handler: async (ctx, { params }) => {
+      await reactivateUser(ctx, params.id);
       return { status: 204 };
     },
   }),
