@@ -63,7 +63,7 @@ const signup = await call('POST', '/v1/auth/signup', {
   user: { email: 'f@faults.example', password: 'faults passphrase 1', name: 'F' },
 });
 const token = signup.body.accessToken as string;
-await call('PUT', '/v1/tenant/tier', { tier: 'enterprise' }, token);
+await environment.setTier('faults', 'enterprise');
 const project = (await call('POST', '/v1/projects', { slug: 'faults', name: 'Faults' }, token))
   .body;
 const list = (

@@ -27,7 +27,7 @@ export async function ingestMessagesScenario() {
       user: { email: 'bench@ingest.example', password: 'benchmark passphrase 1', name: 'Bench' },
     });
     const token = session.accessToken as string;
-    await call('PUT', '/v1/tenant/tier', { tier: 'enterprise' }, token);
+    await env.setTier('bench-ingest', 'enterprise');
     const conversations: string[] = [];
     for (let i = 0; i < PARALLEL; i++) {
       const s = await call(

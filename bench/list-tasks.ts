@@ -37,7 +37,7 @@ export async function listTasksScenario() {
     const token = session.accessToken as string;
     const tenantId = (session.tenant as { id: string }).id;
     const userId = (session.user as { id: string }).id;
-    await api('PUT', '/v1/tenant/tier', { tier: 'enterprise' }, token);
+    await env.setTier('bench-tasks', 'enterprise');
     const project = await api('POST', '/v1/projects', { slug: 'big', name: 'Big' }, token);
     const markdown = Array.from(
       { length: TASKS },

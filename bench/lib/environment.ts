@@ -24,6 +24,8 @@ export interface BenchEnvironment {
   adminUrl: string;
   /** The server process's exit code, or null while it runs. */
   exitCode(): number | null;
+  /** Moves a tenant to another tier, as the platform operator does (tenants cannot). */
+  setTier(slug: string, tier: 'free' | 'pro' | 'enterprise'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,11 @@ export async function startEnvironment(
     appDatabaseUrl,
     adminUrl,
     exitCode: () => child.exitCode ?? (child.signalCode ? -1 : null),
+    setTier: (slug, tier) =>
+      admin(
+        adminUrl,
+        `update tenants set tier = '${tier}' where slug = '${slug.replaceAll("'", "''")}'`,
+      ),
     stop: async () => {
       clearInterval(sampler);
       serverPeaksMb.push(Math.round(peakKb / 1024));

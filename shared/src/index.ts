@@ -1,4 +1,4 @@
-export { type AuditEvent, recordAudit } from './audit/record-audit.ts';
+export { type AuditContext, type AuditEvent, recordAudit } from './audit/record-audit.ts';
 export { createGuard, type Guard } from './auth/guard.ts';
 export { type InternalCallerCheck, internalCallerCheck } from './auth/internal-caller.ts';
 export { type AccessClaims, AccessTokens } from './auth/jwt.ts';

@@ -1,5 +1,5 @@
 import { addUser, type SignedUp, signup } from '@devctx/identity/testing';
-import { Client } from '@devctx/shared/testing';
+import { Client, setTenantTier } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from './support/api-server.ts';
 import { exampleOf } from './support/json-example.ts';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const anonymous = new Client(api.baseUrl);
   a = await signup(anonymous, 'sweep-a');
   b = await signup(anonymous, 'sweep-b');
-  await a.client.put('/v1/tenant/tier', { tier: 'pro' });
+  await setTenantTier(api.database.adminUrl, a.tenant.id, 'pro');
   const viewerUser = await addUser(a, 'viewer');
   viewer = viewerUser.client;
   viewerPermissions = new Set((await viewer.get('/v1/me')).body.permissions);

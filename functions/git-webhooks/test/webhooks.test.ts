@@ -1,4 +1,4 @@
-import { adminQuery } from '@devctx/shared/testing';
+import { adminQuery, setTenantTier } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deliver,
@@ -17,7 +17,7 @@ let secret: string;
 beforeAll(async () => {
   h = await startWebhooks();
   owner = await signup(h.anonymous, 'hooks');
-  await owner.client.put('/v1/tenant/tier', { tier: 'pro' });
+  await setTenantTier(h.database.adminUrl, owner.tenant.id, 'pro');
   const created = await owner.client.post('/v1/repositories', {
     provider: 'github',
     fullName: 'acme/widgets',

@@ -33,7 +33,7 @@ describe('signup', () => {
     const me = await h.anonymous.as(reply.body.accessToken).get('/v1/me');
     expect(me.status).toBe(200);
     expect(me.body.roles.map((r: { name: string }) => r.name)).toEqual(['owner']);
-    expect(me.body.permissions).toContain('tenant:manage_tier');
+    expect(me.body.permissions).toContain('tenant:own');
     expect(me.body.credential).toBe('user');
   });
 

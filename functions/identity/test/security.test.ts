@@ -105,7 +105,6 @@ const tenantCases: Case[] = [
   { method: 'GET', path: '/v1/tenant', viewer: 200 },
   { method: 'PATCH', path: '/v1/tenant', body: () => ({ name: 'pwned' }), viewer: 403 },
   { method: 'GET', path: '/v1/tenant/usage', viewer: 200 },
-  { method: 'PUT', path: '/v1/tenant/tier', body: () => ({ tier: 'enterprise' }), viewer: 403 },
   { method: 'GET', path: '/v1/audit-log', viewer: 403 },
   { method: 'GET', path: '/v1/api-keys', viewer: 200 },
   {

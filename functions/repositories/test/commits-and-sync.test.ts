@@ -1,4 +1,4 @@
-import { adminQuery } from '@devctx/shared/testing';
+import { adminQuery, setTenantTier } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
@@ -17,7 +17,7 @@ beforeAll(async () => {
   github = await startGitHubReplay();
   h = await startRepositories({ GITHUB_API_URL: github.url });
   owner = await signup(h.anonymous, 'commits');
-  await owner.client.put('/v1/tenant/tier', { tier: 'pro' });
+  await setTenantTier(h.database.adminUrl, owner.tenant.id, 'pro');
 });
 afterAll(async () => {
   await h.close();

@@ -14,9 +14,12 @@ export interface AuditEvent {
  * Appends a security event in the caller's transaction, so it is recorded exactly when
  * the change it describes is (and never for one that rolled back).
  */
+/** What an audit entry records of the request behind it (an operator's has no actor). */
+export type AuditContext = Pick<RequestContext, 'ip' | 'userAgent' | 'requestId' | 'actor'>;
+
 export async function recordAudit(
   trx: Trx,
-  ctx: RequestContext,
+  ctx: AuditContext,
   tenantId: string,
   event: AuditEvent,
 ) {

@@ -9,7 +9,7 @@ export const permissionCatalogue = {
   'profile:update': 'Change your own profile and password',
   'tenant:read': 'See the tenant and its usage',
   'tenant:update': 'Rename the tenant',
-  'tenant:manage_tier': 'Change the tenant’s tier',
+  'tenant:own': 'What only owners do: make other owners (the tier is the platform operator’s)',
   'users:read': 'List and see users',
   'users:invite': 'Invite users',
   'users:update': 'Change other users’ profiles',
@@ -50,10 +50,10 @@ export const systemRoles: Record<
   SystemRoleKey,
   { description: string; permissions: Permission[] }
 > = {
-  owner: { description: 'Everything, including the tier', permissions: allPermissions },
+  owner: { description: 'Everything', permissions: allPermissions },
   admin: {
-    description: 'Everything except changing the tier',
-    permissions: allPermissions.filter((p) => p !== 'tenant:manage_tier'),
+    description: 'Everything but what only owners do',
+    permissions: allPermissions.filter((p) => p !== 'tenant:own'),
   },
   member: {
     description: 'Works on projects, sessions and repositories',

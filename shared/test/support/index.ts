@@ -5,6 +5,7 @@ export {
   adminQuery,
   createEmptyDatabase,
   createTestDatabase,
+  setTenantTier,
   type TestDatabase,
 } from './test-database.ts';
 export { doomedJob, flakyJob, noteJob, testJobs } from './test-jobs.ts';

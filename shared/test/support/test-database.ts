@@ -59,3 +59,15 @@ export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow
     await client.end();
   }
 }
+
+/**
+ * Moves a tenant to another tier, as the platform operator would (tenants cannot): for
+ * tests that need room beyond the free tier.
+ */
+export async function setTenantTier(
+  adminUrl: string,
+  tenantId: string,
+  tier: 'free' | 'pro' | 'enterprise',
+) {
+  await adminQuery(adminUrl, 'update tenants set tier = $2 where id = $1', [tenantId, tier]);
+}

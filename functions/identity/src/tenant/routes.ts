@@ -1,6 +1,5 @@
 import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
 import { z } from 'zod';
-import { changeTier } from './change-tier.ts';
 import { findTenant, renameTenant } from './queries.ts';
 import { tenantSchema, toTenantView } from './representation.ts';
 import { tenantUsage, usageSchema } from './usage.ts';
@@ -49,15 +48,5 @@ export const tenantRoutes = [
     handler: async (ctx) => ({
       body: await withTenant(actorScope(ctx), (trx) => tenantUsage(trx, actorOf(ctx).tenantId)),
     }),
-  }),
-  defineRoute({
-    method: 'PUT',
-    path: '/v1/tenant/tier',
-    summary: 'Change the tier (owner only); a downgrade never deletes data',
-    tags,
-    permission: 'tenant:manage_tier',
-    body: z.object({ tier: z.enum(['free', 'pro', 'enterprise']) }),
-    responses: { 200: { description: 'Usage under the new tier', schema: usageSchema } },
-    handler: async (ctx, { body }) => ({ body: await changeTier(ctx, body.tier) }),
   }),
 ];
