@@ -58,6 +58,7 @@ export { defineFamily, type Family } from './family.ts';
 export { healthRoutes } from './health/routes.ts';
 export { createApp, type RequestListener } from './http/app.ts';
 export { etagOf } from './http/conditional.ts';
+export { MAX_JSON_DEPTH, wellFormedJson } from './http/json-input.ts';
 export {
   type Cursor,
   decodeCursor,
@@ -88,7 +89,7 @@ export {
 export type { Dispatcher, JobRef } from './jobs/dispatcher.ts';
 export { type DispatcherHandle, dispatcherFor } from './jobs/dispatcher-for.ts';
 export { type EnqueueOptions, enqueueJob } from './jobs/enqueue.ts';
-export { backoffSeconds, type JobOutcome, runJob } from './jobs/run-job.ts';
+export { backoffSeconds, type JobOutcome, PermanentJobError, runJob } from './jobs/run-job.ts';
 export {
   type CloudTasksClientLike,
   CloudTasksDispatcher,

@@ -24,8 +24,10 @@ import {
   doomedJob,
   flakyJob,
   noteJob,
+  refusedJob,
   type TestDatabase,
   testJobs,
+  unreadableJob,
 } from './support/index.ts';
 
 const log = createLogger('silent');
@@ -215,9 +217,12 @@ describe('running jobs', () => {
   it('a job that throws is retried with growing backoff, then succeeds', async () => {
     const ref = await enqueue(flakyJob, { failures: 2 });
     const first = await runJob(handle.db, registry, ref, log, config);
-    expect(first).toMatchObject({ outcome: 'retry', attempt: 1, error: 'failure 1 of 2' });
+    // What the tenant reads of a server-side failure names the job, never its internals.
+    expect(first).toMatchObject({ outcome: 'retry', attempt: 1 });
+    expect(first.outcome === 'retry' && first.error).toContain(ref.id);
     const stored = await job(ref.id);
-    expect(stored).toMatchObject({ state: 'pending', attempts: 1, last_error: 'failure 1 of 2' });
+    expect(stored).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(stored?.last_error).not.toContain('failure 1 of 2');
     expect(stored?.run_after.getTime()).toBeGreaterThan(Date.now());
 
     await makeDue(ref.id);
@@ -240,7 +245,7 @@ describe('running jobs', () => {
     );
   });
 
-  it('a job that keeps failing ends dead after its max attempts, with its last error', async () => {
+  it('a job that keeps failing ends dead after its max attempts, and its resource learns it', async () => {
     const ref = await enqueue(doomedJob, {});
     const outcomes = [];
     for (let i = 0; i < 3; i++) {
@@ -248,12 +253,23 @@ describe('running jobs', () => {
       await makeDue(ref.id);
     }
     expect(outcomes).toEqual(['retry', 'retry', 'dead']);
-    expect(await job(ref.id)).toMatchObject({
-      state: 'dead',
-      attempts: 3,
-      last_error: 'this never works',
-    });
+    expect(await job(ref.id)).toMatchObject({ state: 'dead', attempts: 3 });
+    expect((await job(ref.id))?.last_error).not.toContain('this never works');
+    // onDead ran once, in the transaction that buried the job.
+    expect(await effects('test.doomed.dead', ref.id)).toBe(1);
     expect(await runJob(handle.db, registry, ref, log, config)).toEqual({ outcome: 'duplicate' });
+  });
+
+  it('a failure that will never change (a quota, unreadable data) is dead at once, said as it is', async () => {
+    for (const [kind, message] of [
+      [refusedJob, 'Your tier allows 10 messages; this would exceed it.'],
+      [unreadableJob, 'The upload is not a transcript.'],
+    ] as const) {
+      const ref = await enqueue(kind, {});
+      const outcome = await runJob(handle.db, registry, ref, log, config);
+      expect(outcome).toEqual({ outcome: 'dead', attempt: 1, error: message });
+      expect(await job(ref.id)).toMatchObject({ state: 'dead', attempts: 1, last_error: message });
+    }
   });
 
   it('a payload that can never be valid is dead at once, without retries', async () => {
@@ -279,7 +295,7 @@ describe('running jobs', () => {
     });
     expect(await job(ref.id)).toMatchObject({
       state: 'pending',
-      last_error: 'unknown job kind test.note',
+      last_error: 'This server does not know jobs of kind test.note yet.',
     });
   });
 

@@ -33,6 +33,13 @@ export interface JobDefinition<P = unknown, R = unknown> {
    */
   prepare?(ctx: JobContext, payload: P): Promise<R>;
   run(ctx: JobContext, payload: P, trx: Trx, prepared: R): Promise<unknown>;
+  /**
+   * Called once when the job dies (its last attempt failed, or it failed in a way that
+   * will never change), in the transaction that marks it dead: where the resource the job
+   * works for records its terminal state (an import `failed`, with the error). `error` is
+   * the message a tenant may read.
+   */
+  onDead?(ctx: JobContext, payload: P, trx: Trx, error: string): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds jobs of every payload type.

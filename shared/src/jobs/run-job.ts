@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
-import { withTenant } from '../db/with-tenant.ts';
+import { translateDatabaseError } from '../db/errors.ts';
+import { type Trx, withTenant } from '../db/with-tenant.ts';
+import { AppError } from '../errors/app-error.ts';
+import { errorCatalogue } from '../errors/catalogue.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { JobRegistry } from './definition.ts';
 import type { JobRef } from './dispatcher.ts';
@@ -51,19 +54,15 @@ export async function runJob(
   const definition = registry.get(started.kind);
   if (!definition) {
     // A deploy where the worker lags the enqueuer: not the job's fault, so retry later.
-    return failed(
-      db,
-      ref,
-      attempt,
-      started.max_attempts,
-      `unknown job kind ${started.kind}`,
-      jobLog,
-    );
+    const error = `This server does not know jobs of kind ${started.kind} yet.`;
+    if (attempt < started.max_attempts) return retryLater(db, ref, attempt, error, error, jobLog);
+    await bury(db, ref, error);
+    return { outcome: 'dead', attempt, error };
   }
   const payload = definition.payload.safeParse(started.payload);
   if (!payload.success) {
     const error = `invalid payload: ${payload.error.message}`;
-    await finish(db, ref, error);
+    await bury(db, ref, error);
     jobLog.error('job is dead: its payload can never be valid', { error });
     return { outcome: 'dead', attempt, error };
   }
@@ -98,25 +97,52 @@ export async function runJob(
     jobLog.info('job succeeded');
     return { outcome: 'succeeded', attempt };
   } catch (thrown) {
-    const error = thrown instanceof Error ? thrown.message : String(thrown);
-    return failed(db, ref, attempt, started.max_attempts, error, jobLog);
+    const failure = describeFailure(thrown, ref);
+    if (failure.permanent || attempt >= started.max_attempts) {
+      const dead = failure.permanent ? 'it can never succeed' : 'after its last attempt';
+      jobLog.error(`job is dead: ${dead}`, { error: thrown });
+      await bury(db, ref, failure.message, async (trx) =>
+        definition.onDead?.(context, payload.data, trx, failure.message),
+      );
+      return { outcome: 'dead', attempt, error: failure.message };
+    }
+    return retryLater(db, ref, attempt, failure.message, thrown, jobLog);
   }
 }
 
-/** A failed attempt: a retry after backoff, or dead once the attempts are used up. */
-async function failed(
+/** A job that will never succeed: no retry is tried. Use it for data that cannot be read. */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError';
+}
+
+/**
+ * What a failed attempt tells the tenant (GET /v1/jobs shows it), and whether trying
+ * again could help. A client-caused error (a quota, invalid data: 4xx) or a
+ * PermanentJobError is said as it is and is final; anything else is the server's,
+ * described without its internals (the log has them) and retried.
+ */
+function describeFailure(thrown: unknown, ref: JobRef): { message: string; permanent: boolean } {
+  const error = translateDatabaseError(thrown);
+  if (error instanceof AppError) {
+    const status = errorCatalogue[error.code].status;
+    return { message: error.message, permanent: status < 500 };
+  }
+  if (error instanceof PermanentJobError) return { message: error.message, permanent: true };
+  return {
+    message: `The job failed on the server's side (job ${ref.id}); it is retried, and the operator can see why.`,
+    permanent: false,
+  };
+}
+
+/** A failed attempt worth another: pending again after backoff. */
+async function retryLater(
   db: Db,
   ref: JobRef,
   attempt: number,
-  maxAttempts: number,
   error: string,
+  thrown: unknown,
   log: Logger,
 ): Promise<JobOutcome> {
-  if (attempt >= maxAttempts) {
-    await finish(db, ref, error);
-    log.error('job is dead after its last attempt', { error });
-    return { outcome: 'dead', attempt, error };
-  }
   const retryAt = new Date(Date.now() + backoffSeconds(attempt) * 1000);
   await withTenant({ db, tenantId: ref.tenantId }, (trx) =>
     trx
@@ -127,18 +153,27 @@ async function failed(
       .where('state', '=', 'running')
       .execute(),
   );
-  log.warn('job failed; will retry', { error, retryAt: retryAt.toISOString() });
+  log.warn('job failed; will retry', { error: thrown, retryAt: retryAt.toISOString() });
   return { outcome: 'retry', attempt, retryAt, error };
 }
 
-/** Dead: kept, with its error, for an operator to read and retry. */
-async function finish(db: Db, ref: JobRef, error: string) {
-  await withTenant({ db, tenantId: ref.tenantId }, (trx) =>
-    trx
+/**
+ * Dead: kept, with its error, for an operator to read and retry; and, in the same
+ * transaction, the resource it worked for reaches its own terminal state (onDead).
+ */
+async function bury(
+  db: Db,
+  ref: JobRef,
+  error: string,
+  onDead: (trx: Trx) => Promise<void> = async () => {},
+) {
+  await withTenant({ db, tenantId: ref.tenantId }, async (trx) => {
+    await trx
       .updateTable('jobs')
       .set({ state: 'dead', last_error: error, finished_at: new Date() })
       .where('tenant_id', '=', ref.tenantId)
       .where('id', '=', ref.id)
-      .execute(),
-  );
+      .execute();
+    await onDead(trx);
+  });
 }

@@ -8,5 +8,12 @@ export {
   setTenantTier,
   type TestDatabase,
 } from './test-database.ts';
-export { doomedJob, flakyJob, noteJob, testJobs } from './test-jobs.ts';
+export {
+  doomedJob,
+  flakyJob,
+  noteJob,
+  refusedJob,
+  testJobs,
+  unreadableJob,
+} from './test-jobs.ts';
 export { startTestServer, type TestServer } from './test-server.ts';

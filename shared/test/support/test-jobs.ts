@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineJob } from '../../src/index.ts';
+import { AppError, defineJob, PermanentJobError } from '../../src/index.ts';
 
 /**
  * Jobs for tests of the job machinery. Their effect is an audit-log row, so a test can
@@ -46,6 +46,31 @@ export const doomedJob = defineJob({
   run: async () => {
     throw new Error('this never works');
   },
+  onDead: async (ctx, _payload, trx) => {
+    await trx
+      .insertInto('audit_log')
+      .values({ tenant_id: ctx.tenantId, action: 'test.doomed.dead', target_id: ctx.jobId })
+      .execute();
+  },
 });
 
-export const testJobs = [noteJob, flakyJob, doomedJob];
+/** Refused the way a quota refuses: a client's error, which retrying cannot change. */
+export const refusedJob = defineJob({
+  kind: 'test.refused',
+  queue: 'test',
+  payload: z.object({}),
+  run: async () => {
+    throw new AppError('quota_exceeded', 'Your tier allows 10 messages; this would exceed it.');
+  },
+});
+
+export const unreadableJob = defineJob({
+  kind: 'test.unreadable',
+  queue: 'test',
+  payload: z.object({}),
+  run: async () => {
+    throw new PermanentJobError('The upload is not a transcript.');
+  },
+});
+
+export const testJobs = [noteJob, flakyJob, doomedJob, refusedJob, unreadableJob];
