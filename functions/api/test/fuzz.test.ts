@@ -234,12 +234,14 @@ describe(`hostile input (${RUNS} requests)`, () => {
               u.projects, (select count(*) from projects p where p.tenant_id = u.tenant_id) as projects_rows,
               u.repositories, (select count(*) from repositories r where r.tenant_id = u.tenant_id) as repositories_rows,
               u.messages, (select count(*) from message_bodies b where b.tenant_id = u.tenant_id) as message_rows,
-              u.storage_bytes, (select coalesce(sum(byte_size), 0) from message_bodies b where b.tenant_id = u.tenant_id) as bytes
+              u.storage_bytes, (select coalesce(sum(byte_size), 0) from message_bodies b where b.tenant_id = u.tenant_id)
+                + (select coalesce(sum(upload_bytes), 0) from imports i where i.tenant_id = u.tenant_id and i.upload_purged_at is null) as bytes
          from tenant_usage u
         where u.projects <> (select count(*) from projects p where p.tenant_id = u.tenant_id)
            or u.repositories <> (select count(*) from repositories r where r.tenant_id = u.tenant_id)
            or u.messages <> (select count(*) from message_bodies b where b.tenant_id = u.tenant_id)
-           or u.storage_bytes <> (select coalesce(sum(byte_size), 0) from message_bodies b where b.tenant_id = u.tenant_id)`,
+           or u.storage_bytes <> (select coalesce(sum(byte_size), 0) from message_bodies b where b.tenant_id = u.tenant_id)
+                + (select coalesce(sum(upload_bytes), 0) from imports i where i.tenant_id = u.tenant_id and i.upload_purged_at is null)`,
     );
     expect(drift).toEqual([]);
     // Batches are whole: every conversation's messages are numbered 0..n-1 without a gap.

@@ -178,7 +178,13 @@ describe('imports', () => {
 
   it('refuses an unknown kind, and another tenant cannot see an import', async () => {
     expect((await owner.client.post('/v1/imports', { kind: 'zip' })).status).toBe(400);
-    const mine = await owner.client.post('/v1/imports', { kind: 'claude-code', transcript: '{}' });
+    const transcript = JSON.stringify({
+      type: 'user',
+      sessionId: 'cc-private',
+      uuid: 'u-private',
+      message: { role: 'user', content: 'mine' },
+    });
+    const mine = await owner.client.post('/v1/imports', { kind: 'claude-code', transcript });
     const other = await signup(h.anonymous, 'imports-other');
     expect((await other.client.get(`/v1/imports/${mine.body.id}`)).status).toBe(404);
   });

@@ -22,7 +22,15 @@ beforeAll(async () => {
   const conversation = (
     await a.client.post(`/v1/sessions/${session.id}/conversations`, { title: 'Secret talk' })
   ).body;
-  const upload = await a.client.post('/v1/imports', { kind: 'claude-code', transcript: '{}' });
+  const upload = await a.client.post('/v1/imports', {
+    kind: 'claude-code',
+    transcript: JSON.stringify({
+      type: 'user',
+      sessionId: 'import-a',
+      uuid: 'u1',
+      message: { role: 'user', content: 'SECRET-OF-A import' },
+    }),
+  });
   ids.import = upload.body.id;
   await a.client.post(`/v1/conversations/${conversation.id}/messages`, {
     messages: [{ role: 'user', content: 'top secret plan' }],
@@ -68,7 +76,15 @@ const tenantCases: Case[] = [
   {
     method: 'POST',
     path: '/v1/imports',
-    body: { kind: 'claude-code', transcript: '{}' },
+    body: {
+      kind: 'claude-code',
+      transcript: JSON.stringify({
+        type: 'user',
+        sessionId: 's',
+        uuid: 'u',
+        message: { role: 'user', content: 'hello' },
+      }),
+    },
     viewer: 403,
   },
 ];

@@ -1,5 +1,5 @@
 import { queueGitHubSync } from '@devctx/repositories/jobs';
-import { type JobRef, type RequestContext, withTenant } from '@devctx/shared';
+import { type JobRef, type RequestContext, storageFor, withTenant } from '@devctx/shared';
 import { sql } from 'kysely';
 
 export interface ScheduledJob {
@@ -15,6 +15,7 @@ const SWEEP_BUDGET_MS = 20_000;
 /** An AI session with no message for this long is ended. */
 const SESSION_IDLE_MINUTES = 4 * 60;
 const SYNC_BATCH = 200;
+const PURGE_BATCH = 500;
 
 /** A handed-out job not finished within this is handed out again. */
 const DISPATCH_LEASE_SECONDS = 15 * 60;
@@ -53,6 +54,21 @@ export const scheduledJobs: ScheduledJob[] = [
     run: async (ctx) =>
       (await sql<{ purged: unknown }>`select purge_expired() as purged`.execute(ctx.db)).rows[0]
         ?.purged,
+  },
+  {
+    name: 'purge-import-uploads',
+    description:
+      'Delete the uploads of imports that failed more than seven days ago (kept that long for a retry).',
+    schedule: '27 * * * *',
+    run: async (ctx) => {
+      const { rows } = await sql<{ tenant_id: string; storage_key: string }>`
+        select tenant_id, storage_key from purge_failed_import_uploads(${PURGE_BATCH})`.execute(
+        ctx.db,
+      );
+      const storage = storageFor(ctx.config);
+      for (const upload of rows) await storage.delete(upload.tenant_id, upload.storage_key);
+      return { deleted: rows.length };
+    },
   },
   {
     name: 'reconcile-usage',

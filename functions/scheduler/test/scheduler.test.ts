@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { healthRoutes } from '@devctx/shared';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { healthRoutes, LocalObjectStorage } from '@devctx/shared';
 import {
   adminQuery,
   Client,
@@ -17,6 +20,7 @@ const tenantId = randomUUID();
 let database: TestDatabase;
 let server: TestServer;
 let scheduler: Client;
+let storageDir: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -25,9 +29,11 @@ beforeAll(async () => {
     `insert into tenants (id, slug, name) values ($1, 'sched', 'Sched');
      insert into tenant_usage (tenant_id) values ($1);`.replaceAll('$1', `'${tenantId}'`),
   );
+  storageDir = await mkdtemp(path.join(tmpdir(), 'devctx-scheduler-storage-'));
   server = await startTestServer([...healthRoutes, ...schedulerRoutes], database.appUrl, {
     INTERNAL_SHARED_SECRET: SECRET,
     TASKS_POLL_MS: '3600000',
+    STORAGE_LOCAL_DIR: storageDir,
   });
   scheduler = new Client(server.baseUrl, SECRET);
 });
@@ -86,6 +92,38 @@ describe('scheduled jobs', () => {
       [tenantId],
     );
     expect(keys.map((k) => k.key)).toEqual(['fresh']);
+  });
+
+  it('purges the uploads of imports that failed more than a week ago, and stops counting them', async () => {
+    const storage = new LocalObjectStorage(storageDir);
+    const rows = await adminQuery(
+      database.adminUrl,
+      `insert into imports (tenant_id, kind, status, storage_key, upload_bytes, finished_at) values
+         ($1, 'claude-code', 'failed', 'imports/old.json', 100, now() - interval '8 days'),
+         ($1, 'claude-code', 'failed', 'imports/recent.json', 50, now() - interval '1 day')
+       returning storage_key`,
+      [tenantId],
+    );
+    for (const row of rows) await storage.put(tenantId, row.storage_key, Buffer.alloc(10));
+    const usage = async () =>
+      Number(
+        (
+          await adminQuery(
+            database.adminUrl,
+            'select storage_bytes from tenant_usage where tenant_id = $1',
+            [tenantId],
+          )
+        )[0]?.storage_bytes,
+      );
+    const before = await usage();
+    const reply = await scheduler.post('/jobs/purge-import-uploads');
+    expect(reply.body.result).toEqual({ deleted: 1 });
+    expect(await storage.get(tenantId, 'imports/old.json')).toBeUndefined();
+    expect(await storage.get(tenantId, 'imports/recent.json')).toBeDefined();
+    expect(await usage()).toBe(before - 100);
+    expect((await scheduler.post('/jobs/purge-import-uploads')).body.result).toEqual({
+      deleted: 0,
+    });
   });
 
   it('reconcile repairs a usage counter that drifted from the rows it counts', async () => {

@@ -49,7 +49,17 @@ export async function buildTenantWorld(a: SignedUp, memberId: string): Promise<W
       messages: [{ role: 'user', content: `${MARK} message` }],
     }),
   );
-  const upload = await ok(c.post('/v1/imports', { kind: 'claude-code', transcript: '{}' }));
+  const upload = await ok(
+    c.post('/v1/imports', {
+      kind: 'claude-code',
+      transcript: JSON.stringify({
+        type: 'user',
+        sessionId: 'import-a',
+        uuid: 'u1',
+        message: { role: 'user', content: `${MARK} import` },
+      }),
+    }),
+  );
   const repository = await ok(
     c.post('/v1/repositories', { provider: 'github', fullName: 'sweep/secret-of-a' }),
   );

@@ -1,9 +1,17 @@
-import { type Config, defineJob, type ObjectStorage, storageFor, type Trx } from '@devctx/shared';
+import {
+  afterCommit,
+  type Config,
+  defineJob,
+  type ObjectStorage,
+  PermanentJobError,
+  storageFor,
+  type Trx,
+} from '@devctx/shared';
 import { z } from 'zod';
 import { ingestMessages } from '../messages/ingest.ts';
-import { parseClaudeTranscript } from './claude-code/transcript.ts';
+import { type PlannedSession, planImport, type Upload } from './plan-import.ts';
+import { endImport } from './queries.ts';
 import { importV1Commits } from './v1/commits.ts';
-import { planV1Import, type V1Files } from './v1/plan.ts';
 
 const storages = new WeakMap<Config, ObjectStorage>();
 /** The storage driver for these (validated) settings, made once. */
@@ -16,31 +24,12 @@ export function importStorage(config: Config): ObjectStorage {
   return storage;
 }
 
-interface PlannedSession {
-  tool: string;
-  externalId: string;
-  title: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  gitBranch: string | null;
-  workingDir: string | null;
-  messages: {
-    role: 'user' | 'assistant' | 'system' | 'tool';
-    content: string;
-    externalId: string;
-    occurredAt: string | null;
-    inputTokens?: number;
-    outputTokens?: number;
-    tags?: string[];
-    fileReferences?: { path: string; operation: 'read' | 'write' | 'edit' | 'mention' }[];
-    commands?: string[];
-  }[];
-}
-
 /**
  * Writes an uploaded import: each session once (by tool and external id), each message
  * once (by external id), through the same ingest path as the API — so importing the same
- * upload again adds nothing, and a run cut short is simply run again.
+ * upload again adds nothing, and a run cut short is simply run again. An import always
+ * ends: `succeeded` (its upload is then deleted), or `failed` with the reason once the job
+ * is dead — at once for what retrying cannot change (a quota, an unreadable upload).
  */
 export const importJob = defineJob({
   kind: 'context.import',
@@ -54,13 +43,16 @@ export const importJob = defineJob({
       .where('tenant_id', '=', ctx.tenantId)
       .where('id', '=', importId)
       .executeTakeFirstOrThrow();
-    const raw = await importStorage(ctx.config).get(ctx.tenantId, row.storage_key);
-    if (!raw) throw new Error(`the upload ${row.storage_key} is missing`);
-    const upload = JSON.parse(raw.toString('utf8'));
-    const { sessions, report, v1 } =
-      row.kind === 'v1-export'
-        ? fromV1(upload.files as V1Files)
-        : fromTranscript(String(upload.transcript ?? ''));
+    const storage = importStorage(ctx.config);
+    const raw = await storage.get(ctx.tenantId, row.storage_key);
+    if (!raw) throw new PermanentJobError('The upload is gone; upload it again.');
+    let upload: Upload;
+    try {
+      upload = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new PermanentJobError('The stored upload cannot be read; upload it again.');
+    }
+    const { sessions, report, v1 } = planImport(upload);
 
     // The v1 export's commits go to its repository, which its sessions then belong to.
     const commits = v1 ? await importV1Commits(trx, ctx, row, v1) : undefined;
@@ -99,77 +91,15 @@ export const importJob = defineJob({
       newMessages,
       duplicateMessages: duplicates,
     };
-    await trx
-      .updateTable('imports')
-      .set({
-        status: 'succeeded',
-        report: JSON.stringify(result),
-        finished_at: new Date(),
-        error: null,
-      })
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('id', '=', importId)
-      .execute();
+    await endImport(trx, ctx.tenantId, importId, { status: 'succeeded', report: result });
+    // Its upload is no longer needed: no longer counted, and deleted once this commits.
+    afterCommit(trx, () => storage.delete(ctx.tenantId, row.storage_key));
     return result;
   },
+  onDead: async (ctx, { importId }, trx, error) => {
+    await endImport(trx, ctx.tenantId, importId, { status: 'failed', error });
+  },
 });
-
-function fromV1(files: V1Files) {
-  const plan = planV1Import(files);
-  const sessions: PlannedSession[] = plan.sessions.map((s) => ({
-    tool: 'v1',
-    externalId: s.externalId,
-    title: s.title,
-    startedAt: s.startedAt,
-    endedAt: null,
-    gitBranch: null,
-    workingDir: null,
-    messages: s.messages.map((m) => ({ ...m, externalId: m.v1Hash })),
-  }));
-  return {
-    sessions,
-    report: {
-      verifiedHashes: plan.report.verified,
-      mismatchedHashes: plan.report.mismatched.length,
-      skipped: plan.report.skipped,
-      topics: plan.topics.length,
-    },
-    v1: plan,
-  };
-}
-
-function fromTranscript(text: string) {
-  const parsed = parseClaudeTranscript(text);
-  const sessions: PlannedSession[] = [
-    {
-      tool: 'claude-code',
-      externalId: parsed.sessionId ?? 'unknown-session',
-      title: parsed.summary,
-      startedAt: parsed.startedAt,
-      endedAt: parsed.endedAt,
-      gitBranch: parsed.gitBranch,
-      workingDir: parsed.cwd,
-      messages: parsed.messages
-        .filter((m) => m.content || m.toolCalls.length > 0)
-        .map((m) => ({
-          role: m.role,
-          content:
-            m.content || m.toolCalls.map((c) => `${c.name}(${JSON.stringify(c.input)})`).join('\n'),
-          externalId: m.externalId,
-          occurredAt: m.timestamp,
-          ...(m.inputTokens !== null ? { inputTokens: m.inputTokens } : {}),
-          ...(m.outputTokens !== null ? { outputTokens: m.outputTokens } : {}),
-          fileReferences: m.fileReferences,
-          commands: m.commands,
-        })),
-    },
-  ];
-  return {
-    sessions,
-    report: { malformedLines: parsed.malformedLines.length, unknownTypes: parsed.unknownTypes },
-    v1: undefined,
-  };
-}
 
 async function writeSession(
   trx: Trx,

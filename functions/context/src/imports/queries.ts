@@ -19,6 +19,7 @@ export function insertImport(
     id: string;
     kind: 'v1-export' | 'claude-code';
     storageKey: string;
+    uploadBytes: number;
     projectId: string | null;
     createdBy: string;
   },
@@ -30,6 +31,7 @@ export function insertImport(
       id: upload.id,
       kind: upload.kind,
       storage_key: upload.storageKey,
+      upload_bytes: upload.uploadBytes,
       project_id: upload.projectId,
       created_by: upload.createdBy,
       report: null,
@@ -47,4 +49,34 @@ export function findImport(trx: Trx, tenantId: string, importId: string) {
     .where('tenant_id', '=', tenantId)
     .where('id', '=', importId)
     .executeTakeFirst();
+}
+
+/**
+ * An import's end: succeeded with its report (the upload is then purged: no longer
+ * counted toward storage), or failed with the reason (the upload is kept a week, for a
+ * retry). Only an import not yet ended changes.
+ */
+export async function endImport(
+  trx: Trx,
+  tenantId: string,
+  importId: string,
+  end: { status: 'succeeded'; report: unknown } | { status: 'failed'; error: string },
+) {
+  const now = new Date();
+  await trx
+    .updateTable('imports')
+    .set(
+      end.status === 'succeeded'
+        ? {
+            status: 'succeeded',
+            report: JSON.stringify(end.report),
+            error: null,
+            finished_at: now,
+            upload_purged_at: now,
+          }
+        : { status: 'failed', error: end.error, finished_at: now },
+    )
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', importId)
+    .execute();
 }

@@ -9,6 +9,7 @@ import {
 } from '@devctx/shared';
 import { z } from 'zod';
 import { importJob, importStorage } from './import-job.ts';
+import { assertImportable, planImport } from './plan-import.ts';
 import { insertImport } from './queries.ts';
 
 export const uploadBody = z.discriminatedUnion('kind', [
@@ -33,26 +34,44 @@ export const uploadBody = z.discriminatedUnion('kind', [
 ]);
 
 /**
- * Stores the upload as sent and queues its import job, which does the writing in the
- * background. Returns the import's row (queued).
+ * Checks the upload, stores it as sent and queues its import job, which does the writing
+ * in the background. Returns the import's row (queued). An upload with nothing to import
+ * is refused before anything is stored; a stored one counts toward the tenant's storage
+ * until its import no longer needs it.
  */
 export async function startImport(ctx: RequestContext, upload: z.infer<typeof uploadBody>) {
   const actor = actorOf(ctx);
+  assertImportable(planImport(upload), upload.kind);
   const id = randomUUID();
   const key = `imports/${id}.json`;
-  // The upload is stored before the row exists: a job never points at a missing file.
-  await importStorage(ctx.config).put(
-    actor.tenantId,
-    key,
-    Buffer.from(JSON.stringify(upload)),
-    'application/json',
-  );
+  const bytes = Buffer.from(JSON.stringify(upload));
+  // The upload is stored before the row exists: a job never points at a missing file. If
+  // the row is refused (a quota, a foreign project), the stored file goes again.
+  const storage = importStorage(ctx.config);
+  await storage.put(actor.tenantId, key, bytes, 'application/json');
+  try {
+    return await insertAndQueue(ctx, upload, id, key, bytes.length);
+  } catch (error) {
+    await storage.delete(actor.tenantId, key).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function insertAndQueue(
+  ctx: RequestContext,
+  upload: z.infer<typeof uploadBody>,
+  id: string,
+  key: string,
+  uploadBytes: number,
+) {
+  const actor = actorOf(ctx);
   return withTenant(actorScope(ctx), async (trx) => {
     await assertReferenceExists(trx, actor.tenantId, 'projects', upload.projectId);
     const created = await insertImport(trx, actor.tenantId, {
       id,
       kind: upload.kind,
       storageKey: key,
+      uploadBytes,
       projectId: upload.projectId ?? null,
       createdBy: actor.userId,
     });

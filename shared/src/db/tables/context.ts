@@ -82,4 +82,7 @@ export interface ImportsTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   finished_at: Date | null;
+  /** Size of the stored upload, counted toward storage until it is purged. */
+  upload_bytes: Generated<number>;
+  upload_purged_at: Date | null;
 }

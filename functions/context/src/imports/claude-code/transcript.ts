@@ -10,6 +10,8 @@
  * - unknown line types and malformed lines are counted and skipped, never fatal.
  */
 
+import { wellFormedJson } from '@devctx/shared';
+
 export type TranscriptRole = 'user' | 'assistant' | 'system' | 'tool';
 
 export interface FileReference {
@@ -103,7 +105,9 @@ export function parseClaudeTranscript(text: string): ParsedTranscript {
     if (raw.trim() === '') return;
     let line: Line;
     try {
-      line = JSON.parse(raw) as Line;
+      // Bounded and well-formed like any client JSON: an unpaired surrogate in one line
+      // must not fail the import.
+      line = wellFormedJson(JSON.parse(raw)) as Line;
       if (typeof line !== 'object' || line === null || Array.isArray(line))
         throw new Error('not an object');
     } catch {
