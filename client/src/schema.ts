@@ -234,7 +234,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/invitations/{token}/accept": {
+    "/v1/invitations/accept": {
         parameters: {
             query?: never;
             header?: never;
@@ -244,7 +244,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Accept an invitation with a password, and sign in */
-        post: operations["postInvitationsByTokenAccept"];
+        post: operations["postInvitationsAccept"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3054,18 +3054,18 @@ export interface operations {
             };
         };
     };
-    postInvitationsByTokenAccept: {
+    postInvitationsAccept: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                token: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The invitation token (inv_…). */
+                    token: string;
                     /** @description 12 to 256 characters. */
                     password: string;
                     name?: string;

@@ -27,12 +27,14 @@ export interface ServiceOptions {
   /** The background jobs this process may enqueue or (locally, or as the worker) run. */
   jobs?: AnyJob[];
   env?: Record<string, string | undefined>;
+  /** Where log lines go (stdout unless a test reads them). */
+  writeLog?: (line: string) => void;
 }
 
 /** Config, logger, pool and request pipeline for one process. Connects lazily (pg does). */
 export function createService(options: ServiceOptions): Service {
   const config = loadConfig(options.env);
-  const log = createLogger(config.LOG_LEVEL, { service: options.name });
+  const log = createLogger(config.LOG_LEVEL, { service: options.name }, options.writeLog);
   const database = createDatabase({
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,

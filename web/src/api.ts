@@ -115,8 +115,7 @@ export async function signUp(body: {
 }
 
 export async function acceptInvitation(token: string, body: { name?: string; password: string }) {
-  const path = `/v1/invitations/${encodeURIComponent(token)}/accept`;
-  const { data, problem } = await post<SignedIn>(path, body);
+  const { data, problem } = await post<SignedIn>('/v1/invitations/accept', { token, ...body });
   if (data) {
     remember(data);
     location.hash = '#/';

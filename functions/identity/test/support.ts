@@ -23,6 +23,7 @@ export async function startIdentity(
   env: Record<string, string> = {},
   otherRoutes: AnyRoute[] = [],
   jobs: AnyJob[] = [],
+  writeLog?: (line: string) => void,
 ): Promise<IdentityHarness> {
   const database = await createTestDatabase();
   const server = await startTestServer(
@@ -30,6 +31,7 @@ export async function startIdentity(
     database.appUrl,
     env,
     jobs,
+    writeLog,
   );
   return {
     database,
@@ -84,7 +86,8 @@ export async function addUser(owner: SignedUp, role: string, name = role) {
   const invited = await owner.client.post('/v1/users', { email, name, roleIds: [roleId] });
   if (invited.status !== 201) throw new Error(`invite failed: ${JSON.stringify(invited.body)}`);
   const anonymous = owner.client.as(undefined);
-  const accepted = await anonymous.post(`/v1/invitations/${invited.body.invitation.token}/accept`, {
+  const accepted = await anonymous.post('/v1/invitations/accept', {
+    token: invited.body.invitation.token,
     password: PASSWORD,
   });
   if (accepted.status !== 200) throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`);

@@ -27,19 +27,20 @@ describe('invitations', () => {
     expect(invited.body.user).toMatchObject({ email: 'grace@users.example', status: 'invited' });
     expect(invited.body.invitation.token).toMatch(/^inv_/);
 
-    const accepted = await h.anonymous.post(
-      `/v1/invitations/${invited.body.invitation.token}/accept`,
-      { password: PASSWORD, name: 'Grace H.' },
-    );
+    const accepted = await h.anonymous.post('/v1/invitations/accept', {
+      token: invited.body.invitation.token,
+      password: PASSWORD,
+      name: 'Grace H.',
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.body.user).toMatchObject({ status: 'active', name: 'Grace H.' });
     const me = await h.anonymous.as(accepted.body.accessToken).get('/v1/me');
     expect(me.body.roles.map((r: { name: string }) => r.name)).toEqual(['member']);
 
-    const again = await h.anonymous.post(
-      `/v1/invitations/${invited.body.invitation.token}/accept`,
-      { password: PASSWORD },
-    );
+    const again = await h.anonymous.post('/v1/invitations/accept', {
+      token: invited.body.invitation.token,
+      password: PASSWORD,
+    });
     expect(again.status).toBe(404);
     const login = await h.anonymous.post('/v1/auth/login', {
       tenant: owner.tenant.slug,
@@ -77,8 +78,30 @@ describe('invitations', () => {
 
   it('rejects a malformed invitation token as not found', async () => {
     expect(
-      (await h.anonymous.post('/v1/invitations/garbage/accept', { password: PASSWORD })).status,
+      (await h.anonymous.post('/v1/invitations/accept', { token: 'garbage', password: PASSWORD }))
+        .status,
     ).toBe(404);
+  });
+
+  it('never puts an invitation token in a URL: its path has none, and the logs keep none', async () => {
+    const lines: string[] = [];
+    const logged = await startIdentity({ LOG_LEVEL: 'info' }, [], [], (line) => lines.push(line));
+    try {
+      const t = await signup(logged.anonymous, 'logs');
+      const invited = await t.client.post('/v1/users', { email: 'l@logs.example', name: 'L' });
+      const token = invited.body.invitation.token as string;
+      // Even a client that puts it in a URL by mistake leaves no usable token in the logs.
+      await logged.anonymous.post(`/v1/invitations/${token}/accept`, { password: PASSWORD });
+      await logged.anonymous.post('/v1/invitations/accept', {
+        token: `${token}x`,
+        password: PASSWORD,
+      });
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join('\n')).not.toContain(token.slice(-43));
+      expect(lines.join('\n')).toContain('inv_[redacted]');
+    } finally {
+      await logged.close();
+    }
   });
 });
 

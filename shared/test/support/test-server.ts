@@ -23,11 +23,13 @@ export async function startTestServer(
   databaseUrl: string,
   env: Record<string, string> = {},
   jobs: AnyJob[] = [],
+  writeLog?: (line: string) => void,
 ): Promise<TestServer> {
   const service = createService({
     name: 'test',
     routes,
     jobs,
+    ...(writeLog ? { writeLog } : {}),
     env: {
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'silent',

@@ -11,6 +11,7 @@ import { signedInSchema, signIn } from '../auth/sessions.ts';
 import { userColumns } from './representation.ts';
 
 export const acceptBody = z.object({
+  token: z.string().min(1).max(200).describe('The invitation token (inv_…).'),
   password: passwordSchema,
   name: z.string().trim().min(1).max(200).optional(),
 });
@@ -20,12 +21,8 @@ const invalid = () =>
   new AppError('not_found', 'The invitation does not exist, expired or was already used.');
 
 /** Turns an invited user active with their chosen password, and signs them in. Once only. */
-export async function acceptInvitation(
-  ctx: RequestContext,
-  rawToken: string,
-  body: z.infer<typeof acceptBody>,
-) {
-  const token = parseOpaqueToken(rawToken, 'inv');
+export async function acceptInvitation(ctx: RequestContext, body: z.infer<typeof acceptBody>) {
+  const token = parseOpaqueToken(body.token, 'inv');
   if (!token) throw invalid();
   const passwordHash = await passwordsFor(ctx.config.ARGON2_CONCURRENCY).hash(body.password);
   const { tenantId } = token;

@@ -63,18 +63,18 @@ export const userRoutes = [
   }),
   defineRoute({
     method: 'POST',
-    path: '/v1/invitations/{token}/accept',
+    // The token travels in the body, never in a URL a log or a proxy would keep.
+    path: '/v1/invitations/accept',
     summary: 'Accept an invitation with a password, and sign in',
     tags,
     permission: null,
-    params: z.object({ token: z.string().min(1).max(200) }),
     body: acceptBody,
     responses: {
       200: { description: 'Signed in', schema: acceptResponse },
       404: { description: 'Unknown, expired or already used' },
     },
-    handler: async (ctx, { params, body, headers }) => {
-      const signedIn = await acceptInvitation(ctx, params.token, body);
+    handler: async (ctx, { body, headers }) => {
+      const signedIn = await acceptInvitation(ctx, body);
       return deliverTokens(ctx, headers, signedIn.tenant.id, signedIn);
     },
   }),
