@@ -6,13 +6,9 @@ import { deliver, type SignedUp, signup, startWebhooks } from './support.ts';
 // The webhook route is unauthenticated: whatever a stranger sends must cost almost nothing.
 let h: Awaited<ReturnType<typeof startWebhooks>>;
 let owner: SignedUp;
-let repo: { id: string };
 beforeAll(async () => {
   h = await startWebhooks({ TRUSTED_PROXY_HOPS: '1' });
   owner = await signup(h.anonymous, 'abuse');
-  repo = (
-    await owner.client.post('/v1/repositories', { provider: 'github', fullName: 'acme/abuse' })
-  ).body;
 });
 afterAll(() => h.close());
 
