@@ -3,6 +3,7 @@ import { http as registerHttpFunction } from '@google-cloud/functions-framework'
 import type { Family } from './family.ts';
 import { healthRoutes } from './health/routes.ts';
 import type { RequestListener } from './http/app.ts';
+import { answerClientErrors } from './http/server.ts';
 import { documentationRoutes } from './openapi/routes.ts';
 import { createService, type Service, type ServiceOptions } from './service.ts';
 
@@ -19,9 +20,11 @@ const createServer = http.createServer;
 http.createServer = ((...args: unknown[]) => {
   const listener = served;
   if (!listener) return (createServer as (...a: unknown[]) => http.Server)(...args);
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     void listener(req, res);
   });
+  answerClientErrors(server);
+  return server;
 }) as typeof http.createServer;
 
 /**

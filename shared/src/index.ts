@@ -58,9 +58,11 @@ export { defineFamily, type Family } from './family.ts';
 export { healthRoutes } from './health/routes.ts';
 export { createApp, type RequestListener } from './http/app.ts';
 export { etagOf } from './http/conditional.ts';
+export { isInstant } from './http/instant.ts';
 export { MAX_JSON_DEPTH, wellFormedJson } from './http/json-input.ts';
 export {
   type Cursor,
+  type CursorShape,
   decodeCursor,
   newestFirst,
   newestFirstPosition,

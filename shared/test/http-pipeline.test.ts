@@ -170,6 +170,13 @@ describe('HTTP pipeline', () => {
     ).toBe(201);
   });
 
+  it('a URL or headers too large for Node to parse are a 431 problem, not a bare status line', async () => {
+    const response = await fetch(url(`/v1/echo/${'x'.repeat(20_000)}`));
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await response.json()) as Problem).code).toBe('headers_too_large');
+  });
+
   it('a body over the limit is a 413, whether declared or streamed', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(5000) });
     await expectProblem(await postJson(`/v1/echo/${randomUUID()}`, big), 413, 'payload_too_large');

@@ -10,7 +10,8 @@ import { buildTenantWorld, type World } from './support/world.ts';
 // Hostile input, driven by /openapi.json: malformed and boundary requests to every
 // operation (wrong types, huge strings, deep nesting, unicode edge cases, NUL bytes,
 // injection strings, duplicate keys, wrong content types, truncated bodies, bad path and
-// query values). Expected: no 5xx, every error is problem+json, the server stays up, and
+// query values, forged cursors, fields nested 5,000 deep, ids that are nobody's). Expected:
+// no 5xx, every error is problem+json, the server stays up, and
 // the database holds nothing half-written. `npm run fuzz` sends 10,000; CI a shorter run.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 // npm test replays one fixed sequence (a red CI is then reproducible); npm run fuzz
@@ -108,10 +109,27 @@ const request = fc
       'content-type',
       'path',
       'query',
+      'forged-cursor',
+      'deep-field',
+      'foreign-ids',
     ),
     value: hostileValue,
     cut: fc.double({ min: 0, max: 1, noNaN: true }),
     depth: fc.integer({ min: 50, max: 100_000 }),
+    cursor: fc.record({
+      after: fc.oneof(
+        hostileString,
+        fc.constantFrom(
+          '0000-01-01 00:00:00+00',
+          '2026-02-31 10:00:00+00',
+          '1e999',
+          'NaN',
+          '-1',
+          '99999999999999999999',
+        ),
+      ),
+      id: fc.oneof(hostileString, fc.uuid(), fc.constant('g'.repeat(40))),
+    }),
     contentType: fc.constantFrom(
       'text/plain',
       'application/xml',
@@ -163,6 +181,27 @@ const request = fc
           ),
         );
         break;
+      case 'forged-cursor': {
+        // A cursor this API never issued: the right shape with values of the wrong kind.
+        const forged = Buffer.from(JSON.stringify(r.cursor)).toString('base64url');
+        path += `${path.includes('?') ? '&' : '?'}cursor=${forged}`;
+        break;
+      }
+      case 'deep-field': {
+        // A field nested far deeper than any payload (tool call inputs once took 5,000).
+        const keys = valid && typeof valid === 'object' ? Object.keys(valid) : [];
+        const key = keys[Math.floor(r.cut * keys.length)] ?? 'x';
+        const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+        body = `{${JSON.stringify(key)}:${deep}}`;
+        break;
+      }
+      case 'foreign-ids': {
+        // Every id the body names replaced by one that is nobody's (or not this tenant's).
+        body = JSON.stringify(valid, (_, v) =>
+          typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) ? crypto.randomUUID() : v,
+        );
+        break;
+      }
       case 'query': {
         const name = op.query[Math.floor(r.cut * op.query.length)]?.name ?? 'limit';
         path += `?${name}=${encode(JSON.stringify(r.value).slice(0, 3000))}`;

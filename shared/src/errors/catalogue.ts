@@ -19,6 +19,7 @@ export const errorCatalogue = {
   precondition_failed: { status: 412, title: 'The resource has changed' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  headers_too_large: { status: 431, title: 'The request line or headers are too large' },
   idempotency_key_reused: {
     status: 422,
     title: 'This Idempotency-Key was used for a different request',

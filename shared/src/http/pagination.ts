@@ -1,6 +1,7 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.ts';
+import { isInstant } from './instant.ts';
 
 /** `?limit=` and `?cursor=` as every list takes them (API.md, "Lists"). */
 export const pageQuery = z.object({
@@ -19,15 +20,42 @@ export interface Cursor {
   id: string;
 }
 
-export function decodeCursor(cursor: string | undefined): Cursor | undefined {
+/**
+ * What a list's cursor holds: its sort value (text, a whole number, an instant) and the
+ * key of the last item (a UUID, or a commit's SHA). Each list parses its cursors with its
+ * own shape, so a forged cursor is a 400 here, never a statement that fails.
+ */
+export interface CursorShape {
+  after: 'text' | 'integer' | 'number' | 'instant' | 'date';
+  id?: 'uuid' | 'sha' | 'none';
+}
+
+const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
+const SHA = /^[\da-f]{7,64}$/i;
+const INTEGER = /^-?\d{1,18}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const fits: Record<CursorShape['after'], (value: string) => boolean> = {
+  text: (v) => v.length <= 1000,
+  integer: (v) => INTEGER.test(v),
+  number: (v) => v.length <= 40 && Number.isFinite(Number(v)),
+  instant: isInstant,
+  date: (v) => DATE.test(v) && isInstant(`${v}T00:00:00Z`),
+};
+
+export function decodeCursor(cursor: string | undefined, shape: CursorShape): Cursor | undefined {
   if (!cursor) return undefined;
+  let value: { after?: unknown; id?: unknown };
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value?.after === 'string' && typeof value?.id === 'string') return value;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    throw invalidCursor();
   }
-  throw invalidCursor();
+  const { after, id } = value ?? {};
+  if (typeof after !== 'string' || typeof id !== 'string') throw invalidCursor();
+  const kind = shape.id ?? 'uuid';
+  const idFits = kind === 'uuid' ? UUID.test(id) : kind === 'sha' ? SHA.test(id) : id === '';
+  if (!idFits || !fits[shape.after](after)) throw invalidCursor();
+  return { after, id };
 }
 
 const invalidCursor = () =>
@@ -67,7 +95,6 @@ export function newestFirst<DB, TB extends keyof DB, O>(
 ) {
   const time = sql.ref(columns.time);
   const key = sql.ref(columns.key);
-  if (cursor && Number.isNaN(Date.parse(cursor.after))) throw invalidCursor();
   const after = cursor
     ? query.where(sql<boolean>`(${time}, ${key}) < (${cursor.after}::timestamptz, ${cursor.id})`)
     : query;

@@ -53,7 +53,7 @@ export const messageRoutes = [
     },
     handler: async (ctx, { params, query }) => {
       const tenantId = actorOf(ctx).tenantId;
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'integer' });
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findConversation(trx, tenantId, params.id);
         const from = after ? Number(after.after) + 1 : (query.fromSequence ?? 0);

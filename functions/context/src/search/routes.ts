@@ -17,7 +17,9 @@ export const searchRoutes = [
       },
     },
     handler: async (ctx, { query }) => {
-      const offset = Number(decodeCursor(query.cursor)?.after ?? 0);
+      const offset = Number(
+        decodeCursor(query.cursor, { after: 'integer', id: 'none' })?.after ?? 0,
+      );
       const rows = await withTenant(actorScope(ctx), (trx) =>
         searchMessages(trx, actorOf(ctx).tenantId, query, Number.isInteger(offset) ? offset : 0),
       );

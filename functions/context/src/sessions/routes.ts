@@ -49,7 +49,7 @@ export const sessionRoutes = [
       },
     },
     handler: async (ctx, { query }) => {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'instant' });
       const rows = await withTenant(actorScope(ctx), (trx) =>
         listSessions(trx, actorOf(ctx).tenantId, query, query.limit, after),
       );

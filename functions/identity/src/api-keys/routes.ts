@@ -64,7 +64,7 @@ export const apiKeyRoutes = [
     },
     handler: async (ctx, { query }) => {
       const actor = actorOf(ctx);
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'text' });
       const rows = await withTenant(actorScope(ctx), (trx) =>
         listApiKeys(trx, actor.tenantId, actor.userId, query.limit, after),
       );

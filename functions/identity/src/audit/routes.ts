@@ -45,7 +45,7 @@ export const auditRoutes = [
       },
     },
     handler: async (ctx, { query }) => {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'integer' });
       const rows = await withTenant(actorScope(ctx), (trx) =>
         listAuditLog(trx, actorOf(ctx).tenantId, query, query.limit, after),
       );

@@ -77,7 +77,7 @@ export const jobRoutes = [
       },
     },
     handler: async (ctx, { query }) => {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'instant' });
       const rows = await withTenant(actorScope(ctx), (trx) =>
         listJobs(trx, actorOf(ctx).tenantId, query, query.limit, after),
       );

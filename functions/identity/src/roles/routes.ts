@@ -65,7 +65,7 @@ export const roleRoutes = [
       },
     },
     handler: async (ctx, { query }) => {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'text' });
       const rows = await withTenant(actorScope(ctx), (trx) =>
         listRoles(trx, actorOf(ctx).tenantId, query.limit, after),
       );

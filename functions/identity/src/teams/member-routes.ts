@@ -41,7 +41,7 @@ export const teamMemberRoutes = [
     },
     handler: async (ctx, { params, query }) => {
       const tenantId = actorOf(ctx).tenantId;
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'text' });
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findTeam(trx, tenantId, params.id);
         return listTeamMembers(trx, tenantId, params.id, query.limit, after);

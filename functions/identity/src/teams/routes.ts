@@ -67,7 +67,7 @@ export const teamRoutes = [
       },
     },
     handler: async (ctx, { query }) => {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'text' });
       const rows = await withTenant(actorScope(ctx), (trx) =>
         listTeams(trx, actorOf(ctx).tenantId, query.limit, after),
       );

@@ -42,7 +42,13 @@ export const userRoutes = [
     },
     handler: async (ctx, { query }) => {
       const rows = await withTenant(actorScope(ctx), (trx) =>
-        listUsers(trx, actorOf(ctx).tenantId, query, query.limit, decodeCursor(query.cursor)),
+        listUsers(
+          trx,
+          actorOf(ctx).tenantId,
+          query,
+          query.limit,
+          decodeCursor(query.cursor, { after: 'text' }),
+        ),
       );
       return { body: toPage(rows, query.limit, (u) => ({ after: u.email, id: u.id }), toUserView) };
     },

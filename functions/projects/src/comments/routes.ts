@@ -51,7 +51,7 @@ export const commentRoutes = [
     },
     handler: async (ctx, { params, query }) => {
       const tenantId = actorOf(ctx).tenantId;
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'instant' });
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await requireTask(trx, tenantId, params.id);
         return listComments(trx, tenantId, params.id, query.limit, after);

@@ -56,7 +56,7 @@ export const projectRoutes = [
       },
     },
     handler: async (ctx, { query }) => {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'text' });
       const rows = await withTenant(actorScope(ctx), (trx) =>
         listProjects(trx, actorOf(ctx).tenantId, query, query.limit, after),
       );

@@ -37,7 +37,7 @@ export const taskListRoutes = [
     },
     handler: async (ctx, { params, query }) => {
       const tenantId = actorOf(ctx).tenantId;
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'text' });
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findProject(trx, tenantId, params.id);
         return listTaskLists(trx, tenantId, params.id, query.limit, after);

@@ -1,4 +1,11 @@
-import { type Cursor, containsPattern, pageQuery, type Trx } from '@devctx/shared';
+import {
+  type Cursor,
+  type CursorShape,
+  containsPattern,
+  decodeCursor,
+  pageQuery,
+  type Trx,
+} from '@devctx/shared';
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { selectTasks } from './queries.ts';
@@ -29,12 +36,33 @@ export type ListTasksQuery = z.infer<typeof listTasksQuery>;
  */
 const orders: Record<
   ListTasksQuery['sort'],
-  { key: RawBuilder<unknown>; cursor: (value: string) => RawBuilder<unknown> }
+  {
+    key: RawBuilder<unknown>;
+    cursor: (value: string) => RawBuilder<unknown>;
+    /** The shape of this order's cursors. */
+    shape: CursorShape;
+  }
 > = {
-  position: { key: sql`t.position`, cursor: (v) => sql`${v}::float8` },
-  due: { key: sql`coalesce(t.due_date, '9999-12-31'::date)`, cursor: (v) => sql`${v}::date` },
-  priority: { key: sql`coalesce(t.priority, 'P9')`, cursor: (v) => sql`${v}::text` },
+  position: {
+    key: sql`t.position`,
+    cursor: (v) => sql`${v}::float8`,
+    shape: { after: 'number' },
+  },
+  due: {
+    key: sql`coalesce(t.due_date, '9999-12-31'::date)`,
+    cursor: (v) => sql`${v}::date`,
+    shape: { after: 'date' },
+  },
+  priority: {
+    key: sql`coalesce(t.priority, 'P9')`,
+    cursor: (v) => sql`${v}::text`,
+    shape: { after: 'text' },
+  },
 };
+
+/** A cursor of this order, parsed with its shape (a forged one is a 400). */
+export const taskCursor = (query: ListTasksQuery) =>
+  decodeCursor(query.cursor, orders[query.sort].shape);
 
 /** The query, unexecuted (the benchmark compiles it to compare with bare pg). */
 export function listTasksQueryBuilder(

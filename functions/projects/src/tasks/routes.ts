@@ -1,11 +1,11 @@
-import { actorOf, actorScope, decodeCursor, defineRoute, toPage, withTenant } from '@devctx/shared';
+import { actorOf, actorScope, defineRoute, toPage, withTenant } from '@devctx/shared';
 import { z } from 'zod';
 import { findTaskList } from '../task-lists/queries.ts';
 import { assignTask } from './assign-task.ts';
 import { bulkBody, bulkChangeTasks } from './bulk-change-tasks.ts';
 import { changeTask } from './change-task.ts';
 import { createTask } from './create-task.ts';
-import { listTasks, listTasksQuery } from './list-tasks.ts';
+import { listTasks, listTasksQuery, taskCursor } from './list-tasks.ts';
 import { deleteTask, findTask, lockTask } from './queries.ts';
 import { taskFields, taskSchema, toTaskView } from './representation.ts';
 import { toggleTask } from './toggle-task.ts';
@@ -32,7 +32,7 @@ export const taskRoutes = [
       const tenantId = actorOf(ctx).tenantId;
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findTaskList(trx, tenantId, params.id);
-        return listTasks(trx, tenantId, params.id, query, decodeCursor(query.cursor));
+        return listTasks(trx, tenantId, params.id, query, taskCursor(query));
       });
       return {
         body: toPage(rows, query.limit, (t) => ({ after: t.sort_key, id: t.id }), toTaskView),

@@ -40,7 +40,7 @@ export const commitRoutes = [
     },
     handler: async (ctx, { params, query }) => {
       const tenantId = actorOf(ctx).tenantId;
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'instant', id: 'sha' });
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, tenantId, params.id);
         return listCommits(trx, tenantId, params.id, query, query.limit, after);

@@ -77,7 +77,7 @@ export const deliveryRoutes = [
     },
     handler: async (ctx, { params, query }) => {
       const tenantId = actorOf(ctx).tenantId;
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'instant' });
       const rows = await withTenant(actorScope(ctx), async (trx) => {
         await findRepository(trx, tenantId, params.id);
         return listDeliveries(trx, tenantId, params.id, query, query.limit, after);

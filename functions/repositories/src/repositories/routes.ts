@@ -64,7 +64,7 @@ export const repositoryRoutes = [
       },
     },
     handler: async (ctx, { query }) => {
-      const after = decodeCursor(query.cursor);
+      const after = decodeCursor(query.cursor, { after: 'text' });
       const rows = await withTenant(actorScope(ctx), (trx) =>
         listRepositories(trx, actorOf(ctx).tenantId, query, query.limit, after),
       );
