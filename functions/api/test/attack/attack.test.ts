@@ -1,14 +1,27 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amplifyAttacks } from './amplify.ts';
 import { escalationAttacks } from './escalation.ts';
 import { freezeAttacks } from './freeze.ts';
+import { limitAttacks } from './limits.ts';
+import { mistakeAttacks } from './mistakes.ts';
+import { secretAttacks } from './secrets.ts';
+import { starveAttacks } from './starve.ts';
 import { type Attack, FULL, type Outcome, startTarget, type Target } from './target.ts';
 
 // The hostile-tenant review, replayed against a real server process: every class of
 // attack it found, what must happen, and what did. `npm run attack` runs it at full
 // strength and prints the table; `npm test` runs the short form.
-const attacks: Attack[] = [...freezeAttacks, ...escalationAttacks];
+const attacks: Attack[] = [
+  ...freezeAttacks,
+  ...starveAttacks,
+  ...secretAttacks,
+  ...amplifyAttacks,
+  ...escalationAttacks,
+  ...mistakeAttacks,
+  ...limitAttacks,
+];
 
 let target: Target;
 const rows: (Attack & Outcome)[] = [];

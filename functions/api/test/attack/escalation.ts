@@ -34,4 +34,30 @@ export const escalationAttacks: Attack[] = [
       };
     },
   },
+  {
+    finding: '17.5 deactivation ignores the grant rule',
+    name: 'an admin deactivates the owner',
+    expected: '403; the owner still signs in',
+    async run(target) {
+      const reply = await target.a.admin.client.delete(`/v1/users/${target.a.owner.user.id}`);
+      const owner = await target.a.owner.client.get('/v1/me');
+      return {
+        observed: `${reply.status}; owner /v1/me ${owner.status}`,
+        ok: reply.status === 403 && owner.status === 200,
+      };
+    },
+  },
+  {
+    finding: '17.8 owners raise their own tier',
+    name: 'tenant B’s owner asks for the enterprise tier',
+    expected: 'no such route; still free',
+    async run(target) {
+      const reply = await target.b.owner.client.put('/v1/tenant/tier', { tier: 'enterprise' });
+      const usage = await target.b.owner.client.get('/v1/tenant/usage');
+      return {
+        observed: `${reply.status}; tier ${usage.body.tier}`,
+        ok: reply.status === 404 && usage.body.tier === 'free',
+      };
+    },
+  },
 ];

@@ -1,5 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { addUser, type SignedUp, signup } from '@devctx/identity/testing';
-import { Client, createTestDatabase, type TestDatabase } from '@devctx/shared/testing';
+import {
+  Client,
+  createTestDatabase,
+  setTenantTier,
+  type TestDatabase,
+} from '@devctx/shared/testing';
 import { freePort, type Spawned, spawnNode, waitForHttp } from '../process.ts';
 
 /** How hard `npm run attack` pushes (full) and how hard the CI run does (short). */
@@ -12,6 +18,8 @@ export interface Target {
   database: TestDatabase;
   /** Everything the server process has written to stdout and stderr so far. */
   logs(): string;
+  /** The server's resident memory now, in MB. */
+  rssMb(): Promise<number>;
   a: {
     owner: SignedUp;
     admin: Awaited<ReturnType<typeof addUser>>;
@@ -45,6 +53,8 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
   const anonymous = new Client(base);
   const a = await signup(anonymous, 'attack-a');
   const b = await signup(anonymous, 'attack-b');
+  // A attacks at volume: its own quotas must not be what stops it.
+  await setTenantTier(database.adminUrl, a.tenant.id, 'enterprise');
   const pushKey = await a.client.post('/v1/api-keys', {
     name: 'push only',
     permissions: ['sessions:write'],
@@ -54,6 +64,10 @@ export async function startTarget(env: Record<string, string> = {}): Promise<Tar
     anonymous,
     database,
     logs: server.output,
+    rssMb: async () => {
+      const status = await readFile(`/proc/${server.child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
     a: {
       owner: a,
       admin: await addUser(a, 'admin'),
