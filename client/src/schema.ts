@@ -1270,7 +1270,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The tenant’s imports, newest first: status, counts, who started each and when
+         * @description Needs `sessions:read`.
+         */
+        get: operations["getImports"];
         put?: never;
         /**
          * Import a v1 export or a Claude Code transcript (runs in the background)
@@ -11208,6 +11212,108 @@ export interface operations {
             };
         };
     };
+    getImports: {
+        parameters: {
+            query?: {
+                /** @description Items per page (max 200). */
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                status?: "queued" | "running" | "succeeded" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of imports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "v1-export" | "claude-code";
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed";
+                            progress: unknown;
+                            /** @description Sessions, new and duplicate messages, verified v1 hashes, skipped entries. */
+                            report: unknown;
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            finishedAt: string | null;
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lacks the sessions:read permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (a bug; quote the requestId) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postImports: {
         parameters: {
             query?: never;
@@ -11265,7 +11371,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (validation_failed, malformed_json) */
+            /** @description Nothing in the upload can be imported */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11283,7 +11389,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks the sessions:write permission */
+            /** @description The tier cannot hold what it would store (quota_exceeded, with `quota`: resource, needed, remaining); nothing is imported */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LocalObjectStorage } from '@devctx/shared';
 import { adminQuery } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedUp, signup, startContext } from './support.ts';
@@ -86,15 +87,29 @@ describe('an import', () => {
     expect(hits.body.items[0]?.content ?? hits.body.items[0]?.snippet).toContain('\ufffd');
   });
 
-  it('fails at once, with the reason, when it would pass a quota, and writes nothing', async () => {
+  it('fails at once, with the reason, when the quota is gone by the time it runs, and writes nothing', async () => {
     const t = await signup(h.anonymous, 'over-quota');
+    // Accepted while there was room; by the time its job runs, the room is gone (another
+    // import, say): the job meets the quota itself.
+    const storage = new LocalObjectStorage(storageDir);
+    await storage.put(
+      t.tenant.id,
+      'imports/raced.json',
+      Buffer.from(JSON.stringify({ kind: 'claude-code', transcript: transcript(6) })),
+    );
     await adminQuery(h.database.adminUrl, `update tiers set max_messages = 3 where tier = 'free'`);
     try {
-      const done = await ended(
-        t,
-        (await t.client.post('/v1/imports', { kind: 'claude-code', transcript: transcript(6) }))
-          .body.id,
+      const [row] = await adminQuery(
+        h.database.adminUrl,
+        `insert into imports (tenant_id, kind, storage_key, upload_bytes) values ($1, 'claude-code', 'imports/raced.json', 10) returning id`,
+        [t.tenant.id],
       );
+      await adminQuery(
+        h.database.adminUrl,
+        `insert into jobs (tenant_id, kind, payload) values ($1, 'context.import', $2)`,
+        [t.tenant.id, JSON.stringify({ importId: row?.id })],
+      );
+      const done = await ended(t, row?.id);
       expect(done.status).toBe('failed');
       expect(done.error).toContain('messages');
       expect((await t.client.get('/v1/sessions')).body.items).toEqual([]);
@@ -127,5 +142,91 @@ describe('an import', () => {
     expect(done).toMatchObject({ status: 'failed', error: 'The upload is gone; upload it again.' });
     const [job] = (await t.client.get('/v1/jobs?kind=context.import')).body.items;
     expect(job).toMatchObject({ state: 'dead', attempts: 1 });
+  });
+});
+
+describe('an import the tier cannot hold', () => {
+  it('is refused before it starts, naming the quota, what it needs and what is left', async () => {
+    const t = await signup(h.anonymous, 'free-tier');
+    // A real free tenant (10,000 messages) and a transcript of 10,050.
+    const big = transcript(10_050);
+    const reply = await t.client.post('/v1/imports', { kind: 'claude-code', transcript: big });
+    expect(reply.status).toBe(403);
+    expect(reply.body).toMatchObject({
+      code: 'quota_exceeded',
+      quota: {
+        resource: 'messages',
+        tier: 'free',
+        needed: 10_050,
+        remaining: 10_000,
+        limit: 10_000,
+      },
+    });
+    expect(reply.body.detail).toContain('Nothing was imported');
+    expect((await t.client.get('/v1/imports')).body.items).toEqual([]);
+    expect((await t.client.get('/v1/sessions')).body.items).toEqual([]);
+    expect(await uploads(t.tenant.id)).toEqual([]);
+    // What fits goes through.
+    const small = await t.client.post('/v1/imports', {
+      kind: 'claude-code',
+      transcript: transcript(5),
+    });
+    expect(small.status).toBe(202);
+  });
+
+  it('counts only what is new: messages the tenant already has need no room', async () => {
+    const t = await signup(h.anonymous, 'known');
+    const first = await t.client.post('/v1/imports', {
+      kind: 'claude-code',
+      transcript: transcript(10),
+    });
+    await ended(t, first.body.id);
+    await adminQuery(h.database.adminUrl, `update tiers set max_messages = 10 where tier = 'free'`);
+    try {
+      const again = await t.client.post('/v1/imports', {
+        kind: 'claude-code',
+        transcript: transcript(10),
+      });
+      expect(again.status).toBe(202);
+      const more = await t.client.post('/v1/imports', {
+        kind: 'claude-code',
+        transcript: transcript(11),
+      });
+      expect(more.body.quota).toMatchObject({ needed: 1, remaining: 0 });
+    } finally {
+      await adminQuery(
+        h.database.adminUrl,
+        `update tiers set max_messages = 10000 where tier = 'free'`,
+      );
+    }
+  });
+});
+
+describe('the list of imports', () => {
+  it('shows each with its status, counts, who started it and when, newest first', async () => {
+    const t = await signup(h.anonymous, 'listed');
+    const ids = [];
+    for (const n of [2, 3]) {
+      const accepted = await t.client.post('/v1/imports', {
+        kind: 'claude-code',
+        transcript: transcript(n),
+      });
+      ids.push(accepted.body.id);
+      await ended(t, accepted.body.id);
+    }
+    const list = await t.client.get('/v1/imports?limit=1');
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({
+      id: ids[1],
+      kind: 'claude-code',
+      status: 'succeeded',
+      createdBy: { id: t.user.id, name: 'Owner' },
+      report: { sessions: 1 },
+    });
+    const next = await t.client.get(`/v1/imports?limit=1&cursor=${list.body.nextCursor}`);
+    expect(next.body.items.map((i: { id: string }) => i.id)).toEqual([ids[0]]);
+    expect((await t.client.get('/v1/imports?status=failed')).body.items).toEqual([]);
+    const other = await signup(h.anonymous, 'listed-other');
+    expect((await other.client.get('/v1/imports')).body.items).toEqual([]);
   });
 });

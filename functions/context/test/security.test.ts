@@ -73,6 +73,7 @@ const tenantCases: Case[] = [
   { method: 'GET', path: '/v1/insights/tags', viewer: 200 },
   { method: 'GET', path: '/v1/insights/files', viewer: 200 },
   { method: 'GET', path: '/v1/insights/commands', viewer: 200 },
+  { method: 'GET', path: '/v1/imports', viewer: 200 },
   {
     method: 'POST',
     path: '/v1/imports',

@@ -10,6 +10,8 @@ export interface Problem {
   code: ErrorCode;
   requestId: string;
   errors?: FieldError[];
+  /** Extension members (e.g. `quota`: which limit, what was needed and what is left). */
+  [extension: string]: unknown;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -22,6 +24,7 @@ export function toProblem(error: unknown, requestId: string): Problem {
   if (error instanceof AppError) {
     const entry = errorCatalogue[error.code];
     return {
+      ...error.extensions,
       type: errorTypeUri(error.code),
       title: entry.title,
       status: entry.status,

@@ -1,4 +1,4 @@
-import type { Trx } from '@devctx/shared';
+import { type Cursor, newestFirst, type Trx } from '@devctx/shared';
 
 export const importColumns = [
   'id',
@@ -79,4 +79,35 @@ export async function endImport(
     .where('tenant_id', '=', tenantId)
     .where('id', '=', importId)
     .execute();
+}
+
+/** The tenant's usage counters and its tier's limits (kept in step by triggers). */
+export function usageAndLimits(trx: Trx, tenantId: string) {
+  return trx
+    .selectFrom('tenant_usage as u')
+    .innerJoin('tenants as n', 'n.id', 'u.tenant_id')
+    .innerJoin('tiers as t', 't.tier', 'n.tier')
+    .select(['n.tier', 'u.messages', 'u.storage_bytes', 't.max_messages', 't.max_storage_bytes'])
+    .where('u.tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+}
+
+/** The tenant's imports, newest first, with who started each. */
+export function listImports(
+  trx: Trx,
+  tenantId: string,
+  filter: { status?: 'queued' | 'running' | 'succeeded' | 'failed' | undefined },
+  limit: number,
+  after?: Cursor,
+) {
+  let query = trx
+    .selectFrom('imports as i')
+    .leftJoin('users as u', (j) =>
+      j.onRef('u.tenant_id', '=', 'i.tenant_id').onRef('u.id', '=', 'i.created_by'),
+    )
+    .select(importColumns.map((c) => `i.${c}` as const))
+    .select(['u.id as created_by_id', 'u.name as created_by_name'])
+    .where('i.tenant_id', '=', tenantId);
+  if (filter.status) query = query.where('i.status', '=', filter.status);
+  return newestFirst(query, { time: 'i.created_at', key: 'i.id' }, after, limit).execute();
 }

@@ -1,6 +1,16 @@
-import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
+import {
+  actorOf,
+  actorScope,
+  decodeCursor,
+  defineRoute,
+  newestFirstPosition,
+  notFound,
+  pageQuery,
+  toPage,
+  withTenant,
+} from '@devctx/shared';
 import { z } from 'zod';
-import { findImport } from './queries.ts';
+import { findImport, listImports } from './queries.ts';
 import { startImport, uploadBody } from './start-import.ts';
 
 const importSchema = z.object({
@@ -33,7 +43,43 @@ const toView = (r: ImportRow) => ({
   finished_at: undefined,
 });
 
+const statuses = ['queued', 'running', 'succeeded', 'failed'] as const;
+const listedImportSchema = importSchema.extend({
+  createdBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+});
+
 export const importRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/imports',
+    summary: 'The tenant’s imports, newest first: status, counts, who started each and when',
+    tags: ['imports'],
+    permission: 'sessions:read',
+    query: pageQuery.extend({ status: z.enum(statuses).optional() }),
+    responses: {
+      200: {
+        description: 'A page of imports',
+        schema: z.object({ items: z.array(listedImportSchema), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler: async (ctx, { query }) => {
+      const after = decodeCursor(query.cursor, { after: 'instant' });
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        listImports(trx, actorOf(ctx).tenantId, query, query.limit, after),
+      );
+      return {
+        body: toPage(
+          rows,
+          query.limit,
+          (r) => newestFirstPosition(r, r.id),
+          ({ created_by_id, created_by_name, position_at: _, ...row }) => ({
+            ...toView(row),
+            createdBy: created_by_id ? { id: created_by_id, name: created_by_name ?? '' } : null,
+          }),
+        ),
+      };
+    },
+  }),
   defineRoute({
     method: 'POST',
     path: '/v1/imports',
@@ -44,6 +90,11 @@ export const importRoutes = [
     bodyLimitBytes: 25 * 1024 * 1024,
     responses: {
       202: { description: 'Accepted; follow it at GET /v1/imports/{id}', schema: importSchema },
+      400: { description: 'Nothing in the upload can be imported' },
+      403: {
+        description:
+          'The tier cannot hold what it would store (quota_exceeded, with `quota`: resource, needed, remaining); nothing is imported',
+      },
     },
     handler: async (ctx, { body }) => {
       const row = await startImport(ctx, body);

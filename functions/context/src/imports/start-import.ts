@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { importJob, importStorage } from './import-job.ts';
 import { assertImportable, planImport } from './plan-import.ts';
 import { insertImport } from './queries.ts';
+import { assertQuotaAllows } from './quota-check.ts';
 
 export const uploadBody = z.discriminatedUnion('kind', [
   z.object({
@@ -41,10 +42,14 @@ export const uploadBody = z.discriminatedUnion('kind', [
  */
 export async function startImport(ctx: RequestContext, upload: z.infer<typeof uploadBody>) {
   const actor = actorOf(ctx);
-  assertImportable(planImport(upload), upload.kind);
+  const plan = planImport(upload);
+  assertImportable(plan, upload.kind);
   const id = randomUUID();
   const key = `imports/${id}.json`;
   const bytes = Buffer.from(JSON.stringify(upload));
+  await withTenant(actorScope(ctx), (trx) =>
+    assertQuotaAllows(trx, actor.tenantId, plan, bytes.length),
+  );
   // The upload is stored before the row exists: a job never points at a missing file. If
   // the row is refused (a quota, a foreign project), the stored file goes again.
   const storage = importStorage(ctx.config);
