@@ -102,10 +102,8 @@ export const starveAttacks: Attack[] = [
           ),
         );
       });
-      const tally = answers.reduce<Record<number, number>>(
-        (t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }),
-        {},
-      );
+      const tally: Record<number, number> = {};
+      for (const status of answers) tally[status] = (tally[status] ?? 0) + 1;
       return {
         observed: `A: ${JSON.stringify(tally)}; B: ${JSON.stringify(b.statuses)}, slowest ${ms(b.slowest)}`,
         ok:
