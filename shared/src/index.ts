@@ -64,6 +64,7 @@ export {
   type Cursor,
   type CursorShape,
   decodeCursor,
+  invalidCursor,
   newestFirst,
   newestFirstPosition,
   type Page,

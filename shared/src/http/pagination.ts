@@ -27,7 +27,7 @@ export interface Cursor {
  */
 export interface CursorShape {
   after: 'text' | 'integer' | 'number' | 'instant' | 'date';
-  id?: 'uuid' | 'sha' | 'none';
+  id?: 'uuid' | 'sha';
 }
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
@@ -53,12 +53,13 @@ export function decodeCursor(cursor: string | undefined, shape: CursorShape): Cu
   const { after, id } = value ?? {};
   if (typeof after !== 'string' || typeof id !== 'string') throw invalidCursor();
   const kind = shape.id ?? 'uuid';
-  const idFits = kind === 'uuid' ? UUID.test(id) : kind === 'sha' ? SHA.test(id) : id === '';
+  const idFits = kind === 'uuid' ? UUID.test(id) : SHA.test(id);
   if (!idFits || !fits[shape.after](after)) throw invalidCursor();
   return { after, id };
 }
 
-const invalidCursor = () =>
+/** The answer to a cursor this API did not issue. */
+export const invalidCursor = () =>
   new AppError('validation_failed', 'The cursor is not one this API issued.', {
     fieldErrors: [{ path: 'query.cursor', message: 'invalid cursor' }],
   });

@@ -1,6 +1,36 @@
-import { actorOf, actorScope, decodeCursor, defineRoute, withTenant } from '@devctx/shared';
+import {
+  actorOf,
+  actorScope,
+  decodeCursor,
+  defineRoute,
+  invalidCursor,
+  isInstant,
+  withTenant,
+} from '@devctx/shared';
 import { z } from 'zod';
-import { searchHitSchema, searchMessages, searchQuery } from './search-messages.ts';
+import {
+  type SearchPosition,
+  searchHitSchema,
+  searchMessages,
+  searchQuery,
+} from './search-messages.ts';
+
+const RANK = /^\d{1,10}(?:\.\d{1,12})?(?:e-\d{1,2})?$/;
+const HASH = /^[\da-f]{64}$/;
+
+/** A search cursor: rank, body hash and time of the last hit, and its message id. */
+function searchPosition(cursor: string | undefined): SearchPosition | undefined {
+  const position = decodeCursor(cursor, { after: 'text' });
+  if (!position) return undefined;
+  const [rank = '', hash = '', at = ''] = position.after.split('|');
+  if (!RANK.test(rank) || !HASH.test(hash) || !isInstant(at)) throw invalidCursor();
+  return { rank, hash, at, id: position.id };
+}
+
+const encodeCursor = (hit: { rank: string; hash: string; at: string; id: string }) =>
+  Buffer.from(JSON.stringify({ after: `${hit.rank}|${hit.hash}|${hit.at}`, id: hit.id })).toString(
+    'base64url',
+  );
 
 export const searchRoutes = [
   defineRoute({
@@ -17,11 +47,9 @@ export const searchRoutes = [
       },
     },
     handler: async (ctx, { query }) => {
-      const offset = Number(
-        decodeCursor(query.cursor, { after: 'integer', id: 'none' })?.after ?? 0,
-      );
+      const after = searchPosition(query.cursor);
       const rows = await withTenant(actorScope(ctx), (trx) =>
-        searchMessages(trx, actorOf(ctx).tenantId, query, Number.isInteger(offset) ? offset : 0),
+        searchMessages(trx, actorOf(ctx).tenantId, query, after),
       );
       const items = rows.slice(0, query.limit).map((r) => ({
         messageId: r.id,
@@ -32,15 +60,11 @@ export const searchRoutes = [
         occurredAt: r.occurred_at?.toISOString() ?? null,
         sessionTitle: r.title,
         tags: r.tags,
-        rank: Math.round(r.rank * 10000) / 10000,
+        rank: Math.round(Number(r.rank) * 10000) / 10000,
         snippet: r.snippet,
       }));
-      const nextCursor =
-        rows.length > query.limit
-          ? Buffer.from(JSON.stringify({ after: String(offset + query.limit), id: '' })).toString(
-              'base64url',
-            )
-          : null;
+      const last = rows[query.limit - 1];
+      const nextCursor = rows.length > query.limit && last ? encodeCursor(last) : null;
       return { body: { items, nextCursor } };
     },
   }),

@@ -17,7 +17,7 @@ export const searchQuery = z.object({
   since: z.iso.datetime().optional(),
   until: z.iso.datetime().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(20),
-  cursor: z.string().max(100).optional(),
+  cursor: z.string().max(400).optional(),
 });
 export type SearchQuery = z.infer<typeof searchQuery>;
 
@@ -38,27 +38,40 @@ export const searchHitSchema = z.object({
 const OPEN = '\u0001';
 const CLOSE = '\u0002';
 
+/** Where the previous page ended: its last hit's body (rank, hash) and message (at, id). */
+export interface SearchPosition {
+  /** PostgreSQL's own text of the real, so it compares equal when it comes back. */
+  rank: string;
+  hash: string;
+  at: string;
+  id: string;
+}
+
 /**
  * Ranked full-text search within one tenant: a word match (English stems or exact words
- * in any language) or a literal substring match (identifiers, paths) qualifies; ranking
- * favours word matches, then recency. Pages by offset, carried in an opaque cursor.
+ * in any language) or a literal substring match (identifiers, paths) qualifies. Hits are
+ * in one total order — the body's rank, then its hash, then within a body the newest
+ * message first — and a page continues after the previous page's last hit (a keyset), so
+ * paging never repeats or skips a hit, however many ties there are.
  */
 export async function searchMessages(
   trx: Trx,
   tenantId: string,
   query: SearchQuery,
-  offset: number,
+  after: SearchPosition | undefined,
 ) {
   const pattern = containsPattern(query.q);
   // Under 3 characters no trigram narrows a substring search (it would read every body):
   // such a query matches words, and word beginnings (CJK text has no word breaks).
   const short = [...query.q].length < 3;
-  // Without filters on messages, the best offset + limit + 1 bodies hold the page: each body
-  // is at least one message. With filters, every matching body is ranked.
+  // Without filters on messages, limit + 2 bodies from the previous page's last hold the
+  // page: that body again (maybe with nothing left), then at least a message per body. With
+  // filters, every matching body after it is ranked.
   const filtered = Boolean(
     query.sessionId || query.projectId || query.role || query.tag || query.since || query.until,
   );
-  const bodyLimit = filtered ? null : offset + query.limit + 1;
+  const bodyLimit = filtered ? null : query.limit + 2;
+  const afterHash = after ? Buffer.from(after.hash, 'hex') : null;
   const { rows } = await sql<{
     id: string;
     session_id: string;
@@ -68,7 +81,9 @@ export async function searchMessages(
     occurred_at: Date | null;
     title: string | null;
     tags: string[];
-    rank: number;
+    rank: string;
+    hash: string;
+    at: string;
     content: string;
     headline: string;
   }>`
@@ -79,7 +94,8 @@ export async function searchMessages(
     -- Through the definer function: it can use the text indexes (see migration 0011).
     hits as (
       select f.hash, f.rank
-        from q, search_message_bodies(q.tsq, ${short ? null : pattern}::text, ${bodyLimit}::integer) f
+        from q, search_message_bodies(q.tsq, ${short ? null : pattern}::text, ${bodyLimit}::integer,
+                                      ${after?.rank ?? null}::real, ${afterHash}::bytea) f
     ),
     page as (
       select m.id, m.session_id, m.conversation_id, m.sequence, m.role, m.occurred_at, m.tags,
@@ -94,18 +110,26 @@ export async function searchMessages(
          ${query.tag ? sql`and ${query.tag} = any (m.tags)` : sql``}
          ${query.since ? sql`and coalesce(m.occurred_at, m.created_at) >= ${new Date(query.since)}` : sql``}
          ${query.until ? sql`and coalesce(m.occurred_at, m.created_at) < ${new Date(query.until)}` : sql``}
-       order by h.rank desc, at desc, m.id
-       limit ${query.limit + 1} offset ${offset}
+         ${
+           after
+             ? sql`and ((h.rank, h.hash) < (${after.rank}::real, ${afterHash}::bytea)
+                        or ((h.rank, h.hash) = (${after.rank}::real, ${afterHash}::bytea)
+                            and (coalesce(m.occurred_at, m.created_at), m.id) < (${after.at}::timestamptz, ${after.id}::uuid)))`
+             : sql``
+         }
+       order by h.rank desc, h.hash desc, at desc, m.id desc
+       limit ${query.limit + 1}
     )
     -- Snippets only for the page: ts_headline re-parses the text and is the costly part.
     select p.id, p.session_id, p.conversation_id, p.sequence, p.role, p.occurred_at, p.tags,
-           p.title, p.rank::float8 as rank, left(b.content, 2000) as content,
+           p.title, p.rank::text as rank, encode(p.hash, 'hex') as hash, p.at::text as at,
+           left(b.content, 2000) as content,
            ts_headline('english', left(b.content, 20000), q.tsq,
                        ${`StartSel=${OPEN}, StopSel=${CLOSE}, MaxFragments=2, MaxWords=24, MinWords=6, FragmentDelimiter=" … "`}) as headline
       from page p
       join message_bodies b on b.tenant_id = ${tenantId} and b.hash = p.hash
       cross join q
-     order by p.rank desc, p.at desc, p.id`.execute(trx);
+     order by p.rank desc, p.hash desc, p.at desc, p.id desc`.execute(trx);
 
   return rows.map((row) => ({ ...row, snippet: snippet(row.headline, row.content, query.q) }));
 }
