@@ -1,3 +1,4 @@
+import type { Reply } from '@devctx/shared/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedUp, signup, startContext } from './support.ts';
@@ -57,7 +58,7 @@ async function pages(q: string, limit: number) {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let n = 0; n < 500; n++) {
-    const reply = await owner.client.get(
+    const reply: Reply = await owner.client.get(
       `/v1/search/messages?q=${encodeURIComponent(q)}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
     );
     expect(reply.status).toBe(200);
