@@ -10791,13 +10791,22 @@ export interface operations {
                             occurredAt: string | null;
                             inputTokens: number | null;
                             outputTokens: number | null;
-                            toolCalls: unknown[];
+                            toolCalls: {
+                                id?: string;
+                                name: string;
+                                input: unknown;
+                            }[];
                             fileReferences: {
                                 path: string;
                                 operation: string;
                             }[];
                             commands: string[];
                             tags: string[];
+                            model: string | null;
+                            thinking: string | null;
+                            sidechain: boolean;
+                            parentExternalId: string | null;
+                            answersToolCalls: string[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -10902,6 +10911,16 @@ export interface operations {
                         }[];
                         commands?: string[];
                         tags?: string[];
+                        /** @description The model that wrote it. */
+                        model?: string;
+                        /** @description The assistant’s thinking: kept and shown, but not searched. */
+                        thinking?: string;
+                        /** @description Written in a sidechain (a sub-agent’s thread). */
+                        sidechain?: boolean;
+                        /** @description The externalId of the message it follows. */
+                        parentExternalId?: string;
+                        /** @description For a tool’s answer: the ids of the tool calls it answers. */
+                        answersToolCalls?: string[];
                     }[];
                 };
             };
@@ -11344,6 +11363,8 @@ export interface operations {
                     projectId?: string;
                     /** @description The .jsonl file of one Claude Code session. */
                     transcript: string;
+                    /** @description The session’s id, for a transcript whose lines do not name it (the file is named after it). */
+                    sessionId?: string;
                 };
             };
         };

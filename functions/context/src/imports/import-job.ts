@@ -7,6 +7,7 @@ import {
   storageFor,
   type Trx,
 } from '@devctx/shared';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { ingestMessages } from '../messages/ingest.ts';
 import { type PlannedSession, planImport, type Upload } from './plan-import.ts';
@@ -101,6 +102,12 @@ export const importJob = defineJob({
   },
 });
 
+/**
+ * The session and its conversation, found or made atomically: any number of imports (or
+ * captures) of one transcript at once end in one session and one conversation, so each
+ * message is stored once. A session imported again keeps what it had and widens its span
+ * to the new messages; its model is filled in if it was not known.
+ */
 async function writeSession(
   trx: Trx,
   tenantId: string,
@@ -108,48 +115,63 @@ async function writeSession(
   session: PlannedSession,
   repositoryId: string | undefined,
 ) {
-  let existing = await trx
+  const startedAt = session.startedAt ? new Date(session.startedAt) : null;
+  const endedAt =
+    session.endedAt && (!session.startedAt || session.endedAt >= session.startedAt)
+      ? new Date(session.endedAt)
+      : null;
+  const { id } = await trx
+    .insertInto('ai_sessions')
+    .values({
+      tenant_id: tenantId,
+      tool: session.tool,
+      external_id: session.externalId,
+      title: session.title?.slice(0, 500) ?? null,
+      project_id: upload.project_id,
+      repository_id: repositoryId ?? null,
+      user_id: upload.created_by,
+      git_branch: session.gitBranch,
+      working_dir: session.workingDir,
+      model: session.model,
+      ended_at: endedAt,
+      ...(startedAt ? { started_at: startedAt } : {}),
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'tool', 'external_id'])
+        .where('external_id', 'is not', null)
+        .doUpdateSet((eb) => ({
+          model: eb.fn.coalesce('ai_sessions.model', eb.ref('excluded.model')),
+          title: eb.fn.coalesce('ai_sessions.title', eb.ref('excluded.title')),
+          ended_at: sql<Date | null>`case when ai_sessions.ended_at is null then null
+                     else greatest(ai_sessions.ended_at, excluded.ended_at) end`,
+        })),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // The session row stays locked to the end of this transaction: a concurrent import of the
+  // same session waits here, then finds the conversation this one made.
+  await trx
     .selectFrom('ai_sessions')
     .select('id')
     .where('tenant_id', '=', tenantId)
-    .where('tool', '=', session.tool)
-    .where('external_id', '=', session.externalId)
-    .executeTakeFirst();
-  if (!existing) {
-    existing = await trx
-      .insertInto('ai_sessions')
-      .values({
-        tenant_id: tenantId,
-        tool: session.tool,
-        external_id: session.externalId,
-        title: session.title?.slice(0, 500) ?? null,
-        project_id: upload.project_id,
-        repository_id: repositoryId ?? null,
-        user_id: upload.created_by,
-        git_branch: session.gitBranch,
-        working_dir: session.workingDir,
-        model: null,
-        ended_at:
-          session.endedAt && session.startedAt && session.endedAt >= session.startedAt
-            ? new Date(session.endedAt)
-            : null,
-        ...(session.startedAt ? { started_at: new Date(session.startedAt) } : {}),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-  }
-  let conversation = await trx
+    .where('id', '=', id)
+    .forUpdate()
+    .execute();
+  const conversation = await trx
     .selectFrom('conversations')
     .select(['id', 'session_id'])
     .where('tenant_id', '=', tenantId)
-    .where('session_id', '=', existing.id)
+    .where('session_id', '=', id)
     .orderBy('created_at')
     .limit(1)
     .executeTakeFirst();
-  conversation ??= await trx
-    .insertInto('conversations')
-    .values({ tenant_id: tenantId, session_id: existing.id, title: null })
-    .returning(['id', 'session_id'])
-    .executeTakeFirstOrThrow();
-  return conversation;
+  return (
+    conversation ??
+    trx
+      .insertInto('conversations')
+      .values({ tenant_id: tenantId, session_id: id, title: null })
+      .returning(['id', 'session_id'])
+      .executeTakeFirstOrThrow()
+  );
 }

@@ -1,10 +1,12 @@
-import { AppError } from '@devctx/shared';
-import { parseClaudeTranscript } from './claude-code/transcript.ts';
+import { AppError, isInstant } from '@devctx/shared';
+import type { z } from 'zod';
+import type { messageInput } from '../messages/ingest.ts';
+import { parseClaudeTranscript, type TranscriptMessage } from './claude-code/transcript.ts';
 import { planV1Import, type V1Files, type V1Plan } from './v1/plan.ts';
 
 export type Upload =
   | { kind: 'v1-export'; files: V1Files }
-  | { kind: 'claude-code'; transcript: string };
+  | { kind: 'claude-code'; transcript: string; sessionId?: string | undefined };
 
 export interface PlannedSession {
   tool: string;
@@ -14,17 +16,12 @@ export interface PlannedSession {
   endedAt: string | null;
   gitBranch: string | null;
   workingDir: string | null;
-  messages: {
-    role: 'user' | 'assistant' | 'system' | 'tool';
-    content: string;
+  /** The model most of its answers came from. */
+  model: string | null;
+  messages: (Omit<z.infer<typeof messageInput>, 'occurredAt'> & {
     externalId: string;
     occurredAt: string | null;
-    inputTokens?: number;
-    outputTokens?: number;
-    tags?: string[];
-    fileReferences?: { path: string; operation: 'read' | 'write' | 'edit' | 'mention' }[];
-    commands?: string[];
-  }[];
+  })[];
 }
 
 export interface ImportPlan {
@@ -37,7 +34,7 @@ export interface ImportPlan {
 export function planImport(upload: Upload): ImportPlan {
   return upload.kind === 'v1-export'
     ? fromV1(upload.files)
-    : fromTranscript(String(upload.transcript ?? ''));
+    : fromTranscript(String(upload.transcript ?? ''), upload.sessionId);
 }
 
 /**
@@ -68,9 +65,17 @@ function fromV1(files: V1Files): ImportPlan {
     externalId: s.externalId,
     title: s.title,
     startedAt: s.startedAt,
-    endedAt: null,
+    // An imported session is over: it ends at its last message.
+    endedAt: s.messages.reduce<string | null>(
+      (last, m) =>
+        m.occurredAt && isInstant(m.occurredAt) && (!last || m.occurredAt > last)
+          ? m.occurredAt
+          : last,
+      null,
+    ),
     gitBranch: null,
     workingDir: null,
+    model: null,
     messages: s.messages.map((m) => ({ ...m, externalId: m.v1Hash })),
   }));
   return {
@@ -85,30 +90,28 @@ function fromV1(files: V1Files): ImportPlan {
   };
 }
 
-function fromTranscript(text: string): ImportPlan {
+function fromTranscript(text: string, sessionHint: string | undefined): ImportPlan {
   const parsed = parseClaudeTranscript(text);
+  const sessionId = parsed.sessionId ?? sessionHint;
+  const messages = parsed.messages.filter((m) => m.content || m.toolCalls.length > 0);
+  if (messages.length > 0 && !sessionId) {
+    throw new AppError(
+      'validation_failed',
+      'The transcript names no session: send its session id (the .jsonl file is named after it).',
+      { fieldErrors: [{ path: 'body.sessionId', message: 'required for this transcript' }] },
+    );
+  }
   const sessions: PlannedSession[] = [
     {
       tool: 'claude-code',
-      externalId: parsed.sessionId ?? 'unknown-session',
+      externalId: sessionId ?? '',
       title: parsed.summary,
       startedAt: parsed.startedAt,
       endedAt: parsed.endedAt,
       gitBranch: parsed.gitBranch,
       workingDir: parsed.cwd,
-      messages: parsed.messages
-        .filter((m) => m.content || m.toolCalls.length > 0)
-        .map((m) => ({
-          role: m.role,
-          content:
-            m.content || m.toolCalls.map((c) => `${c.name}(${JSON.stringify(c.input)})`).join('\n'),
-          externalId: m.externalId,
-          occurredAt: m.timestamp,
-          ...(m.inputTokens !== null ? { inputTokens: m.inputTokens } : {}),
-          ...(m.outputTokens !== null ? { outputTokens: m.outputTokens } : {}),
-          fileReferences: m.fileReferences,
-          commands: m.commands,
-        })),
+      model: mostUsed(messages.map((m) => m.model)),
+      messages: messages.map(toPlannedMessage),
     },
   ];
   return {
@@ -116,4 +119,59 @@ function fromTranscript(text: string): ImportPlan {
     report: { malformedLines: parsed.malformedLines.length, unknownTypes: parsed.unknownTypes },
     v1: undefined,
   };
+}
+
+/**
+ * A transcript message as the import writes it. Its tool calls are kept whole, and each
+ * is also said in a line of the searched text (`[Read] src/server.ts`), so a file a tool
+ * read or a command it ran can be found. Thinking is kept beside the text, not in it.
+ */
+function toPlannedMessage(m: TranscriptMessage): PlannedSession['messages'][number] {
+  const calls = m.toolCalls.map(toolLine);
+  return {
+    role: m.role,
+    content: [m.content, ...calls].filter(Boolean).join('\n'),
+    externalId: m.externalId,
+    occurredAt: m.timestamp,
+    ...(m.inputTokens !== null ? { inputTokens: m.inputTokens } : {}),
+    ...(m.outputTokens !== null ? { outputTokens: m.outputTokens } : {}),
+    ...(m.model ? { model: m.model } : {}),
+    ...(m.thinking ? { thinking: m.thinking } : {}),
+    ...(m.parentExternalId ? { parentExternalId: m.parentExternalId } : {}),
+    sidechain: m.sidechain,
+    toolCalls: m.toolCalls.map((c) => ({
+      ...(c.id ? { id: c.id } : {}),
+      name: c.name,
+      input: c.input,
+    })),
+    answersToolCalls: m.answersToolCalls,
+    fileReferences: m.fileReferences,
+    commands: m.commands,
+  };
+}
+
+/** The inputs that say what a tool call did, in the order they are looked for. */
+const SUMMARY_KEYS = [
+  'file_path',
+  'notebook_path',
+  'path',
+  'command',
+  'pattern',
+  'url',
+  'query',
+  'description',
+  'prompt',
+];
+
+function toolLine(call: { name: string; input: unknown }): string {
+  const input = (call.input ?? {}) as Record<string, unknown>;
+  const key = SUMMARY_KEYS.find((k) => typeof input[k] === 'string');
+  const summary = key ? String(input[key]) : JSON.stringify(call.input ?? null);
+  return `[${call.name}] ${summary.length > 300 ? `${summary.slice(0, 300)}…` : summary}`;
+}
+
+function mostUsed(values: (string | null)[]): string | null {
+  const counts = new Map<string, number>();
+  for (const value of values) if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }

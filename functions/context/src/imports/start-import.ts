@@ -31,6 +31,12 @@ export const uploadBody = z.discriminatedUnion('kind', [
     kind: z.literal('claude-code'),
     projectId: z.uuid().optional(),
     transcript: z.string().min(1).describe('The .jsonl file of one Claude Code session.'),
+    sessionId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The session’s id, for a transcript whose lines do not name it (the file is named after it).'),
   }),
 ]);
 

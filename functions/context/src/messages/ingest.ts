@@ -36,6 +36,23 @@ export const messageInput = z.object({
     .optional(),
   commands: z.array(z.string().max(10000)).max(200).optional(),
   tags: z.array(z.string().min(1).max(100)).max(50).optional(),
+  model: z.string().max(200).optional().describe('The model that wrote it.'),
+  thinking: z
+    .string()
+    .max(1_000_000)
+    .optional()
+    .describe('The assistant’s thinking: kept and shown, but not searched.'),
+  sidechain: z.boolean().optional().describe('Written in a sidechain (a sub-agent’s thread).'),
+  parentExternalId: z
+    .string()
+    .max(500)
+    .optional()
+    .describe('The externalId of the message it follows.'),
+  answersToolCalls: z
+    .array(z.string().max(200))
+    .max(200)
+    .optional()
+    .describe('For a tool’s answer: the ids of the tool calls it answers.'),
 });
 export const ingestBody = z.object({ messages: z.array(messageInput).min(1).max(1000) });
 
@@ -127,6 +144,11 @@ export async function ingestMessages(
         file_references: m.fileReferences ?? [],
         commands: m.commands ?? [],
         tags: m.tags ?? [],
+        model: m.model ?? null,
+        thinking: m.thinking ?? null,
+        sidechain: m.sidechain ?? false,
+        parent_external_id: m.parentExternalId ?? null,
+        answers_tool_calls: m.answersToolCalls ?? [],
       },
     ];
   });
@@ -137,14 +159,18 @@ export async function ingestMessages(
           await sql<{ id: string; sequence: number }>`
             insert into messages (tenant_id, conversation_id, session_id, sequence, role, body_hash,
                                   external_id, occurred_at, input_tokens, output_tokens,
-                                  tool_calls, file_references, commands, tags)
+                                  tool_calls, file_references, commands, tags, model, thinking,
+                                  sidechain, parent_external_id, answers_tool_calls)
             select ${tenantId}, ${conversation.id}, ${conversation.session_id}, r.sequence, r.role,
                    decode(r.hash, 'hex'), r.external_id, r.occurred_at, r.input_tokens,
-                   r.output_tokens, r.tool_calls, r.file_references, r.commands, r.tags
+                   r.output_tokens, r.tool_calls, r.file_references, r.commands, r.tags, r.model,
+                   r.thinking, r.sidechain, r.parent_external_id, r.answers_tool_calls
               from json_to_recordset(${JSON.stringify(rows)}::json) as r (
                      sequence integer, role text, hash text, external_id text,
                      occurred_at timestamptz, input_tokens integer, output_tokens integer,
-                     tool_calls jsonb, file_references jsonb, commands text[], tags text[])
+                     tool_calls jsonb, file_references jsonb, commands text[], tags text[],
+                     model text, thinking text, sidechain boolean, parent_external_id text,
+                     answers_tool_calls text[])
             returning id, sequence`.execute(trx)
         ).rows.map((r) => [r.sequence, r.id]),
   );

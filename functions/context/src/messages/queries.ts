@@ -28,6 +28,11 @@ export function listMessages(
       'm.file_references',
       'm.commands',
       'm.tags',
+      'm.model',
+      'm.thinking',
+      'm.sidechain',
+      'm.parent_external_id',
+      'm.answers_tool_calls',
     ])
     .where('m.tenant_id', '=', tenantId)
     .where('m.conversation_id', '=', conversationId)

@@ -23,10 +23,15 @@ const messageSchema = z.object({
   occurredAt: z.iso.datetime().nullable(),
   inputTokens: z.number().int().nullable(),
   outputTokens: z.number().int().nullable(),
-  toolCalls: z.array(z.unknown()),
+  toolCalls: z.array(z.object({ id: z.string().optional(), name: z.string(), input: z.unknown() })),
   fileReferences: z.array(z.object({ path: z.string(), operation: z.string() })),
   commands: z.array(z.string()),
   tags: z.array(z.string()),
+  model: z.string().nullable(),
+  thinking: z.string().nullable(),
+  sidechain: z.boolean(),
+  parentExternalId: z.string().nullable(),
+  answersToolCalls: z.array(z.string()),
 });
 
 export const messageRoutes = [
@@ -74,10 +79,15 @@ export const messageRoutes = [
             occurredAt: m.occurred_at?.toISOString() ?? null,
             inputTokens: m.input_tokens,
             outputTokens: m.output_tokens,
-            toolCalls: m.tool_calls as unknown[],
+            toolCalls: m.tool_calls as { id?: string; name: string; input: unknown }[],
             fileReferences: m.file_references as { path: string; operation: string }[],
             commands: m.commands,
             tags: m.tags,
+            model: m.model,
+            thinking: m.thinking,
+            sidechain: m.sidechain,
+            parentExternalId: m.parent_external_id,
+            answersToolCalls: m.answers_tool_calls,
           }),
         ),
       };

@@ -53,6 +53,14 @@ export interface MessagesTable {
   file_references: ColumnType<unknown, string, string>;
   commands: string[];
   tags: string[];
+  model: string | null;
+  /** The assistant's thinking: kept, never in the searched body. */
+  thinking: string | null;
+  /** Written in a sidechain (a sub-agent's thread). */
+  sidechain: Generated<boolean>;
+  parent_external_id: string | null;
+  /** The tool calls (their ids) this message is the answer to. */
+  answers_tool_calls: Generated<string[]>;
   created_at: CreatedAt;
 }
 

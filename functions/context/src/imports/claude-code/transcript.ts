@@ -27,6 +27,10 @@ export interface TranscriptMessage {
   content: string;
   thinking: string | null;
   toolCalls: { id: string; name: string; input: unknown }[];
+  /** For a tool's answer: the ids of the tool calls it answers. */
+  answersToolCalls: string[];
+  /** Written in a sidechain: a sub-agent's thread beside the main one. */
+  sidechain: boolean;
   timestamp: string | null;
   model: string | null;
   inputTokens: number | null;
@@ -65,11 +69,13 @@ type Block = {
   name?: string;
   input?: unknown;
   content?: unknown;
+  tool_use_id?: string;
 };
 type Line = {
   type?: string;
   uuid?: string;
   parentUuid?: string | null;
+  isSidechain?: boolean;
   sessionId?: string;
   cwd?: string;
   gitBranch?: string;
@@ -144,6 +150,8 @@ export function parseClaudeTranscript(text: string): ParsedTranscript {
       content: '',
       thinking: null,
       toolCalls: [],
+      answersToolCalls: [],
+      sidechain: line.isSidechain === true,
       timestamp: line.timestamp ?? null,
       model: line.message?.model ?? null,
       inputTokens: null,
@@ -162,7 +170,23 @@ export function parseClaudeTranscript(text: string): ParsedTranscript {
       if (streamId) byAssistantId.set(streamId, message);
     }
   });
+  result.messages = inTranscriptOrder(result.messages);
   return result;
+}
+
+/**
+ * Messages in the order they happened: by timestamp, and in the file's order where the
+ * times tie or are missing (a line without one stays after the line before it). A
+ * sidechain's lines, written in a block, thus fall between the main thread's by time.
+ */
+function inTranscriptOrder(messages: TranscriptMessage[]): TranscriptMessage[] {
+  let last = '';
+  const keyed = messages.map((message, index) => {
+    if (message.timestamp && message.timestamp > last) last = message.timestamp;
+    return { message, index, at: message.timestamp ?? last };
+  });
+  keyed.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.index - b.index));
+  return keyed.map((k) => k.message);
 }
 
 function toBlocks(content: unknown): Block[] {
@@ -201,6 +225,7 @@ function appendBlocks(message: TranscriptMessage, blocks: Block[]) {
         message.commands.push(input.command);
     } else if (block.type === 'tool_result') {
       message.content = join(message.content, toolResultText(block.content));
+      if (typeof block.tool_use_id === 'string') message.answersToolCalls.push(block.tool_use_id);
     }
   }
 }

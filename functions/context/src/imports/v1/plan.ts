@@ -1,3 +1,4 @@
+import { isInstant } from '@devctx/shared';
 import { z } from 'zod';
 import { checkpointDate } from './checkpoint-date.ts';
 import { v1MessageHash } from './message-hash.ts';
@@ -132,7 +133,8 @@ export function planV1Import(files: V1Files): V1Plan {
         v1Hash: message.hash,
         role: ROLES.has(message.role) ? (message.role as PlannedMessage['role']) : 'user',
         content: message.content,
-        occurredAt: message.first_seen ?? null,
+        // A time PostgreSQL would refuse is no time: the message keeps its place, undated.
+        occurredAt: message.first_seen && isInstant(message.first_seen) ? message.first_seen : null,
         tags: message.tags,
         fileReferences: message.file_references
           .filter((f) => OPERATIONS.has(f.operation))
