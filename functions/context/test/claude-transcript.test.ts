@@ -141,3 +141,18 @@ describe('Claude Code transcripts', () => {
     });
   });
 });
+
+describe('line identities', () => {
+  it('are what the importer calls each message: the CLI sends only lines the server lacks', async () => {
+    const { readTranscriptLines } = await import('@devctx/client/transcript-lines');
+    const importer = parseClaudeTranscript(transcript).messages.map((m) => m.externalId);
+    const cli = [
+      ...new Set(
+        readTranscriptLines(transcript)
+          .map((l) => l.identity)
+          .filter((id): id is string => typeof id === 'string'),
+      ),
+    ];
+    expect(cli.sort()).toEqual([...importer].sort());
+  });
+});

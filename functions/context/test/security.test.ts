@@ -76,6 +76,12 @@ const tenantCases: Case[] = [
   { method: 'GET', path: '/v1/imports', viewer: 200 },
   {
     method: 'POST',
+    path: '/v1/imports/known-messages',
+    body: { sessionId: 'import-a', externalIds: ['u1'] },
+    viewer: 403,
+  },
+  {
+    method: 'POST',
     path: '/v1/imports',
     body: {
       kind: 'claude-code',

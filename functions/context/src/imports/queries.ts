@@ -111,3 +111,27 @@ export function listImports(
   if (filter.status) query = query.where('i.status', '=', filter.status);
   return newestFirst(query, { time: 'i.created_at', key: 'i.id' }, after, limit).execute();
 }
+
+/**
+ * Which of these message ids (a transcript's line identities) one session — named by its
+ * tool's id for it — already holds: what a push need not upload again.
+ */
+export async function knownExternalIds(
+  trx: Trx,
+  tenantId: string,
+  session: { tool: string; externalId: string },
+  externalIds: string[],
+): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('messages as m')
+    .innerJoin('ai_sessions as s', (j) =>
+      j.onRef('s.tenant_id', '=', 'm.tenant_id').onRef('s.id', '=', 'm.session_id'),
+    )
+    .select('m.external_id')
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.tool', '=', session.tool)
+    .where('s.external_id', '=', session.externalId)
+    .where('m.external_id', 'in', externalIds)
+    .execute();
+  return rows.map((r) => r.external_id as string);
+}

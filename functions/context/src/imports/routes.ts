@@ -10,7 +10,7 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { findImport, listImports } from './queries.ts';
+import { findImport, knownExternalIds, listImports } from './queries.ts';
 import { startImport, uploadBody } from './start-import.ts';
 
 const importSchema = z.object({
@@ -49,6 +49,40 @@ const listedImportSchema = importSchema.extend({
 });
 
 export const importRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/imports/known-messages',
+    summary:
+      'Which of a transcript’s messages the server holds already, so a push sends only what is new',
+    tags: ['imports'],
+    permission: 'sessions:write',
+    body: z.object({
+      tool: z.string().min(1).max(100).default('claude-code'),
+      sessionId: z.string().min(1).max(500).describe('The tool’s id of the session.'),
+      externalIds: z
+        .array(z.string().min(1).max(500))
+        .min(1)
+        .max(10_000)
+        .describe('Line identities: an assistant message’s id, else the line’s uuid.'),
+    }),
+    responses: {
+      200: {
+        description: 'The ids already stored',
+        schema: z.object({ known: z.array(z.string()) }),
+      },
+    },
+    handler: async (ctx, { body }) => {
+      const known = await withTenant(actorScope(ctx), (trx) =>
+        knownExternalIds(
+          trx,
+          actorOf(ctx).tenantId,
+          { tool: body.tool, externalId: body.sessionId },
+          [...new Set(body.externalIds)],
+        ),
+      );
+      return { body: { known } };
+    },
+  }),
   defineRoute({
     method: 'GET',
     path: '/v1/imports',

@@ -36,7 +36,9 @@ export const uploadBody = z.discriminatedUnion('kind', [
       .min(1)
       .max(200)
       .optional()
-      .describe('The session’s id, for a transcript whose lines do not name it (the file is named after it).'),
+      .describe(
+        'The session’s id, for a transcript whose lines do not name it (the file is named after it).',
+      ),
   }),
 ]);
 

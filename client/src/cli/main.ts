@@ -1,0 +1,132 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readSaved, resolveSettings, save } from './config.ts';
+import { CliError, EXIT } from './errors.ts';
+import { api, describe } from './http.ts';
+import { listImports, showImport, summarise } from './imports.ts';
+import { progress } from './progress.ts';
+import { describePushed, push } from './push.ts';
+
+/**
+ * devctx — the Dev Context command line. Every command answers in one line on failure
+ * (a stack trace only with --verbose) and exits with a code that says what went wrong
+ * (cli/errors.ts).
+ */
+export function program(out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {
+  const cli = new Command('devctx')
+    .description('Keep what your team did with AI assistants: push sessions, follow imports.')
+    .addOption(
+      new Option(
+        '--url <url>',
+        'the server (default: DEVCTX_URL, then the saved one, then http://localhost:8080)',
+      ),
+    )
+    .addOption(
+      new Option('--key <key>', 'an API key dck_… (default: DEVCTX_API_KEY, then the saved one)'),
+    )
+    .option('--verbose', 'on failure, print the stack trace too')
+    .showHelpAfterError('(devctx --help shows every command)')
+    .exitOverride();
+  const settings = () => resolveSettings(cli.opts());
+
+  cli
+    .command('login')
+    .description(
+      'Check a server and key, and save them for later commands (~/.config/devctx, mode 600)',
+    )
+    .action(async () => {
+      const saved = await readSaved();
+      const chosen = await resolveSettings({
+        url: cli.opts().url ?? saved.url,
+        key: cli.opts().key,
+      });
+      const answer = await api(chosen)<{ items: unknown[] }>('GET', '/v1/imports?limit=1');
+      if (!answer.ok) {
+        throw new CliError(
+          `${chosen.url} answered ${describe(answer.problem)} (a push key needs sessions:write and sessions:read).`,
+          EXIT.permission,
+        );
+      }
+      out(`Saved ${chosen.url} and the key to ${await save(chosen)}.`);
+    });
+
+  cli
+    .command('push')
+    .description(
+      'Push Claude Code transcripts (.jsonl files or folders of them) or a v1 export folder',
+    )
+    .argument('<paths...>', 'files and folders')
+    .option('--project <id>', 'file the sessions under this project')
+    .action(async (paths: string[], options: { project?: string }) => {
+      let bar = progress(0);
+      const results = await push(
+        api(await settings()),
+        paths,
+        {
+          start: (total) => {
+            bar = progress(total);
+          },
+          step: (label) => bar.step(label),
+          done: (result) => {
+            bar.say(describePushed(result));
+            bar.advance('');
+          },
+        },
+        { projectId: options.project },
+      );
+      bar.end();
+      const failed = results.filter((r) => r.outcome === 'refused' || r.view?.status === 'failed');
+      const uploaded = results.filter((r) => r.outcome === 'uploaded').length;
+      out(
+        `${results.length} checked, ${uploaded} imported, ${results.length - uploaded - failed.length} skipped, ${failed.length} failed.`,
+      );
+      if (failed.length > 0) process.exitCode = EXIT.partial;
+    });
+
+  cli
+    .command('imports')
+    .description('Your tenant’s imports, newest first')
+    .option('--status <status>', 'only queued, running, succeeded or failed ones')
+    .option('--limit <n>', 'how many', '20')
+    .action(async (options: { status?: string; limit: string }) => {
+      const items = await listImports(api(await settings()), Number(options.limit), options.status);
+      if (items.length === 0) out('No imports.');
+      for (const item of items)
+        out(
+          `${item.id}  ${item.createdAt.slice(0, 16).replace('T', ' ')}  ${item.kind.padEnd(11)}  ${item.createdBy?.name ?? ''}  ${summarise(item)}`,
+        );
+    });
+
+  cli
+    .command('import')
+    .description('One import: its status and what it did')
+    .argument('<id>', 'the import’s id')
+    .action(async (id: string) => {
+      const view = await showImport(api(await settings()), id);
+      out(
+        `${view.id} (${view.kind}), ${view.status}, started ${view.createdAt}${view.finishedAt ? `, ended ${view.finishedAt}` : ''}`,
+      );
+      out(summarise(view));
+      if (view.report) out(JSON.stringify(view.report, null, 2));
+      if (view.status === 'failed') process.exitCode = EXIT.partial;
+    });
+
+  return cli;
+}
+
+/** Runs the CLI and ends the process with its exit code. */
+export async function main(argv: string[]) {
+  const cli = program();
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end with 0; a usage mistake (already printed) with 64.
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT.usage;
+      return;
+    }
+    const verbose = cli.opts().verbose === true;
+    process.stderr.write(`devctx: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : EXIT.internal;
+  }
+}
