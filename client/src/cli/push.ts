@@ -43,7 +43,8 @@ export async function push(
   events.start(units.length);
   const results: Pushed[] = [];
   for (const unit of units) {
-    const label = unit.kind === 'v1-export' ? `${unit.dir} (v1 export)` : unit.file;
+    const shown = path.relative(callersDir(), unit.kind === 'v1-export' ? unit.dir : unit.file);
+    const label = unit.kind === 'v1-export' ? `${shown} (v1 export)` : shown;
     events.step(label);
     const result =
       unit.kind === 'v1-export'
@@ -53,7 +54,7 @@ export async function push(
             { kind: 'v1-export', files: await readV1(unit.dir), ...project(options) },
             events,
           )
-        : await pushTranscript(call, unit.file, options, events);
+        : await pushTranscript(call, unit.file, label, options, events);
     results.push(result);
     events.done(result);
   }
@@ -63,7 +64,14 @@ export async function push(
 const project = (options: { projectId?: string | undefined }) =>
   options.projectId ? { projectId: options.projectId } : {};
 
-async function unitsAt(given: string): Promise<Unit[]> {
+/**
+ * `npm run devctx` runs in the repository's root: paths are the caller's, relative to where
+ * npm was started (INIT_CWD).
+ */
+const callersDir = () => process.env.INIT_CWD ?? process.cwd();
+
+async function unitsAt(relative: string): Promise<Unit[]> {
+  const given = path.resolve(callersDir(), relative);
   const info = await stat(given).catch(() => {
     throw new CliError(`${given}: no such file or folder.`, EXIT.usage);
   });
@@ -121,20 +129,21 @@ async function readV1(dir: string) {
 async function pushTranscript(
   call: Api,
   file: string,
+  label: string,
   options: { projectId?: string | undefined },
   events: PushEvents,
 ): Promise<Pushed> {
   const lines = readTranscriptLines(await readFile(file, 'utf8'));
   const messages = lines.filter((l) => l.identity !== undefined);
   if (messages.length === 0)
-    return { label: file, outcome: 'skipped', reason: 'not a transcript: no message in it' };
+    return { label, outcome: 'skipped', reason: 'not a transcript: no message in it' };
   // Claude Code names the file after the session; the lines say it too.
   const sessionId = lines.find((l) => l.sessionId)?.sessionId ?? path.basename(file, '.jsonl');
   const known = messages.every((l) => l.identity)
     ? await knownIdentities(call, sessionId, messages)
     : new Set<string>();
   const fresh = messages.filter((l) => !l.identity || !known.has(l.identity));
-  if (fresh.length === 0) return { label: file, outcome: 'skipped', reason: 'up to date' };
+  if (fresh.length === 0) return { label, outcome: 'skipped', reason: 'up to date' };
   // The new message lines, and what names the session (its summary lines).
   const summaries = lines.filter((l) => l.type === 'summary');
   const transcript = [...summaries, ...fresh].map((l) => l.text).join('\n');

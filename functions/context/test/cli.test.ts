@@ -155,7 +155,9 @@ describe('devctx', () => {
       DEVCTX_API_KEY: pushKey,
     });
     expect(down).toMatchObject({ code: 69 });
-    expect(lastLine(down)).toMatch(/^devctx: The server at http:\/\/127\.0\.0\.1:9 cannot be reached/);
+    expect(lastLine(down)).toMatch(
+      /^devctx: The server at http:\/\/127\.0\.0\.1:9 cannot be reached/,
+    );
 
     const wrongKey = await devctx(['push', path.join(dir, 'ok')], withKey('dck_not_a_key'));
     expect(wrongKey).toMatchObject({ code: 77 });

@@ -65,7 +65,8 @@ describe('an import', () => {
     expect(accepted.status).toBe(202);
     const done = await ended(t, accepted.body.id);
     expect(done.status).toBe('succeeded');
-    expect(await uploads(t.tenant.id)).toEqual([]);
+    // Deleted once the import's transaction has committed: a moment after `succeeded`.
+    await expect.poll(() => uploads(t.tenant.id)).toEqual([]);
     const bodies = await adminQuery(
       h.database.adminUrl,
       'select coalesce(sum(byte_size), 0)::int as n from message_bodies where tenant_id = $1',

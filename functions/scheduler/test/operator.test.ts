@@ -63,7 +63,8 @@ describe('the operator changes a tier', () => {
     expect(entry?.details).toEqual({ from: 'free', to: 'pro', by: 'operator' });
   });
 
-  it('with npm run tier, as a self-hoster does', async () => {
+  // Two fresh Node processes: seconds when every package's tests share two cores.
+  it('with npm run tier, as a self-hoster does', { timeout: 60_000 }, async () => {
     const root = path.resolve(import.meta.dirname, '..', '..', '..');
     const run = (...args: string[]) =>
       promisify(execFile)(process.execPath, ['scripts/set-tier.ts', ...args], {
