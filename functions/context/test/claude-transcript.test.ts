@@ -105,9 +105,58 @@ describe('Claude Code transcripts', () => {
       gitBranch: 'main',
       version: '1.0.80',
       summary: 'Fixing the export dedup script',
-      startedAt: '2025-11-20T10:00:00Z',
-      endedAt: '2025-11-20T10:01:00Z',
+      startedAt: '2025-11-20T10:00:00.000Z',
+      endedAt: '2025-11-20T10:01:00.000Z',
     });
+  });
+
+  it('compares times as instants, whatever their offsets, and ignores times that are none', () => {
+    const times = parseClaudeTranscript(
+      [
+        line({
+          type: 'user',
+          uuid: 'late',
+          timestamp: '2025-11-20T10:30:00+00:00',
+          message: { role: 'user', content: 'second' },
+        }),
+        // 09:00 at -05:00 is 14:00 UTC: the latest, although it reads as the earliest.
+        line({
+          type: 'user',
+          uuid: 'latest',
+          timestamp: '2025-11-20T09:00:00-05:00',
+          message: { role: 'user', content: 'third' },
+        }),
+        line({
+          type: 'user',
+          uuid: 'first',
+          timestamp: '2025-11-20 10:00:00Z',
+          message: { role: 'user', content: 'first' },
+        }),
+        line({
+          type: 'user',
+          uuid: 'no-time',
+          timestamp: 'yesterday',
+          message: { role: 'user', content: 'fourth' },
+        }),
+        line({
+          type: 'user',
+          uuid: 'a-number',
+          timestamp: 1732096800,
+          message: { role: 'user', content: 'fifth' },
+        }),
+      ].join('\n'),
+    );
+    expect(times).toMatchObject({
+      startedAt: '2025-11-20T10:00:00.000Z',
+      endedAt: '2025-11-20T14:00:00.000Z',
+    });
+    expect(times.messages.map((m) => [m.externalId, m.timestamp])).toEqual([
+      ['first', '2025-11-20T10:00:00.000Z'],
+      ['late', '2025-11-20T10:30:00.000Z'],
+      ['latest', '2025-11-20T14:00:00.000Z'],
+      ['no-time', null],
+      ['a-number', null],
+    ]);
   });
 
   it('merges a streamed assistant response into one message with its thinking, tools and usage', () => {

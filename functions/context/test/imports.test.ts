@@ -74,6 +74,11 @@ describe('imports', () => {
     expect(sessions.every((s: { repositoryId: string }) => s.repositoryId === repository.id)).toBe(
       true,
     );
+    // Imported sessions are over: each ends at its last message (its start without one).
+    for (const s of sessions as { startedAt: string; endedAt: string | null }[]) {
+      expect(s.endedAt).not.toBeNull();
+      expect(Date.parse(s.endedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
+    }
 
     const again = await finished(
       (await owner.client.post('/v1/imports', { kind: 'v1-export', files: v1 })).body.id,

@@ -2,6 +2,7 @@ import {
   afterCommit,
   type Config,
   defineJob,
+  isInstant,
   type ObjectStorage,
   PermanentJobError,
   storageFor,
@@ -115,11 +116,10 @@ async function writeSession(
   session: PlannedSession,
   repositoryId: string | undefined,
 ) {
-  const startedAt = session.startedAt ? new Date(session.startedAt) : null;
-  const endedAt =
-    session.endedAt && (!session.startedAt || session.endedAt >= session.startedAt)
-      ? new Date(session.endedAt)
-      : null;
+  // Compared as instants: the two may be written with different offsets.
+  const startedAt = instantOf(session.startedAt);
+  const ended = instantOf(session.endedAt);
+  const endedAt = ended && (!startedAt || ended >= startedAt) ? ended : null;
   const { id } = await trx
     .insertInto('ai_sessions')
     .values({
@@ -175,3 +175,5 @@ async function writeSession(
       .executeTakeFirstOrThrow()
   );
 }
+
+const instantOf = (text: string | null) => (text && isInstant(text) ? new Date(text) : null);

@@ -58,6 +58,17 @@ export function assertImportable(plan: ImportPlan, kind: Upload['kind']) {
   });
 }
 
+/** The latest of some times, compared as instants (their offsets may differ), or null. */
+function latest(times: (string | null | undefined)[]): string | null {
+  let best: { at: number; text: string } | null = null;
+  for (const text of times) {
+    if (!text || !isInstant(text)) continue;
+    const at = Date.parse(text);
+    if (!best || at > best.at) best = { at, text };
+  }
+  return best?.text ?? null;
+}
+
 function fromV1(files: V1Files): ImportPlan {
   const plan = planV1Import(files);
   const sessions: PlannedSession[] = plan.sessions.map((s) => ({
@@ -65,14 +76,8 @@ function fromV1(files: V1Files): ImportPlan {
     externalId: s.externalId,
     title: s.title,
     startedAt: s.startedAt,
-    // An imported session is over: it ends at its last message.
-    endedAt: s.messages.reduce<string | null>(
-      (last, m) =>
-        m.occurredAt && isInstant(m.occurredAt) && (!last || m.occurredAt > last)
-          ? m.occurredAt
-          : last,
-      null,
-    ),
+    // An imported session is over: it ends at its last message (at its start without one).
+    endedAt: latest(s.messages.map((m) => m.occurredAt)) ?? s.startedAt,
     gitBranch: null,
     workingDir: null,
     model: null,

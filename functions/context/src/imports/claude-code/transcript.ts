@@ -10,7 +10,7 @@
  * - unknown line types and malformed lines are counted and skipped, never fatal.
  */
 
-import { wellFormedJson } from '@devctx/shared';
+import { isInstant, wellFormedJson } from '@devctx/shared';
 
 export type TranscriptRole = 'user' | 'assistant' | 'system' | 'tool';
 
@@ -80,7 +80,7 @@ type Line = {
   cwd?: string;
   gitBranch?: string;
   version?: string;
-  timestamp?: string;
+  timestamp?: unknown;
   summary?: string;
   content?: unknown;
   message?: {
@@ -125,9 +125,10 @@ export function parseClaudeTranscript(text: string): ParsedTranscript {
     result.cwd ??= line.cwd ?? null;
     result.gitBranch ??= line.gitBranch ?? null;
     result.version ??= line.version ?? null;
-    if (line.timestamp) {
-      if (!result.startedAt || line.timestamp < result.startedAt) result.startedAt = line.timestamp;
-      if (!result.endedAt || line.timestamp > result.endedAt) result.endedAt = line.timestamp;
+    const timestamp = instantOf(line.timestamp);
+    if (timestamp) {
+      if (!result.startedAt || timestamp < result.startedAt) result.startedAt = timestamp;
+      if (!result.endedAt || timestamp > result.endedAt) result.endedAt = timestamp;
     }
 
     if (type === 'summary') {
@@ -152,7 +153,7 @@ export function parseClaudeTranscript(text: string): ParsedTranscript {
       toolCalls: [],
       answersToolCalls: [],
       sidechain: line.isSidechain === true,
-      timestamp: line.timestamp ?? null,
+      timestamp,
       model: line.message?.model ?? null,
       inputTokens: null,
       outputTokens: null,
@@ -172,6 +173,18 @@ export function parseClaudeTranscript(text: string): ParsedTranscript {
   });
   result.messages = inTranscriptOrder(result.messages);
   return result;
+}
+
+/**
+ * A line's time in one form (UTC, milliseconds), so that times compare as text; null for
+ * anything that is not an instant (a transcript is client text and may hold anything).
+ */
+function instantOf(value: unknown): string | null {
+  if (typeof value !== 'string' || !isInstant(value)) return null;
+  const at = new Date(Date.parse(value.replace(' ', 'T')));
+  // 9999-12-31T23:00-05:00 is in the year 10000 in UTC: no longer an instant we store.
+  const year = at.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? at.toISOString() : null;
 }
 
 /**
