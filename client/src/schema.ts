@@ -11385,9 +11385,39 @@ export interface operations {
                             kind: "v1-export" | "claude-code";
                             /** @enum {string} */
                             status: "queued" | "running" | "succeeded" | "failed";
-                            progress: unknown;
-                            /** @description Sessions, new and duplicate messages, verified v1 hashes, skipped entries. */
-                            report: unknown;
+                            /** @description While running: how many of its sessions are written. */
+                            progress: {
+                                sessionsDone: number;
+                                sessions: number;
+                            } | null;
+                            /** @description What a succeeded import did. */
+                            report: {
+                                sessions: number;
+                                newMessages: number;
+                                /** @description Messages the tenant held already: not stored again. */
+                                duplicateMessages: number;
+                                /** @description v1 exports: messages whose v1 hash matched. */
+                                verifiedHashes?: number;
+                                mismatchedHashes?: number;
+                                /** @description v1 exports: entries that could not be read, and why. */
+                                skipped?: {
+                                    where: string;
+                                    reason: string;
+                                }[];
+                                /** @description Transcripts: lines that are not JSON. */
+                                malformedLines?: number;
+                                /** @description Transcripts: lines of kinds not imported. */
+                                unknownTypes?: {
+                                    [key: string]: number;
+                                };
+                                /** @description v1 exports: the commits of its repository. */
+                                commits?: {
+                                    repository: string | null;
+                                    commits: number;
+                                    inserted: number;
+                                    skipped?: string;
+                                };
+                            } | null;
                             error: string | null;
                             /** Format: date-time */
                             createdAt: string;
@@ -11507,9 +11537,39 @@ export interface operations {
                         kind: "v1-export" | "claude-code";
                         /** @enum {string} */
                         status: "queued" | "running" | "succeeded" | "failed";
-                        progress: unknown;
-                        /** @description Sessions, new and duplicate messages, verified v1 hashes, skipped entries. */
-                        report: unknown;
+                        /** @description While running: how many of its sessions are written. */
+                        progress: {
+                            sessionsDone: number;
+                            sessions: number;
+                        } | null;
+                        /** @description What a succeeded import did. */
+                        report: {
+                            sessions: number;
+                            newMessages: number;
+                            /** @description Messages the tenant held already: not stored again. */
+                            duplicateMessages: number;
+                            /** @description v1 exports: messages whose v1 hash matched. */
+                            verifiedHashes?: number;
+                            mismatchedHashes?: number;
+                            /** @description v1 exports: entries that could not be read, and why. */
+                            skipped?: {
+                                where: string;
+                                reason: string;
+                            }[];
+                            /** @description Transcripts: lines that are not JSON. */
+                            malformedLines?: number;
+                            /** @description Transcripts: lines of kinds not imported. */
+                            unknownTypes?: {
+                                [key: string]: number;
+                            };
+                            /** @description v1 exports: the commits of its repository. */
+                            commits?: {
+                                repository: string | null;
+                                commits: number;
+                                inserted: number;
+                                skipped?: string;
+                            };
+                        } | null;
                         error: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -11615,9 +11675,39 @@ export interface operations {
                         kind: "v1-export" | "claude-code";
                         /** @enum {string} */
                         status: "queued" | "running" | "succeeded" | "failed";
-                        progress: unknown;
-                        /** @description Sessions, new and duplicate messages, verified v1 hashes, skipped entries. */
-                        report: unknown;
+                        /** @description While running: how many of its sessions are written. */
+                        progress: {
+                            sessionsDone: number;
+                            sessions: number;
+                        } | null;
+                        /** @description What a succeeded import did. */
+                        report: {
+                            sessions: number;
+                            newMessages: number;
+                            /** @description Messages the tenant held already: not stored again. */
+                            duplicateMessages: number;
+                            /** @description v1 exports: messages whose v1 hash matched. */
+                            verifiedHashes?: number;
+                            mismatchedHashes?: number;
+                            /** @description v1 exports: entries that could not be read, and why. */
+                            skipped?: {
+                                where: string;
+                                reason: string;
+                            }[];
+                            /** @description Transcripts: lines that are not JSON. */
+                            malformedLines?: number;
+                            /** @description Transcripts: lines of kinds not imported. */
+                            unknownTypes?: {
+                                [key: string]: number;
+                            };
+                            /** @description v1 exports: the commits of its repository. */
+                            commits?: {
+                                repository: string | null;
+                                commits: number;
+                                inserted: number;
+                                skipped?: string;
+                            };
+                        } | null;
                         error: string | null;
                         /** Format: date-time */
                         createdAt: string;

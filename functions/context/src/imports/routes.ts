@@ -13,14 +13,41 @@ import { z } from 'zod';
 import { findImport, knownExternalIds, listImports } from './queries.ts';
 import { startImport, uploadBody } from './start-import.ts';
 
+const count = z.number().int();
+const importReport = z.object({
+  sessions: count,
+  newMessages: count,
+  duplicateMessages: count.describe('Messages the tenant held already: not stored again.'),
+  verifiedHashes: count.optional().describe('v1 exports: messages whose v1 hash matched.'),
+  mismatchedHashes: count.optional(),
+  skipped: z
+    .array(z.object({ where: z.string(), reason: z.string() }))
+    .optional()
+    .describe('v1 exports: entries that could not be read, and why.'),
+  malformedLines: count.optional().describe('Transcripts: lines that are not JSON.'),
+  unknownTypes: z
+    .record(z.string(), count)
+    .optional()
+    .describe('Transcripts: lines of kinds not imported.'),
+  commits: z
+    .object({
+      repository: z.string().nullable(),
+      commits: count,
+      inserted: count,
+      skipped: z.string().optional(),
+    })
+    .optional()
+    .describe('v1 exports: the commits of its repository.'),
+});
 const importSchema = z.object({
   id: z.uuid(),
   kind: z.enum(['v1-export', 'claude-code']),
   status: z.enum(['queued', 'running', 'succeeded', 'failed']),
-  progress: z.unknown(),
-  report: z
-    .unknown()
-    .describe('Sessions, new and duplicate messages, verified v1 hashes, skipped entries.'),
+  progress: z
+    .object({ sessionsDone: z.number().int(), sessions: z.number().int() })
+    .nullable()
+    .describe('While running: how many of its sessions are written.'),
+  report: importReport.nullable().describe('What a succeeded import did.'),
   error: z.string().nullable(),
   createdAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable(),
