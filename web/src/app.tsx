@@ -20,7 +20,7 @@ const sections = [
   ['/sessions', 'Sessions'],
   ['/search', 'Search'],
   ['/projects', 'Projects'],
-  ['/insights/topics', 'Topics, files, commands'],
+  ['/insights/topics', 'Insights'],
   ['/import', 'Import'],
   ['/admin/users', 'Admin'],
 ] as const;

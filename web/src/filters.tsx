@@ -9,8 +9,8 @@ export function useFilters<K extends string>(...names: K[]) {
     K,
     string | undefined
   >;
-  const set = (name: K, value: string | undefined) =>
-    setQuery({ ...values, [name]: value || undefined });
+  const set = (name: K, value: string | undefined, push = false) =>
+    setQuery({ ...values, [name]: value || undefined }, push);
   return [values, set] as const;
 }
 

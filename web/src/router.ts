@@ -39,8 +39,20 @@ export function href(path: string, query: Record<string, string | undefined> = {
   return `#${path}${q ? `?${q}` : ''}`;
 }
 
-/** Replaces the current view's filters, keeping its path (no new history entry per key). */
-export function setQuery(query: Record<string, string | undefined>) {
-  history.replaceState(null, '', href(route.value.path, query));
+/**
+ * Sets the current view's filters, keeping its path. A filter change replaces the history
+ * entry (Back does not walk through every key typed); `push` adds one, for a step the
+ * reader expects Back to undo, such as a new search.
+ */
+export function setQuery(query: Record<string, string | undefined>, push = false) {
+  const target = href(route.value.path, query);
+  if (push) history.pushState(null, '', target);
+  else history.replaceState(null, '', target);
   route.value = parse();
 }
+
+// Back and forward between entries made by pushState change the hash without a
+// hashchange event in every browser: popstate covers them.
+addEventListener('popstate', () => {
+  route.value = parse();
+});

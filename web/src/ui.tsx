@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { problemText } from './api.ts';
 
 /** What every API call returns (openapi-fetch): data, or a problem+json error. */
@@ -44,7 +44,11 @@ interface Page<T> {
 
 export type Paged<T> = ReturnType<typeof usePages<T>>;
 
-/** A cursor-paged list with "Load more": the first page when `deps` change, then more. */
+/**
+ * A cursor-paged list with "Load more": the first page when `deps` change, then more. A
+ * click while a page is on its way is ignored, and a page that arrives after the filters
+ * changed is dropped: either would put items on the list twice or under the wrong filters.
+ */
 export function usePages<T>(load: (cursor?: string) => Reply<Page<T>>, deps: unknown[]) {
   const first = useLoad(() => load(), deps);
   const [more, setMore] = useState<{ items: T[]; cursor: string | null; error: string | null }>({
@@ -53,13 +57,28 @@ export function usePages<T>(load: (cursor?: string) => Reply<Page<T>>, deps: unk
     error: null,
   });
   const [busy, setBusy] = useState(false);
+  // Refs, not state: two clicks can come before the page re-renders.
+  const inFlight = useRef(false);
+  const firstPage = useRef(first.data);
+  firstPage.current = first.data;
   // A new first page (other filters) drops the pages loaded after the old one.
-  useEffect(() => setMore({ items: [], cursor: null, error: null }), [first.data]);
+  useEffect(() => {
+    setMore({ items: [], cursor: null, error: null });
+    inFlight.current = false;
+    setBusy(false);
+  }, [first.data]);
   const cursor = more.cursor ?? first.data?.nextCursor ?? null;
   const loadMore = async () => {
-    if (!cursor) return;
+    if (!cursor || inFlight.current) return;
+    const under = first.data;
+    inFlight.current = true;
     setBusy(true);
-    const { data, error } = await load(cursor);
+    const { data, error } = await load(cursor).catch(() => ({
+      data: undefined,
+      error: { detail: 'The API could not be reached.' },
+    }));
+    if (firstPage.current !== under) return;
+    inFlight.current = false;
     setBusy(false);
     if (data)
       setMore((m) => ({
@@ -122,6 +141,8 @@ export function duration(seconds: number | null | undefined): string {
 }
 
 export const count = (n: number) => n.toLocaleString();
+/** "1 session", "2 sessions": a count with its noun. */
+export const counted = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 /** Undoes the API's HTML escaping of snippet text (named and numeric entities). */

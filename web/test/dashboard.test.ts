@@ -53,7 +53,7 @@ describe('dashboard (tenant A)', () => {
     await page.getByLabel(/v1 export files/).setInputFiles(files);
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByRole('status').filter({ hasText: 'succeeded' }).waitFor({ timeout: 30_000 });
-    expect(await main().textContent()).toContain('verifiedHashes');
+    expect(await main().textContent()).toContain('v1 hashes verified153 (0 mismatched)');
     await shot(page, 'import');
   });
 
@@ -218,7 +218,7 @@ describe('dashboard (tenant A)', () => {
     await page.getByLabel('Before', { exact: true }).fill('');
     await page.getByRole('note').filter({ hasText: 'Only the latest 200 sessions' }).waitFor();
     await page.unroute('**/v1/sessions?*');
-    await page.getByRole('link', { name: 'Topics, files, commands' }).click();
+    await page.getByRole('link', { name: 'Insights' }).click();
     await rowsOf(page, 'Topics').first().waitFor();
     await shot(page, 'topics');
     await page.getByRole('link', { name: 'Files', exact: true }).click();

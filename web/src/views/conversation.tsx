@@ -1,18 +1,11 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import type { paths } from '@devctx/client';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, problemText } from '../api.ts';
 import { ErrorNote, when } from '../ui.tsx';
 
-type Message = {
-  id: string;
-  sequence: number;
-  role: 'user' | 'assistant' | 'system' | 'tool';
-  content: string;
-  occurredAt: string | null;
-  toolCalls: unknown[];
-  fileReferences: { path: string; operation: string }[];
-  commands: string[];
-  tags: string[];
-};
+type Message =
+  paths['/v1/conversations/{id}/messages']['get']['responses']['200']['content']['application/json']['items'][number];
+type ToolCall = Message['toolCalls'][number];
 
 /**
  * A conversation's messages in order, 200 at a time. When a message is asked for (a search
@@ -39,7 +32,7 @@ export function Conversation(props: { id: string; focus?: string; sequence?: num
     if (request !== latest.current) return;
     setBusy(false);
     if (!data) return setError(problemText(error));
-    setMessages((m) => [...(after ? m : []), ...(data.items as Message[])]);
+    setMessages((m) => [...(after ? m : []), ...data.items]);
     setCursor(data.nextCursor);
   };
   // A new conversation, or reading from the start, loads afresh.
@@ -48,6 +41,11 @@ export function Conversation(props: { id: string; focus?: string; sequence?: num
     void load();
   }, [id, start]);
   const found = focus ? messages.some((m) => m.id === focus) : true;
+  // A tool's answer is shown with the call it answers (by the call's id).
+  const calls = useMemo(
+    () => new Map(messages.flatMap((m) => m.toolCalls.map((c) => [c.id ?? '', c] as const))),
+    [messages],
+  );
   // Follow the pages until the asked-for message is in, then show it.
   useEffect(() => {
     if (!found && cursor && !busy) void load(cursor);
@@ -62,7 +60,7 @@ export function Conversation(props: { id: string; focus?: string; sequence?: num
         </button>
       )}
       {messages.map((m) => (
-        <MessageView key={m.id} message={m} focused={m.id === focus} />
+        <MessageView key={m.id} message={m} focused={m.id === focus} calls={calls} />
       ))}
       {error && <ErrorNote text={error} onRetry={() => load(cursor ?? undefined)} />}
       {busy && <p aria-busy="true">Loading messages…</p>}
@@ -75,12 +73,17 @@ export function Conversation(props: { id: string; focus?: string; sequence?: num
   );
 }
 
-function MessageView({ message: m, focused }: { message: Message; focused: boolean }) {
-  // Tool results are long and rarely read: folded, like tool calls.
+function MessageView(props: { message: Message; focused: boolean; calls: Map<string, ToolCall> }) {
+  const { message: m, focused } = props;
+  const answered = m.answersToolCalls.flatMap((id) => props.calls.get(id) ?? []);
+  // Tool results are long and rarely read: folded, named by the call they answer.
   const body =
     m.role === 'tool' ? (
       <details>
-        <summary>Tool result ({m.content.length.toLocaleString()} characters)</summary>
+        <summary>
+          {answered.length > 0 ? `Result of ${answered.map(callLine).join(', ')}` : 'Tool result'} (
+          {m.content.length.toLocaleString()} characters)
+        </summary>
         <pre>{m.content}</pre>
       </details>
     ) : (
@@ -89,29 +92,42 @@ function MessageView({ message: m, focused }: { message: Message; focused: boole
   return (
     <article
       id={`m-${m.id}`}
-      class={`message ${m.role}${focused ? ' focused' : ''}`}
+      class={`message ${m.role}${m.sidechain ? ' sidechain' : ''}${focused ? ' focused' : ''}`}
       tabIndex={focused ? -1 : undefined}
     >
       <header>
         <strong>{m.role}</strong>{' '}
         <small>
           #{m.sequence} · {when(m.occurredAt)}
+          {m.model ? ` · ${m.model}` : ''}
         </small>
+        {m.sidechain && <span class="badge">sidechain</span>}
         {m.tags.map((t) => (
           <span key={t} class="badge">
             {t}
           </span>
         ))}
       </header>
+      {m.thinking && (
+        <details>
+          <summary>Thinking</summary>
+          <Rendered text={m.thinking} />
+        </details>
+      )}
       {body}
       {m.toolCalls.length > 0 && (
-        <details>
-          <summary>
-            {m.toolCalls.length} tool call{m.toolCalls.length > 1 ? 's' : ''}:{' '}
-            {m.toolCalls.map((c) => (c as { name?: string }).name ?? '?').join(', ')}
-          </summary>
-          <pre>{JSON.stringify(m.toolCalls, null, 2)}</pre>
-        </details>
+        <ul class="tool-calls" aria-label="Tool calls">
+          {m.toolCalls.map((c, i) => (
+            <li key={c.id ?? i}>
+              <details>
+                <summary>
+                  <code>{c.name}</code> {argument(c)}
+                </summary>
+                <pre>{JSON.stringify(c.input, null, 2)}</pre>
+              </details>
+            </li>
+          ))}
+        </ul>
       )}
       {(m.fileReferences.length > 0 || m.commands.length > 0) && (
         <footer>
@@ -128,6 +144,17 @@ function MessageView({ message: m, focused }: { message: Message; focused: boole
     </article>
   );
 }
+
+/** The input a reader looks for first: a path, a command, a pattern, or the first text. */
+const MAIN_INPUTS = ['file_path', 'command', 'pattern', 'path', 'url', 'query', 'description'];
+function argument(call: ToolCall): string {
+  const input = (call.input ?? {}) as Record<string, unknown>;
+  const key = MAIN_INPUTS.find((k) => typeof input[k] === 'string');
+  const value = key ? input[key] : Object.values(input).find((v) => typeof v === 'string');
+  const text = typeof value === 'string' ? (value.split('\n', 1)[0] ?? '') : '';
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+const callLine = (call: ToolCall) => `${call.name} ${argument(call)}`.trim();
 
 /**
  * Message text with its fenced code blocks as code. Rendered as text, never as HTML: a

@@ -2,6 +2,9 @@ import { api } from '../api.ts';
 import { href } from '../router.ts';
 import { count, Meter, Show, useLoad, when } from '../ui.tsx';
 
+/** Limits are set in MiB (the README's 100 MiB): shown in the same unit. */
+const MIB = 1024 * 1024;
+
 /** Counts, usage against the tier's quotas, and the latest sessions and commits. */
 export function Overview() {
   const overview = useLoad(() => api.GET('/v1/insights/overview'), []);
@@ -64,9 +67,9 @@ export function Overview() {
               <Meter label="Repositories" {...u.repositories} />
               <Meter label="Stored messages" {...u.messages} />
               <Meter
-                label="Storage (MB)"
-                used={Math.round(u.storageBytes.used / 1e6)}
-                limit={Math.round(u.storageBytes.limit / 1e6)}
+                label="Storage (MiB)"
+                used={Math.round(u.storageBytes.used / MIB)}
+                limit={Math.round(u.storageBytes.limit / MIB)}
               />
             </>
           )}

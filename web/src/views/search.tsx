@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { DateFilter, ProjectSelect, useFilters } from '../filters.tsx';
 import { href } from '../router.ts';
@@ -6,10 +6,15 @@ import { LoadMore, Show, Snippet, usePages, when } from '../ui.tsx';
 
 const roles = ['user', 'assistant', 'system', 'tool'] as const;
 
-/** Full-text search over messages: highlighted snippets linking to the message. */
+/**
+ * Full-text search over messages: highlighted snippets linking to the message. The query
+ * lives in the URL, one history entry per search, so Back returns to the previous search.
+ */
 export function Search() {
   const [f, set] = useFilters('q', 'projectId', 'role', 'tag', 'since', 'until');
   const [text, setText] = useState(f.q ?? '');
+  // Back and forward bring another search's URL: the box shows that search.
+  useEffect(() => setText(f.q ?? ''), [f.q]);
   const role = roles.find((r) => r === f.role);
   const pages = usePages(
     (cursor) =>
@@ -27,7 +32,8 @@ export function Search() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            set('q', text.trim());
+            const q = text.trim();
+            if (q !== (f.q ?? '')) set('q', q, true);
           }}
         >
           {/* biome-ignore lint/a11y/noRedundantRoles: Pico lays out [role=group] as one row. */}

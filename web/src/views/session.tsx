@@ -1,10 +1,12 @@
-import { Fragment } from 'preact';
 import { api } from '../api.ts';
 import { href, route } from '../router.ts';
 import { count, duration, Show, useLoad, when } from '../ui.tsx';
 import { Conversation } from './conversation.tsx';
 
-/** One session: what it was, its numbers, files, commands, commits, and its conversations. */
+/**
+ * One session: what it was and its numbers, then its conversations, then (folded) the
+ * files, commands and commits, which can run to hundreds of lines.
+ */
 export function SessionView({ id }: { id: string }) {
   const path = { params: { path: { id } } };
   const session = useLoad(() => api.GET('/v1/sessions/{id}', path), [id]);
@@ -30,27 +32,45 @@ export function SessionView({ id }: { id: string }) {
           </hgroup>
           <Show state={stats}>
             {(st) => (
-              <section class="grid-2">
-                <div>
-                  <h2>Numbers</h2>
-                  <dl class="numbers">
-                    <dt>Messages</dt>
-                    <dd>{count(st.messages)}</dd>
-                    {Object.entries(st.byRole).map(([role, n]) => (
-                      <Fragment key={role}>
-                        <dt>{role}</dt>
-                        <dd>{count(n)}</dd>
-                      </Fragment>
-                    ))}
-                    <dt>Tokens in / out</dt>
-                    <dd>
-                      {count(st.inputTokens)} / {count(st.outputTokens)}
-                    </dd>
-                    <dt>Commits</dt>
-                    <dd>{count(st.commits)}</dd>
-                  </dl>
-                </div>
-                <div>
+              <dl class="numbers inline">
+                <dt>Messages</dt>
+                <dd>
+                  {count(st.messages)}
+                  {Object.entries(st.byRole).length > 0 &&
+                    ` (${Object.entries(st.byRole)
+                      .map(([role, n]) => `${count(n)} ${role}`)
+                      .join(', ')})`}
+                </dd>
+                <dt>Tokens in / out</dt>
+                <dd>
+                  {count(st.inputTokens)} / {count(st.outputTokens)}
+                </dd>
+                <dt>Commits</dt>
+                <dd>{count(st.commits)}</dd>
+              </dl>
+            )}
+          </Show>
+          {/* The conversation comes first: it is what the page is opened for. */}
+          <Show state={conversations}>
+            {(list) => (
+              <>
+                {list.items.map((c) => (
+                  <section key={c.id}>
+                    <h2>{c.title ?? 'Conversation'}</h2>
+                    <Conversation
+                      id={c.id}
+                      focus={focus(c.id)}
+                      sequence={focus(c.id) ? sequence : undefined}
+                    />
+                  </section>
+                ))}
+              </>
+            )}
+          </Show>
+          <section aria-label="Files, commands and commits">
+            <Show state={stats}>
+              {(st) => (
+                <>
                   <details open={st.filesTouched.length <= 10}>
                     <summary>Files ({st.filesTouched.length})</summary>
                     <ul>
@@ -74,47 +94,31 @@ export function SessionView({ id }: { id: string }) {
                       ))}
                     </ul>
                   </details>
-                </div>
-              </section>
-            )}
-          </Show>
-          <section>
-            <h2>Commits during the session</h2>
+                </>
+              )}
+            </Show>
             <Show state={commits}>
-              {(c) =>
-                c.commits.length === 0 ? (
-                  <p>No commits in the session’s window.</p>
-                ) : (
-                  <ul>
-                    {c.commits.map((commit) => (
-                      <li key={commit.sha}>
-                        <a href={href(`/commits/${commit.repositoryId}/${commit.sha}`)}>
-                          <code>{commit.shortSha}</code> {commit.subject}
-                        </a>{' '}
-                        <small>{when(commit.committedAt)}</small>
-                      </li>
-                    ))}
-                  </ul>
-                )
-              }
+              {(c) => (
+                <details>
+                  <summary>Commits during the session ({c.commits.length})</summary>
+                  {c.commits.length === 0 ? (
+                    <p>No commits in the session’s window.</p>
+                  ) : (
+                    <ul>
+                      {c.commits.map((commit) => (
+                        <li key={commit.sha}>
+                          <a href={href(`/commits/${commit.repositoryId}/${commit.sha}`)}>
+                            <code>{commit.shortSha}</code> {commit.subject}
+                          </a>{' '}
+                          <small>{when(commit.committedAt)}</small>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </details>
+              )}
             </Show>
           </section>
-          <Show state={conversations}>
-            {(list) => (
-              <>
-                {list.items.map((c) => (
-                  <section key={c.id}>
-                    <h2>{c.title ?? 'Conversation'}</h2>
-                    <Conversation
-                      id={c.id}
-                      focus={focus(c.id)}
-                      sequence={focus(c.id) ? sequence : undefined}
-                    />
-                  </section>
-                ))}
-              </>
-            )}
-          </Show>
         </>
       )}
     </Show>

@@ -6,7 +6,8 @@ import {
   useFilters,
   useRepositories,
 } from '../filters.tsx';
-import { href } from '../router.ts';
+import { href, setQuery } from '../router.ts';
+import { defaultWindow, pan, type TimeWindow, windowOf, zoom } from '../time-window.ts';
 import { Show, useLoad, when } from '../ui.tsx';
 
 const WIDTH = 1000;
@@ -30,8 +31,9 @@ interface Mark {
 
 /**
  * Sessions (spans) and commits (marks) on one time axis: the latest 200 of each in the
- * chosen dates, filtered by project and repository. Every span and mark is a link,
- * reachable with Tab.
+ * chosen dates, filtered by project and repository. Without dates the axis opens on where
+ * the work is (see defaultWindow); the zoom buttons set the dates. Every span and mark is a
+ * link, reachable with Tab.
  */
 export function Timeline() {
   const [f, set] = useFilters('projectId', 'repositoryId', 'since', 'until');
@@ -57,6 +59,13 @@ export function Timeline() {
             repositoryId={f.repositoryId}
             since={f.since}
             until={f.until}
+            onWindow={(w) =>
+              setQuery({
+                ...f,
+                since: w ? new Date(w.from).toISOString() : undefined,
+                until: w ? new Date(w.to).toISOString() : undefined,
+              })
+            }
           />
         )}
       </Show>
@@ -70,6 +79,7 @@ function TimelineOf(props: {
   repositoryId?: string;
   since?: string;
   until?: string;
+  onWindow: (w: TimeWindow | null) => void;
 }) {
   const { projectId, repositoryId, since, until } = props;
   const data = useLoad(async () => {
@@ -115,18 +125,84 @@ function TimelineOf(props: {
   }, [projectId, repositoryId, since, until, props.repositories]);
   return (
     <Show state={data}>
-      {(d) => (
-        <>
-          {d.truncated && (
-            <p role="note">
-              Only the latest {LATEST} sessions, and {LATEST} commits of each repository, are shown.
-              Choose dates to see earlier ones.
-            </p>
-          )}
-          <Chart spans={d.spans} marks={d.marks} />
-        </>
-      )}
+      {(d) => {
+        const times = [...d.spans.map((s) => s.start), ...d.marks.map((m) => m.at)];
+        const axis = axisFor(times, since, until);
+        if (!axis) return <p>No sessions or commits to show.</p>;
+        const inside = (from: number, to: number) => to >= axis.from && from <= axis.to;
+        const spans = d.spans.filter((s) => inside(s.start, s.end));
+        const marks = d.marks.filter((m) => inside(m.at, m.at));
+        const outside = d.spans.length - spans.length + d.marks.length - marks.length;
+        return (
+          <>
+            {d.truncated && (
+              <p role="note">
+                Only the latest {LATEST} sessions, and {LATEST} commits of each repository, are
+                shown. Choose dates to see earlier ones.
+              </p>
+            )}
+            <ZoomControls axis={axis} onWindow={props.onWindow} zoomed={!!(since || until)} />
+            {outside > 0 && (
+              <p role="note">
+                {outside} {outside === 1 ? 'item lies' : 'items lie'} outside this range.{' '}
+                <button
+                  type="button"
+                  class="outline secondary small"
+                  onClick={() => props.onWindow(windowOf(times))}
+                >
+                  Show everything loaded
+                </button>
+              </p>
+            )}
+            <Chart spans={spans} marks={marks} axis={axis} />
+          </>
+        );
+      }}
     </Show>
+  );
+}
+
+/**
+ * The axis: the chosen dates when both are set; with one, from it to the furthest item;
+ * with none, the densest stretch (see defaultWindow).
+ */
+function axisFor(times: number[], since?: string, until?: string): TimeWindow | null {
+  if (since && until) return { from: Date.parse(since), to: Date.parse(until) };
+  const all = since || until ? windowOf(times) : defaultWindow(times);
+  if (!all) return null;
+  return {
+    from: since ? Date.parse(since) : all.from,
+    to: until ? Date.parse(until) : all.to,
+  };
+}
+
+/** Earlier, zoom in, zoom out, later: each sets the dates, so a link keeps the view. */
+function ZoomControls(props: {
+  axis: TimeWindow;
+  zoomed: boolean;
+  onWindow: (w: TimeWindow | null) => void;
+}) {
+  const { axis, onWindow } = props;
+  const steps: [string, TimeWindow | null][] = [
+    ['Earlier', pan(axis, -0.5)],
+    ['Zoom in', zoom(axis, 0.5)],
+    ['Zoom out', zoom(axis, 2)],
+    ['Later', pan(axis, 0.5)],
+  ];
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: Pico lays out [role=group] as one row.
+    <div role="group" aria-label="Zoom the timeline" class="zoom">
+      {steps.map(([label, w]) => (
+        <button key={label} type="button" class="outline secondary" onClick={() => onWindow(w)}>
+          {label}
+        </button>
+      ))}
+      {props.zoomed && (
+        <button type="button" class="outline secondary" onClick={() => onWindow(null)}>
+          Reset
+        </button>
+      )}
+    </div>
   );
 }
 
@@ -143,12 +219,15 @@ function packIntoLanes(spans: Span[]): Span[] {
     });
 }
 
-function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
-  if (spans.length === 0 && marks.length === 0) return <p>No sessions or commits to show.</p>;
-  const times = [...spans.flatMap((s) => [s.start, s.end]), ...marks.map((m) => m.at)];
-  const from = Math.min(...times);
-  const to = Math.max(...times, from + 60_000);
-  const x = (t: number) => ((t - from) / (to - from)) * (WIDTH - 20) + 10;
+function Chart({ spans, marks, axis }: { spans: Span[]; marks: Mark[]; axis: TimeWindow }) {
+  const { from, to } = axis;
+  // Items reaching past either end are cut at the frame.
+  const x = (t: number) =>
+    Math.min(WIDTH - 10, Math.max(10, ((t - from) / (to - from)) * (WIDTH - 20) + 10));
+  const time = (t: number) => when(new Date(t).toISOString());
+  // A short axis needs the hour on its ticks.
+  const label = (t: number) =>
+    to - from < 3 * 86_400_000 ? time(t) : new Date(t).toLocaleDateString();
   const lanes = Math.max(1, ...spans.map((s) => s.lane + 1));
   const height = 40 + LANE + lanes * LANE + 10;
   const ticks = Array.from({ length: 5 }, (_, i) => from + ((to - from) * i) / 4);
@@ -159,7 +238,7 @@ function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
         class="timeline"
         viewBox={`0 0 ${WIDTH} ${height}`}
         role="group"
-        aria-label={`${spans.length} sessions and ${marks.length} commits from ${when(new Date(from).toISOString())} to ${when(new Date(to).toISOString())}`}
+        aria-label={`${spans.length} sessions and ${marks.length} commits from ${time(from)} to ${time(to)}`}
       >
         {ticks.map((t, i) => (
           <g key={t}>
@@ -170,7 +249,7 @@ function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
               text-anchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}
               class="label"
             >
-              {new Date(t).toLocaleDateString()}
+              {label(t)}
             </text>
           </g>
         ))}
@@ -184,7 +263,7 @@ function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
             aria-label={`Commit ${m.title}`}
           >
             <title>
-              {m.title} ({when(new Date(m.at).toISOString())})
+              {m.title} ({time(m.at)})
             </title>
             <rect x={x(m.at) - 2} y={40} width={4} height={LANE - 4} class="commit" />
           </a>
@@ -192,7 +271,7 @@ function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
         {spans.map((s) => (
           <a key={s.id} href={href(`/sessions/${s.id}`)} aria-label={`Session ${s.title}`}>
             <title>
-              {s.title} ({when(new Date(s.start).toISOString())})
+              {s.title} ({time(s.start)})
             </title>
             <rect
               x={x(s.start)}
@@ -206,7 +285,8 @@ function Chart({ spans, marks }: { spans: Span[]; marks: Mark[] }) {
         ))}
       </svg>
       <figcaption>
-        Bars are sessions, ticks are commits. Hover for a title; select to open it.
+        {time(from)} to {time(to)}. Bars are sessions, ticks are commits. Hover for a title; select
+        to open it.
       </figcaption>
     </figure>
   );
