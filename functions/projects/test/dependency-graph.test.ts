@@ -24,6 +24,7 @@ async function listWith(markdown: string) {
 }
 
 describe('dependency graphs', () => {
+  // A hundred requests one after another: 15 s when every package's tests run at once.
   it('refuse the edge that closes a cycle through a 26-layer ladder, naming one path', async () => {
     const layers = 26;
     const markdown = Array.from({ length: layers }, (_, i) => `- [ ] L${i}a\n- [ ] L${i}b`).join(
@@ -51,8 +52,9 @@ describe('dependency graphs', () => {
       dependsOnId: id(`L${layers - 1}a`),
     });
     expect(harmless.status).toBe(201);
-  });
+  }, 60_000);
 
+  // A hundred requests one after another: 17 s when every package's tests run at once.
   it('let a task wait for at most 100 others, and re-adding one it has is no new edge', async () => {
     const { tasks } = await listWith(
       Array.from({ length: 102 }, (_, i) => `- [ ] t${i}`).join('\n'),
@@ -73,7 +75,7 @@ describe('dependency graphs', () => {
     });
     expect(over.status).toBe(409);
     expect(over.body.detail).toContain('at most 100');
-  });
+  }, 60_000);
 
   it('cap what a markdown import makes of big sections, and report what it left out', async () => {
     const section = (n: number, size: number, dependsOn?: number) =>
