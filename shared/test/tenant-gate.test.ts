@@ -88,7 +88,8 @@ describe('withTenant on a shared pool', () => {
     let aDone = 0;
     const slow = Array.from({ length: 8 }, () =>
       withTenant({ db: handle.db, tenantId: tenantA }, (trx) =>
-        sql`select pg_sleep(0.3)`.execute(trx),
+        // Long enough that B's own connect and query fit well inside one, on a loaded machine.
+        sql`select pg_sleep(0.8)`.execute(trx),
       )
         .then(() => aDone++)
         .catch((e: unknown) => e),

@@ -65,7 +65,9 @@ const line = (session: string, n: number, extra: Record<string, unknown> = {}) =
 const transcript = (session: string, count: number) =>
   Array.from({ length: count }, (_, n) => line(session, n)).join('\n');
 
-describe('devctx', () => {
+// Each step starts the CLI as a Node process, some several: 20 s was too tight under a
+// full test run.
+describe('devctx', { timeout: 60_000 }, () => {
   it('shows help for itself and for each command, and exits 0', async () => {
     const help = await devctx(['--help']);
     expect(help.code).toBe(0);

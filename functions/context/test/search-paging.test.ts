@@ -93,7 +93,8 @@ describe('search paging', () => {
       ),
       { numRuns: 25, seed: 20261130 },
     );
-  });
+    // Some hundreds of requests, one after another.
+  }, 120_000);
 
   it('pages through a body shared by many messages without losing any of them', async () => {
     const paged = await pages('"checkpoint saved before the export"', 4);
