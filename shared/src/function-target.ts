@@ -5,7 +5,7 @@ import { healthRoutes } from './health/routes.ts';
 import type { RequestListener } from './http/app.ts';
 import { answerClientErrors } from './http/server.ts';
 import { documentationRoutes } from './openapi/routes.ts';
-import { createService, type Service, type ServiceOptions } from './service.ts';
+import { type ServiceOptions, startService } from './service.ts';
 
 let served: RequestListener | undefined;
 
@@ -29,23 +29,20 @@ http.createServer = ((...args: unknown[]) => {
 
 /**
  * Registers a Cloud Run function target (functions-framework `--target=name`) serving the
- * given routes. The service — config, pool, pipeline — is built on the first request and
- * kept by the instance.
+ * given routes. The service — config, keys, pool, pipeline — is built when the instance
+ * starts (the entry module awaits this), so a bad configuration or a missing secret fails
+ * the start of the revision instead of every request.
  */
-export function registerFunction(options: ServiceOptions): void {
-  let service: Service | undefined;
-  const listener: RequestListener = (req, res) => {
-    service ??= createService(options);
-    return service.listener(req, res);
-  };
-  served = listener;
-  registerHttpFunction(options.name, listener);
+export async function registerFunction(options: ServiceOptions): Promise<void> {
+  const service = await startService(options);
+  served = service.listener;
+  registerHttpFunction(options.name, service.listener);
 }
 
 /** A family's own function: its routes, /health and /ready, and its API reference. */
-export function registerFamily(family: Family): void {
+export function registerFamily(family: Family): Promise<void> {
   const routes = [...healthRoutes, ...family.routes];
-  registerFunction({
+  return registerFunction({
     name: family.name,
     routes: [...routes, ...documentationRoutes(routes)],
     jobs: family.jobs,

@@ -38,6 +38,7 @@ export { type Config, ConfigError, configSchema, loadConfig } from './config/con
 export { afterCommit } from './db/after-commit.ts';
 export { assertReferenceExists } from './db/assert-reference.ts';
 export { changedColumns } from './db/changed-columns.ts';
+export { connectionSettings, isPostgresUrl } from './db/connection.ts';
 export { createDatabase, type DatabaseHandle, type Db } from './db/database.ts';
 export { translateDatabaseError } from './db/errors.ts';
 export { containsPattern } from './db/like-pattern.ts';
@@ -110,7 +111,13 @@ export {
   type SecretSource,
 } from './secrets/secret-source.ts';
 export { secretBoxFor } from './secrets/secrets-for.ts';
-export { createService, runServer, type Service, type ServiceOptions } from './service.ts';
+export {
+  createService,
+  runServer,
+  type Service,
+  type ServiceOptions,
+  startService,
+} from './service.ts';
 export {
   type BucketLike,
   CloudObjectStorage,

@@ -1,7 +1,7 @@
 import { createGuard } from './auth/guard.ts';
 import { AccessTokens } from './auth/jwt.ts';
 import { keySourceFor } from './auth/key-source-for.ts';
-import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { type Config, ConfigError, loadConfig, requireInternalAuth } from './config/config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { createApp, type RequestListener } from './http/app.ts';
 import type { AnyRoute } from './http/route.ts';
@@ -9,6 +9,7 @@ import { type RunningServer, serve, shutdownOnSignals } from './http/server.ts';
 import { type AnyJob, JobRegistry } from './jobs/definition.ts';
 import { type DispatcherHandle, dispatcherFor } from './jobs/dispatcher-for.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
+import { secretBoxFor } from './secrets/secrets-for.ts';
 
 export interface Service {
   config: Config;
@@ -34,9 +35,11 @@ export interface ServiceOptions {
 /** Config, logger, pool and request pipeline for one process. Connects lazily (pg does). */
 export function createService(options: ServiceOptions): Service {
   const config = loadConfig(options.env);
+  if (options.routes.some((route) => route.caller === 'internal')) requireInternalAuth(config);
   const log = createLogger(config.LOG_LEVEL, { service: options.name }, options.writeLog);
   const database = createDatabase({
     url: config.DATABASE_URL,
+    password: config.DATABASE_PASSWORD,
     poolMax: config.DATABASE_POOL_MAX,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     tenantSharePercent: config.DATABASE_TENANT_SHARE_PERCENT,
@@ -68,22 +71,37 @@ export function createService(options: ServiceOptions): Service {
 }
 
 /**
+ * A service that has reached what it needs before serving: its configuration, its token
+ * signing keys and (where one is configured) its encryption key. A deploy whose secrets
+ * are missing then fails at start, where the platform keeps the previous revision, not
+ * at every request after. Any failure ends the process with one line and exit code 78.
+ */
+export async function startService(options: ServiceOptions): Promise<Service> {
+  let service: Service | undefined;
+  try {
+    service = createService(options);
+    await service.tokens.jwks();
+    const { config } = service;
+    if (config.ENCRYPTION_KEY || config.ENCRYPTION_KEY_SECRET) await secretBoxFor(config);
+    return service;
+  } catch (error) {
+    const line =
+      error instanceof ConfigError
+        ? error.message
+        : `Cannot start ${options.name}: ${(error as Error).message}`;
+    process.stderr.write(`${line}\n`);
+    await service?.close().catch(() => {});
+    process.exit(78); // EX_CONFIG
+  }
+}
+
+/**
  * The long-running variant (GKE, laptop): serve on PORT until SIGTERM/SIGINT, then drain.
- * A configuration error ends the process with one line naming the variable.
  */
 export async function runServer(
   options: ServiceOptions & { host?: string; afterShutdown?: (() => Promise<void>) | undefined },
 ): Promise<RunningServer> {
-  let service: Service;
-  try {
-    service = createService(options);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const service = await startService(options);
   const running = await serve({
     listener: service.listener,
     port: service.config.PORT,

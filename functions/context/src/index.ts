@@ -2,4 +2,4 @@ import { registerFamily } from '@devctx/shared/function-target';
 import { contextFamily } from './family.ts';
 
 // Function target `context`: this family alone (see family.ts).
-registerFamily(contextFamily);
+await registerFamily(contextFamily);

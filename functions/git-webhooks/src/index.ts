@@ -2,4 +2,4 @@ import { registerFamily } from '@devctx/shared/function-target';
 import { gitWebhooksFamily } from './family.ts';
 
 // Function target `git-webhooks`: this family alone (see family.ts).
-registerFamily(gitWebhooksFamily);
+await registerFamily(gitWebhooksFamily);

@@ -2,4 +2,4 @@ import { registerFamily } from '@devctx/shared/function-target';
 import { identityFamily } from './family.ts';
 
 // Function target `identity`: this family alone (see family.ts).
-registerFamily(identityFamily);
+await registerFamily(identityFamily);

@@ -2,4 +2,4 @@ import { registerFamily } from '@devctx/shared/function-target';
 import { projectsFamily } from './family.ts';
 
 // Function target `projects`: this family alone (see family.ts).
-registerFamily(projectsFamily);
+await registerFamily(projectsFamily);

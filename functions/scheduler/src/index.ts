@@ -5,7 +5,7 @@ import { schedulerRoutes } from './routes.ts';
 
 // Function target `scheduler`: Cloud Scheduler calls POST /jobs/{name} here, and the
 // platform operator POST /operator/… (both private, behind IAM).
-registerFunction({
+await registerFunction({
   name: 'scheduler',
   routes: [...healthRoutes, ...schedulerRoutes, ...operatorRoutes],
 });

@@ -1,13 +1,6 @@
 import { changeTier } from '@devctx/identity/operator';
-import {
-  type AnyRoute,
-  defineRoute,
-  type InternalCallerCheck,
-  internalCallerCheck,
-} from '@devctx/shared';
+import { type AnyRoute, defineRoute } from '@devctx/shared';
 import { z } from 'zod';
-
-let check: InternalCallerCheck | undefined;
 
 /**
  * What the platform operator does to a tenant, never the tenant itself: on the private
@@ -21,6 +14,7 @@ export const operatorRoutes: AnyRoute[] = [
     summary: 'Move a tenant to another tier (platform operator only)',
     tags: ['internal'],
     permission: null,
+    caller: 'internal',
     rateLimit: false,
     params: z.object({ slug: z.string().max(63) }),
     body: z.object({ tier: z.enum(['free', 'pro', 'enterprise']) }),
@@ -29,9 +23,7 @@ export const operatorRoutes: AnyRoute[] = [
       401: { description: 'Not the operator' },
       404: { description: 'No such tenant' },
     },
-    handler: async (ctx, { params, body, headers }) => {
-      check ??= internalCallerCheck(ctx.config);
-      await check(headers);
+    handler: async (ctx, { params, body }) => {
       return { body: await changeTier(ctx, params.slug, body.tier) };
     },
   }),

@@ -4,7 +4,7 @@ import { allJobs } from '../../families.ts';
 import { workerRoutes } from './routes.ts';
 
 // Function target `worker`: Cloud Tasks delivers jobs here (never exposed publicly).
-registerFunction({
+await registerFunction({
   name: 'worker',
   routes: [...healthRoutes, ...workerRoutes(allJobs)],
   jobs: allJobs,

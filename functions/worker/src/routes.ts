@@ -1,12 +1,4 @@
-import {
-  type AnyJob,
-  type AnyRoute,
-  defineRoute,
-  type InternalCallerCheck,
-  internalCallerCheck,
-  JobRegistry,
-  runJob,
-} from '@devctx/shared';
+import { type AnyJob, type AnyRoute, defineRoute, JobRegistry, runJob } from '@devctx/shared';
 import { z } from 'zod';
 
 const outcomeSchema = z.object({
@@ -21,7 +13,6 @@ const outcomeSchema = z.object({
  */
 export function workerRoutes(jobs: AnyJob[]): AnyRoute[] {
   const registry = new JobRegistry(jobs);
-  let check: InternalCallerCheck | undefined;
   return [
     defineRoute({
       method: 'POST',
@@ -29,6 +20,7 @@ export function workerRoutes(jobs: AnyJob[]): AnyRoute[] {
       summary: 'Run one delivery of a background job (Cloud Tasks target)',
       tags: ['internal'],
       permission: null,
+      caller: 'internal',
       rateLimit: false,
       params: z.object({ kind: z.string().max(100) }),
       body: z.object({ tenantId: z.uuid(), jobId: z.uuid() }),
@@ -39,9 +31,7 @@ export function workerRoutes(jobs: AnyJob[]): AnyRoute[] {
         },
         503: { description: 'Failed this time; deliver again later' },
       },
-      handler: async (ctx, { params, body, headers }) => {
-        check ??= internalCallerCheck(ctx.config);
-        await check(headers);
+      handler: async (ctx, { params, body }) => {
         const result = await runJob(
           ctx.db,
           registry,

@@ -58,6 +58,14 @@ describe('the worker (Cloud Tasks target)', () => {
       ref.id,
     ]);
     expect(row?.attempts).toBe(0);
+    // The caller is checked before the body is read: a stranger's malformed body gets 401,
+    // not a parser's 400 (nothing of the body is looked at).
+    const stranger = await fetch(`${server.baseUrl}/tasks/test.note`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"tenantId": ',
+    });
+    expect(stranger.status).toBe(401);
   });
 
   it('runs a job: 200 when done, 200 duplicate on redelivery, one effect', async () => {

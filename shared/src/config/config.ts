@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isPostgresUrl } from '../db/connection.ts';
 
 /**
  * Every environment variable the product reads, in one place. A wrong or missing value
@@ -15,8 +16,17 @@ export const configSchema = z.object({
   PORT: port.default(8080).describe('Port the HTTP server listens on.'),
   DATABASE_URL: z
     .string()
-    .url()
-    .describe('PostgreSQL connection URL of the runtime role (not the owner, not a superuser).'),
+    .refine(isPostgresUrl, 'a postgres:// URL with a host (or ?host=/socket/dir) and a database')
+    .describe(
+      'PostgreSQL URL of the runtime role (not the owner, not a superuser): TCP, or a Unix socket as `postgres://devctx_app@/devctx?host=/cloudsql/PROJECT:REGION:INSTANCE`.',
+    ),
+  DATABASE_PASSWORD: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The runtime role's password, when it is a secret of its own (DATABASE_PASSWORD_FILE on GKE); it wins over one in DATABASE_URL.",
+    ),
   DATABASE_POOL_MAX: z.coerce
     .number()
     .int()
@@ -176,10 +186,10 @@ export const configSchema = z.object({
     .optional()
     .describe('Cloud Tasks: service account whose OIDC token is attached to each task.'),
   INTERNAL_AUTH: z
-    .enum(['shared-secret', 'oidc'])
+    .enum(['shared-secret', 'oidc', 'cloud-run-iam'])
     .default('shared-secret')
     .describe(
-      'How the worker and scheduler check their caller: a shared secret locally, Google OIDC tokens in production.',
+      "How the worker and scheduler check their caller: a shared secret locally; Google OIDC tokens in production, verified here (oidc, GKE) or by Cloud Run's IAM before us (cloud-run-iam, which then checks the claims). Production refuses shared-secret in a process with internal routes.",
     ),
   INTERNAL_SHARED_SECRET: z
     .string()
@@ -189,7 +199,9 @@ export const configSchema = z.object({
   INTERNAL_OIDC_AUDIENCE: z
     .string()
     .optional()
-    .describe('INTERNAL_AUTH=oidc: the audience the tokens must carry (the function URL).'),
+    .describe(
+      'INTERNAL_AUTH=oidc or cloud-run-iam: the audience the tokens must carry (the function URL).',
+    ),
   INTERNAL_OIDC_SERVICE_ACCOUNTS: z
     .string()
     .default('')
@@ -200,7 +212,7 @@ export const configSchema = z.object({
         .filter(Boolean),
     )
     .describe(
-      'INTERNAL_AUTH=oidc: comma-separated service accounts allowed to call (Cloud Tasks, Cloud Scheduler).',
+      'INTERNAL_AUTH=oidc or cloud-run-iam: comma-separated service accounts allowed to call (Cloud Tasks, Cloud Scheduler).',
     ),
   STORAGE_DRIVER: z
     .enum(['local', 'gcs'])
@@ -282,17 +294,35 @@ const crossChecks = configSchema.superRefine((config, issues) => {
       'TASKS_DRIVER=cloud-tasks',
     );
   }
-  if (config.INTERNAL_AUTH === 'oidc') {
-    required(['INTERNAL_OIDC_AUDIENCE', 'INTERNAL_OIDC_SERVICE_ACCOUNTS'], 'INTERNAL_AUTH=oidc');
+  if (config.INTERNAL_AUTH !== 'shared-secret') {
+    required(
+      ['INTERNAL_OIDC_AUDIENCE', 'INTERNAL_OIDC_SERVICE_ACCOUNTS'],
+      `INTERNAL_AUTH=${config.INTERNAL_AUTH}`,
+    );
   }
-  if (config.INTERNAL_AUTH === 'shared-secret' && config.NODE_ENV === 'production') {
+  // Whether shared-secret is refused depends on the process (see requireInternalAuth);
+  // a shared secret in production is a mistake wherever it is set.
+  if (config.NODE_ENV === 'production' && config.INTERNAL_SHARED_SECRET) {
     issues.addIssue({
       code: 'custom',
-      path: ['INTERNAL_AUTH'],
-      message: 'must be oidc in production',
+      path: ['INTERNAL_SHARED_SECRET'],
+      message: 'must not be set in production: internal callers present Google OIDC tokens',
     });
   }
 });
+
+/**
+ * A process that serves internal routes (the worker, the scheduler) checks its callers with
+ * Google OIDC tokens in production: a shared secret there would be one leaked value away
+ * from running any job.
+ */
+export function requireInternalAuth(config: Config): void {
+  if (config.NODE_ENV === 'production' && config.INTERNAL_AUTH === 'shared-secret') {
+    throw new ConfigError([
+      'INTERNAL_AUTH: must be cloud-run-iam or oidc in production, in a process that serves internal routes (got "shared-secret")',
+    ]);
+  }
+}
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -373,7 +403,8 @@ function describeGiven(name: string, given: string | undefined, fromFile: boolea
       if (url.password) url.password = '***';
       return `got "${url.href}"`;
     } catch {
-      return `not a URL, ${given.length} characters`;
+      // A socket URL (empty host) is no WHATWG URL: said only by its length.
+      return `${given.length} characters, not shown`;
     }
   }
   return `${given.length} characters, not shown`;

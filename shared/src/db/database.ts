@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.ts';
+import { connectionSettings } from './connection.ts';
 import type { Database } from './schema.ts';
 import { TenantGate } from './tenant-gate.ts';
 
@@ -14,6 +15,8 @@ export interface DatabaseHandle {
 
 export interface DatabaseOptions {
   url: string;
+  /** The password, when it is kept apart from the URL (DATABASE_PASSWORD). */
+  password?: string | undefined;
   poolMax: number;
   statementTimeoutMs: number;
   /** Percent of the pool one tenant may hold at once (TenantGate). */
@@ -34,7 +37,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({
-    connectionString: options.url,
+    ...connectionSettings(options.url, options.password),
     max: options.poolMax,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,

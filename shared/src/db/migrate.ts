@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate } from 'postgres-migrations';
+import { connectionSettings } from './connection.ts';
 
 /** The role that owns the schema and runs migrations, and the role the app connects as. */
 export const OWNER_ROLE = 'devctx_owner';
@@ -27,8 +28,12 @@ export interface RolePasswords {
  * Creates the roles and the owner's rights in one database, as an administrator. Safe to
  * run again and from several processes at once (serialised by an advisory lock).
  */
-export async function bootstrapDatabase(adminUrl: string, passwords: RolePasswords = {}) {
-  const client = new pg.Client({ connectionString: adminUrl });
+export async function bootstrapDatabase(
+  adminUrl: string,
+  passwords: RolePasswords = {},
+  adminPassword?: string,
+) {
+  const client = new pg.Client(connectionSettings(adminUrl, adminPassword));
   await client.connect();
   try {
     await client.query(`select pg_advisory_lock(hashtext('devctx:bootstrap'))`);
@@ -53,9 +58,9 @@ export async function bootstrapDatabase(adminUrl: string, passwords: RolePasswor
  */
 export async function migrateDatabase(
   url: string,
-  options: { log?: (message: string) => void; dir?: string } = {},
+  options: { log?: (message: string) => void; dir?: string; password?: string } = {},
 ): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client(connectionSettings(url, options.password));
   await client.connect();
   try {
     await client.query(`set role ${OWNER_ROLE}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Guard } from '../auth/guard.ts';
+import { type InternalCallerCheck, internalCallerCheck } from '../auth/internal-caller.ts';
 import type { AccessTokens } from '../auth/jwt.ts';
 import { redactOpaqueTokens } from '../auth/opaque-tokens.ts';
 import type { Config } from '../config/config.ts';
@@ -42,6 +43,8 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
  * error through the one problem+json boundary.
  */
 export function createApp(options: AppOptions): RequestListener {
+  // Built on the first internal request: most processes serve none.
+  let internalCheck: InternalCallerCheck | undefined;
   const match = createRouter(options.routes);
   const production = options.config.NODE_ENV === 'production';
 
@@ -116,7 +119,10 @@ export function createApp(options: AppOptions): RequestListener {
     }
     const { route } = found;
 
-    if (route.permission !== null) {
+    if (route.caller === 'internal') {
+      internalCheck ??= internalCallerCheck(options.config);
+      await internalCheck(req.headers);
+    } else if (route.permission !== null) {
       if (!options.guard)
         throw new AppError('unauthenticated', 'This endpoint needs a bearer token.');
       const { actor, headers } = await options.guard.authenticate(req, ctx);

@@ -83,6 +83,11 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
    * typo does not compile), or null for a public route.
    */
   permission: Permission | null;
+  /**
+   * 'internal': only Cloud Tasks and Cloud Scheduler may call it (INTERNAL_AUTH), checked
+   * before the body is read. Such a route declares no permission: no user calls it.
+   */
+  caller?: 'internal';
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;

@@ -1,3 +1,4 @@
+export { cloudSqlSocket } from './cloud-sql-socket.ts';
 export { eventually } from './eventually.ts';
 export { freePort } from './free-port.ts';
 export { Client, type Reply } from './http-client.ts';
