@@ -24,6 +24,7 @@ interface CreatedTask {
       body: Buffer;
       oidcToken: { serviceAccountEmail: string; audience: string };
     };
+    dispatchDeadline: { seconds: string };
   };
 }
 
@@ -96,6 +97,7 @@ const settings = {
   workerUrl: 'https://worker-abc.a.run.app/',
   serviceAccountEmail: 'tasks@test-project.iam.gserviceaccount.com',
   audience: 'https://worker-abc.a.run.app',
+  dispatchDeadlineSeconds: 900,
 };
 const job = {
   tenantId: '11111111-1111-4111-8111-111111111111',
@@ -126,6 +128,9 @@ describe('Cloud Tasks driver', () => {
       tenantId: job.tenantId,
       jobId: job.id,
     });
+    // Cloud Tasks waits as long as the worker may run (its default, 10 min, is shorter than
+    // the worker's 15: a long job would be delivered again while still running).
+    expect(request?.task.dispatchDeadline.seconds).toBe('900');
   });
 
   it('dispatching the same job again (a retry, the sweep) makes no second task', async () => {
@@ -138,6 +143,21 @@ describe('Cloud Tasks driver', () => {
     await dispatcher.dispatch(job);
     await dispatcher.dispatch(job);
     expect(created.length).toBe(before);
+  });
+
+  it("a hand retry (a new generation) is a new task, not the finished one's blocked name", async () => {
+    const dispatcher = new CloudTasksDispatcher(
+      client as unknown as CloudTasksClientLike,
+      settings,
+      new JobRegistry([noteJob]),
+    );
+    const before = created.length;
+    await dispatcher.dispatch({ ...job, generation: 1 });
+    await dispatcher.dispatch({ ...job, generation: 1 }); // the sweep, again: no second task
+    expect(created.length).toBe(before + 1);
+    expect(taskId({ ...job, generation: 1 })).not.toBe(taskId(job));
+    // Generation 0 names its task as before generations existed.
+    expect(taskId({ ...job, generation: 0 })).toBe(taskId(job));
   });
 
   it('other failures surface, so the job stays pending for the sweep', async () => {

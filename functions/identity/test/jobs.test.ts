@@ -52,6 +52,13 @@ describe('background jobs, as the tenant sees them', () => {
     expect(retried.body).toMatchObject({ state: 'pending', attempts: 0, finishedAt: null });
     expect((await owner.client.get(`/v1/jobs/${id}`)).body.state).toBe('pending');
     expect((await owner.client.post(`/v1/jobs/${id}/retry`)).status).toBe(409);
+    // Each hand retry is a new generation, so Cloud Tasks gets a task name it has not seen.
+    const [row] = await adminQuery(
+      h.database.adminUrl,
+      'select generation from jobs where id = $1',
+      [id],
+    );
+    expect(row?.generation).toBe(1);
     const log = await owner.client.get('/v1/audit-log?action=job.retried');
     expect(log.body.items[0]).toMatchObject({ targetId: id, details: { kind: 'imports.v1' } });
   });

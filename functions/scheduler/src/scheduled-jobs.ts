@@ -36,7 +36,7 @@ export const scheduledJobs: ScheduledJob[] = [
       let dispatched = 0;
       for (;;) {
         const { rows } = await sql<JobRef>`
-          select tenant_id as "tenantId", id, kind from claim_due_jobs(${SWEEP_BATCH}, ${DISPATCH_LEASE_SECONDS})`.execute(
+          select tenant_id as "tenantId", id, kind, generation from claim_due_jobs(${SWEEP_BATCH}, ${DISPATCH_LEASE_SECONDS})`.execute(
           ctx.db,
         );
         for (const job of rows) await ctx.dispatcher.dispatch(job);

@@ -185,6 +185,15 @@ export const configSchema = z.object({
     .email()
     .optional()
     .describe('Cloud Tasks: service account whose OIDC token is attached to each task.'),
+  TASKS_DISPATCH_DEADLINE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(15)
+    .max(1800)
+    .default(900)
+    .describe(
+      "Cloud Tasks: how long a delivery may take before it is tried again; the worker's timeout (Cloud Tasks allows 15 s to 30 min).",
+    ),
   INTERNAL_AUTH: z
     .enum(['shared-secret', 'oidc', 'cloud-run-iam'])
     .default('shared-secret')

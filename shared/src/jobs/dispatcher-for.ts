@@ -39,6 +39,7 @@ export function dispatcherFor(
     workerUrl: config.WORKER_URL as string,
     serviceAccountEmail: config.TASKS_SERVICE_ACCOUNT as string,
     audience: config.WORKER_URL as string,
+    dispatchDeadlineSeconds: config.TASKS_DISPATCH_DEADLINE_SECONDS,
   };
   const dispatcher: Dispatcher = {
     async dispatch(job: JobRef) {

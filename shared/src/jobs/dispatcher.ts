@@ -3,6 +3,8 @@ export interface JobRef {
   tenantId: string;
   id: string;
   kind: string;
+  /** How often it was retried by hand (0 for a new job): each retry is a new delivery. */
+  generation?: number;
 }
 
 /**

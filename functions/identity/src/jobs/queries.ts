@@ -13,6 +13,7 @@ export const jobColumns = [
   'created_at',
   'updated_at',
   'finished_at',
+  'generation',
 ] as const;
 
 export interface JobFilter {
@@ -72,7 +73,13 @@ export function lockJob(trx: Trx, tenantId: string, jobId: string) {
 export function requeueJob(trx: Trx, tenantId: string, jobId: string) {
   return trx
     .updateTable('jobs')
-    .set({ state: 'pending', attempts: 0, run_after: new Date(), finished_at: null })
+    .set((eb) => ({
+      state: 'pending',
+      attempts: 0,
+      run_after: new Date(),
+      finished_at: null,
+      generation: eb('generation', '+', 1),
+    }))
     .where('tenant_id', '=', tenantId)
     .where('id', '=', jobId)
     .returning(jobColumns)

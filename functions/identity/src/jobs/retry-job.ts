@@ -31,7 +31,15 @@ export async function retryJob(ctx: RequestContext, jobId: string) {
       targetId: jobId,
       details: { kind: current.kind },
     });
-    afterCommit(trx, () => ctx.dispatcher.dispatch({ tenantId, id: jobId, kind: current.kind }));
+    // A new generation: a new Cloud Tasks task, not the finished one's blocked name.
+    afterCommit(trx, () =>
+      ctx.dispatcher.dispatch({
+        tenantId,
+        id: jobId,
+        kind: current.kind,
+        generation: updated.generation,
+      }),
+    );
     return updated;
   });
 }

@@ -26,6 +26,8 @@ export interface JobsTable {
   state: Generated<JobState>;
   attempts: Generated<number>;
   max_attempts: Generated<number>;
+  /** Hand retries so far: part of the Cloud Tasks task name. */
+  generation: Generated<number>;
   run_after: Generated<Date>;
   dispatched_at: Date | null;
   last_error: string | null;

@@ -16,6 +16,7 @@ export interface CloudTasksClientLike {
         body: Buffer;
         oidcToken: { serviceAccountEmail: string; audience: string };
       };
+      dispatchDeadline: { seconds: number };
     };
   }): Promise<unknown>;
 }
@@ -29,15 +30,21 @@ export interface CloudTasksSettings {
   serviceAccountEmail: string;
   /** Audience of that token; the worker requires exactly this. */
   audience: string;
+  /**
+   * How long Cloud Tasks waits for the worker's answer before it counts the delivery as
+   * failed and tries again: the worker's own timeout, so a long job is not run twice.
+   */
+  dispatchDeadlineSeconds: number;
 }
 
 const ALREADY_EXISTS = 6;
 
 /**
  * Production transport: one Cloud Task per job, an HTTP POST to the worker with an OIDC
- * token. The task name is a hash of the job's id, so dispatching the same job again (a
- * retry, or the sweep after a crash) finds the task already there instead of making a
- * second one; Cloud Tasks then retries delivery by the queue's policy.
+ * token. The task name is a hash of the job's id and generation, so dispatching the same
+ * job again (the sweep after a crash) finds the task already there instead of making a
+ * second one, and Cloud Tasks retries delivery by the queue's policy; a hand retry is a
+ * new generation, so a new task.
  */
 export class CloudTasksDispatcher implements Dispatcher {
   readonly #client: CloudTasksClientLike;
@@ -68,6 +75,7 @@ export class CloudTasksDispatcher implements Dispatcher {
               audience: this.#settings.audience,
             },
           },
+          dispatchDeadline: { seconds: this.#settings.dispatchDeadlineSeconds },
         },
       });
     } catch (error) {
@@ -79,5 +87,11 @@ export class CloudTasksDispatcher implements Dispatcher {
 
 /** Hashed, not sequential: Cloud Tasks spreads sequential names badly across its shards. */
 export function taskId(job: JobRef): string {
-  return createHash('sha256').update(`${job.tenantId}/${job.id}`).digest('hex').slice(0, 40);
+  // Generation 0 hashes as before generations existed: a job in flight across the upgrade
+  // keeps its task.
+  const generation = job.generation ? `/${job.generation}` : '';
+  return createHash('sha256')
+    .update(`${job.tenantId}/${job.id}${generation}`)
+    .digest('hex')
+    .slice(0, 40);
 }
