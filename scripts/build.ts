@@ -28,6 +28,9 @@ const EXTERNAL = [
   '@google-cloud/tasks',
   '@google-cloud/secret-manager',
   '@google-cloud/storage',
+  // Only for the plaintext credentials of a local stand-in (googleClientOptions); the
+  // clients above bring it anyway.
+  'google-gax',
 ];
 
 /** Called by Cloud Tasks and Cloud Scheduler only: no API reference page. */

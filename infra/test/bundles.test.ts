@@ -84,6 +84,7 @@ describe('bundles', () => {
       '@google-cloud/tasks',
       '@google-cloud/secret-manager',
       '@google-cloud/storage',
+      'google-gax',
     ];
     for (const b of bundles)
       for (const dep of Object.keys(b.dependencies)) expect(allowed, b.name).toContain(dep);

@@ -56,6 +56,7 @@ export { AppError, type FieldError, notFound } from './errors/app-error.ts';
 export { type ErrorCode, errorCatalogue } from './errors/catalogue.ts';
 export { PROBLEM_CONTENT_TYPE, type Problem, toProblem } from './errors/problem.ts';
 export { defineFamily, type Family } from './family.ts';
+export { googleClientOptions } from './google-clients.ts';
 export { healthRoutes } from './health/routes.ts';
 export { createApp, type RequestListener } from './http/app.ts';
 export { etagOf } from './http/conditional.ts';

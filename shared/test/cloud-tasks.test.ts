@@ -1,94 +1,41 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { CloudTasksClient } from '@google-cloud/tasks';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CloudTasksClientLike,
   CloudTasksDispatcher,
+  googleClientOptions,
   JobRegistry,
   taskId,
 } from '../src/index.ts';
-import { noteJob } from './support/index.ts';
+import { type FakeGoogle, noteJob, startFakeGoogle } from './support/index.ts';
 
-// No Cloud Tasks emulator exists: this is an in-process gRPC server for the real service
-// definition (the protos shipped in @google-cloud/tasks), driven by the real client.
-interface CreatedTask {
-  parent: string;
-  task: {
-    name: string;
-    httpRequest: {
-      url: string;
-      httpMethod: string;
-      body: Buffer;
-      oidcToken: { serviceAccountEmail: string; audience: string };
-    };
-    dispatchDeadline: { seconds: string };
-  };
-}
-
-const require = createRequire(import.meta.url);
-/** <package root>/build/protos: the root is the nearest folder above the entry point named so. */
-const protos = (pkg: string) => {
-  const entry = require.resolve(pkg);
-  const root = entry.slice(
-    0,
-    entry.indexOf(`/node_modules/${pkg}/`) + `/node_modules/${pkg}`.length,
-  );
-  return path.join(root, 'build', 'protos');
-};
-
-let server: grpc.Server;
+// No Cloud Tasks emulator exists: the stand-in is an in-process gRPC server for the real
+// service definition, driven by the real client, connected as production code connects it.
+let google: FakeGoogle;
 let client: CloudTasksClient;
-const created: CreatedTask[] = [];
 let failNext: grpc.status | undefined;
+const created = () => google.tasks;
 
 beforeAll(async () => {
-  const definition = protoLoader.loadSync('google/cloud/tasks/v2/cloudtasks.proto', {
-    includeDirs: [protos('@google-cloud/tasks'), protos('google-gax')],
-    keepCase: false,
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-    google: { cloud: { tasks: { v2: { CloudTasks: { service: grpc.ServiceDefinition } } } } };
-  };
-  server = new grpc.Server();
-  server.addService(loaded.google.cloud.tasks.v2.CloudTasks.service, {
-    createTask: (
-      call: grpc.ServerUnaryCall<CreatedTask, unknown>,
-      callback: grpc.sendUnaryData<unknown>,
-    ) => {
-      if (failNext !== undefined) {
-        const code = failNext;
-        failNext = undefined;
-        return callback({ code, details: 'injected failure' }, null);
-      }
-      if (created.some((t) => t.task.name === call.request.task.name)) {
-        return callback({ code: grpc.status.ALREADY_EXISTS, details: 'task exists' }, null);
-      }
-      created.push(call.request);
-      callback(null, call.request.task);
-    },
-  });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
-  );
+  google = await startFakeGoogle();
+  google.queues.add('projects/test-project/locations/europe-west1/queues/test');
   client = new CloudTasksClient({
-    apiEndpoint: '127.0.0.1',
-    port,
-    sslCreds: grpc.credentials.createInsecure(),
+    ...(await googleClientOptions(google.grpcHost)),
     projectId: 'test-project',
   });
+  // A failure injected before the stand-in sees the call.
+  const create = client.createTask.bind(client);
+  client.createTask = ((request: never) => {
+    if (failNext === undefined) return create(request);
+    const code = failNext;
+    failNext = undefined;
+    return Promise.reject(Object.assign(new Error('injected failure'), { code }));
+  }) as never;
 });
 afterAll(async () => {
   await client.close();
-  server.forceShutdown();
+  await google.close();
 });
 
 const settings = {
@@ -113,8 +60,8 @@ describe('Cloud Tasks driver', () => {
       new JobRegistry([noteJob]),
     );
     await dispatcher.dispatch(job);
-    expect(created).toHaveLength(1);
-    const [request] = created;
+    expect(created()).toHaveLength(1);
+    const [request] = created();
     expect(request?.parent).toBe('projects/test-project/locations/europe-west1/queues/test');
     expect(request?.task.name).toBe(`${request?.parent}/tasks/${taskId(job)}`);
     expect(taskId(job)).toMatch(/^[\da-f]{40}$/);
@@ -139,10 +86,10 @@ describe('Cloud Tasks driver', () => {
       settings,
       new JobRegistry([noteJob]),
     );
-    const before = created.length;
+    const before = created().length;
     await dispatcher.dispatch(job);
     await dispatcher.dispatch(job);
-    expect(created.length).toBe(before);
+    expect(created().length).toBe(before);
   });
 
   it("a hand retry (a new generation) is a new task, not the finished one's blocked name", async () => {
@@ -151,10 +98,10 @@ describe('Cloud Tasks driver', () => {
       settings,
       new JobRegistry([noteJob]),
     );
-    const before = created.length;
+    const before = created().length;
     await dispatcher.dispatch({ ...job, generation: 1 });
     await dispatcher.dispatch({ ...job, generation: 1 }); // the sweep, again: no second task
-    expect(created.length).toBe(before + 1);
+    expect(created().length).toBe(before + 1);
     expect(taskId({ ...job, generation: 1 })).not.toBe(taskId(job));
     // Generation 0 names its task as before generations existed.
     expect(taskId({ ...job, generation: 0 })).toBe(taskId(job));

@@ -9,7 +9,10 @@ import {
 
 /** The key driver the configuration names (validated at start-up). */
 export function keySourceFor(
-  config: Pick<Config, 'JWT_KEYS' | 'JWT_KEYS_FILE' | 'JWT_KEYS_SECRET'>,
+  config: Pick<
+    Config,
+    'JWT_KEYS' | 'JWT_KEYS_FILE' | 'JWT_KEYS_SECRET' | 'GOOGLE_API_EMULATOR_HOST'
+  >,
 ): KeySetSource {
   switch (config.JWT_KEYS) {
     case 'memory':
@@ -17,6 +20,10 @@ export function keySourceFor(
     case 'file':
       return new FileKeySource(path.resolve(config.JWT_KEYS_FILE));
     case 'secret-manager':
-      return new SecretManagerKeySource(config.JWT_KEYS_SECRET as string);
+      return new SecretManagerKeySource(
+        config.JWT_KEYS_SECRET as string,
+        undefined,
+        config.GOOGLE_API_EMULATOR_HOST,
+      );
   }
 }

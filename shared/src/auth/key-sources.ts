@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JWK } from 'jose';
+import { googleClientOptions } from '../google-clients.ts';
 
 export interface SigningKeyRecord {
   kid: string;
@@ -74,10 +75,10 @@ export class SecretManagerKeySource implements KeySetSource {
   readonly #secret: string;
   readonly #client: () => Promise<SecretManagerClientLike>;
 
-  constructor(secret: string, client?: SecretManagerClientLike) {
+  constructor(secret: string, client?: SecretManagerClientLike, emulatorHost?: string) {
     this.#secret = secret;
     this.name = `secret ${secret}`;
-    this.#client = client ? async () => client : lazyClient();
+    this.#client = client ? async () => client : lazySecretManager(emulatorHost);
   }
 
   async load(): Promise<KeySet | undefined> {
@@ -106,11 +107,15 @@ export class SecretManagerKeySource implements KeySetSource {
 }
 
 /** The Google client is loaded only when first needed: it is heavy, and local runs never use it. */
-function lazyClient(): () => Promise<SecretManagerClientLike> {
+export function lazySecretManager(emulatorHost?: string): () => Promise<SecretManagerClientLike> {
   let client: Promise<SecretManagerClientLike> | undefined;
   return () => {
-    client ??= import('@google-cloud/secret-manager').then(
-      (m) => new m.SecretManagerServiceClient() as unknown as SecretManagerClientLike,
+    client ??= Promise.all([
+      import('@google-cloud/secret-manager'),
+      googleClientOptions(emulatorHost),
+    ]).then(
+      ([m, options]) =>
+        new m.SecretManagerServiceClient(options) as unknown as SecretManagerClientLike,
     );
     return client;
   };

@@ -223,6 +223,13 @@ export const configSchema = z.object({
     .describe(
       'INTERNAL_AUTH=oidc or cloud-run-iam: comma-separated service accounts allowed to call (Cloud Tasks, Cloud Scheduler).',
     ),
+  GOOGLE_API_EMULATOR_HOST: z
+    .string()
+    .regex(/^(127\.0\.0\.1|localhost):\d{1,5}$/, 'a loopback host:port')
+    .optional()
+    .describe(
+      'Tests and the deploy simulation only: Secret Manager and Cloud Tasks calls go to this local stand-in (plaintext gRPC) instead of Google.',
+    ),
   STORAGE_DRIVER: z
     .enum(['local', 'gcs'])
     .default('local')

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
+import { googleClientOptions } from '../google-clients.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { JobRegistry } from './definition.ts';
 import type { Dispatcher, JobRef } from './dispatcher.ts';
@@ -43,10 +44,13 @@ export function dispatcherFor(
   };
   const dispatcher: Dispatcher = {
     async dispatch(job: JobRef) {
-      cloud ??= import('@google-cloud/tasks').then(
-        (m) =>
+      cloud ??= Promise.all([
+        import('@google-cloud/tasks'),
+        googleClientOptions(config.GOOGLE_API_EMULATOR_HOST),
+      ]).then(
+        ([m, options]) =>
           new CloudTasksDispatcher(
-            new m.CloudTasksClient() as unknown as CloudTasksClientLike,
+            new m.CloudTasksClient(options) as unknown as CloudTasksClientLike,
             settings,
             registry,
           ),

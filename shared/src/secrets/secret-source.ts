@@ -1,4 +1,4 @@
-import type { SecretManagerClientLike } from '../auth/key-sources.ts';
+import { lazySecretManager, type SecretManagerClientLike } from '../auth/key-sources.ts';
 
 /**
  * Where named secrets (the encryption key, GitHub tokens) come from: Secret Manager in
@@ -33,9 +33,13 @@ export class SecretManagerSecretSource implements SecretSource {
   readonly #client: () => Promise<SecretManagerClientLike>;
   readonly #cache = new Map<string, { value: string | undefined; until: number }>();
 
-  constructor(project: string | undefined, client?: SecretManagerClientLike) {
+  constructor(
+    project: string | undefined,
+    client?: SecretManagerClientLike,
+    emulatorHost?: string,
+  ) {
     this.#project = project;
-    this.#client = client ? async () => client : lazySecretManager();
+    this.#client = client ? async () => client : lazySecretManager(emulatorHost);
   }
 
   async read(name: string): Promise<string | undefined> {
@@ -61,14 +65,4 @@ export class SecretManagerSecretSource implements SecretSource {
     this.#cache.set(name, { value, until: Date.now() + CACHE_MS });
     return value;
   }
-}
-
-function lazySecretManager(): () => Promise<SecretManagerClientLike> {
-  let client: Promise<SecretManagerClientLike> | undefined;
-  return () => {
-    client ??= import('@google-cloud/secret-manager').then(
-      (m) => new m.SecretManagerServiceClient() as unknown as SecretManagerClientLike,
-    );
-    return client;
-  };
 }

@@ -8,13 +8,21 @@ import {
 
 type SecretsConfig = Pick<
   Config,
-  'SECRETS_DRIVER' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_SECRET' | 'GOOGLE_CLOUD_PROJECT'
+  | 'SECRETS_DRIVER'
+  | 'ENCRYPTION_KEY'
+  | 'ENCRYPTION_KEY_SECRET'
+  | 'GOOGLE_CLOUD_PROJECT'
+  | 'GOOGLE_API_EMULATOR_HOST'
 >;
 
 /** The secrets driver the configuration names. */
 export function secretSourceFor(config: SecretsConfig): SecretSource {
   return config.SECRETS_DRIVER === 'secret-manager'
-    ? new SecretManagerSecretSource(config.GOOGLE_CLOUD_PROJECT)
+    ? new SecretManagerSecretSource(
+        config.GOOGLE_CLOUD_PROJECT,
+        undefined,
+        config.GOOGLE_API_EMULATOR_HOST,
+      )
     : new EnvironmentSecretSource();
 }
 

@@ -1,5 +1,6 @@
 export { cloudSqlSocket } from './cloud-sql-socket.ts';
 export { eventually } from './eventually.ts';
+export { type CreatedTask, type FakeGoogle, startFakeGoogle } from './fake-google.ts';
 export { freePort } from './free-port.ts';
 export { Client, type Reply } from './http-client.ts';
 export {
