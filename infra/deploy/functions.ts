@@ -1,16 +1,16 @@
-// Deploys the Cloud Run functions (functions/families.ts, settings in
-// infra/functions/functions.yaml) from the bundles of
-// `npm run build`, skipping every function whose bundle is unchanged since its last deploy
-// (the bundle's hash rides along as a label).
-//
-//   node infra/scripts/deploy-functions.ts --project P --region R [--dry-run] [--all]
-import { execFileSync } from 'node:child_process';
+// The Cloud Run functions (functions/families.ts, settings in infra/functions/functions.yaml):
+// their rendered settings and the gcloud commands that deploy them.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { functionNames } from '../../functions/families.ts';
+import {
+  type DeployInputs,
+  fillAll,
+  instanceConnectionName,
+  serviceAccountEmail,
+} from './inputs.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -25,20 +25,21 @@ export interface FunctionSpec {
   concurrency: number;
   timeout: string;
   runtime: string;
-  region: string;
   env: Record<string, string>;
+  /** NAME=secret:version, as Cloud Run mounts them. */
   secrets: string[];
 }
 
 export interface FunctionsFile {
-  database: { instance: string; maxConnections: number; reserved: number };
+  database: { maxConnections: number; reserved: number };
   gke: { maxReplicas: number; poolMax: number };
   functions: FunctionSpec[];
 }
 
 /**
- * functions.yaml, with every function of functions/families.ts given the defaults and
- * whatever the file says of it. A setting for a function that does not exist is an error.
+ * functions.yaml as written (placeholders unfilled), every function of functions/families.ts
+ * given the defaults and whatever the file says of it. A setting for a function that does
+ * not exist is an error.
  */
 export function readFunctionsFile(
   file = path.join(root, 'infra', 'functions', 'functions.yaml'),
@@ -64,40 +65,53 @@ export function readFunctionsFile(
   };
 }
 
-/** The hash of what a deploy would upload: the bundle's code and manifest. */
-export function bundleHash(dir: string): string {
-  const hash = createHash('sha256');
-  for (const file of ['index.js', 'package.json']) hash.update(readFileSync(path.join(dir, file)));
-  return hash.digest('hex').slice(0, 40);
+/** The functions as they will run: every placeholder filled from the inputs. */
+export function renderFunctions(inputs: DeployInputs, file = readFunctionsFile()): FunctionSpec[] {
+  return file.functions.map((f) => fillAll(f, inputs, `functions.yaml ${f.name}`));
 }
 
-/** The gcloud invocations that deploy one function (and attach its Cloud SQL instance). */
-export function deployCommands(
-  spec: FunctionSpec,
-  options: { project: string; instance: string; hash: string },
-): string[][] {
-  const fill = (text: string) =>
-    text.replaceAll('PROJECT_ID', options.project).replaceAll('REGION', spec.region);
+/** The secret (name) behind each variable a function mounts, e.g. DATABASE_PASSWORD → devctx-database-password. */
+export function mountedSecrets(spec: FunctionSpec): Record<string, string> {
+  return Object.fromEntries(
+    spec.secrets.map((s) => {
+      const [variable = '', reference = ''] = s.split('=');
+      return [variable, reference.split(':')[0] ?? ''];
+    }),
+  );
+}
+
+/** The service account that builds the functions' images (Cloud Build, on deploy). */
+export const BUILD_ACCOUNT = 'devctx-functions-build';
+
+/**
+ * The gcloud invocations that deploy one function, in order: the function, then its Cloud
+ * SQL connection, which also records `hash` as the label devctx-deploy-hash. The hash is
+ * thus written only when both succeeded: a deploy that failed half-way is redone next time.
+ */
+export function deployCommands(spec: FunctionSpec, inputs: DeployInputs, hash: string): string[][] {
   const env = Object.entries(spec.env)
-    .map(([k, v]) => `${k}=${fill(v)}`)
+    .map(([k, v]) => `${k}=${v}`)
     .join('|');
+  const project = `--project=${inputs.projectId}`;
+  const region = `--region=${inputs.region}`;
   return [
     [
       'functions',
       'deploy',
       spec.name,
       '--gen2',
-      `--project=${options.project}`,
-      `--region=${spec.region}`,
+      project,
+      region,
       `--runtime=${spec.runtime}`,
       `--source=dist/functions/${spec.name}`,
       `--entry-point=${spec.name}`,
       '--trigger-http',
       // Public families sit behind the load balancer; the private ones are called by
-      // Cloud Tasks / Cloud Scheduler with OIDC tokens, checked by IAM.
+      // Cloud Tasks / Cloud Scheduler with OIDC tokens, checked by Cloud Run's IAM.
       spec.public ? '--allow-unauthenticated' : '--no-allow-unauthenticated',
       `--ingress-settings=${spec.public ? 'internal-and-gclb' : 'all'}`,
-      `--service-account=devctx-${spec.name}@${options.project}.iam.gserviceaccount.com`,
+      `--service-account=${serviceAccountEmail(`devctx-${spec.name}`, inputs)}`,
+      `--build-service-account=projects/${inputs.projectId}/serviceAccounts/${serviceAccountEmail(BUILD_ACCOUNT, inputs)}`,
       `--cpu=${spec.cpu}`,
       `--memory=${spec.memory}`,
       `--concurrency=${spec.concurrency}`,
@@ -106,72 +120,36 @@ export function deployCommands(
       `--timeout=${spec.timeout}`,
       `--set-env-vars=^|^${env}`,
       `--set-secrets=${spec.secrets.join(',')}`,
-      `--update-labels=bundle-hash=${options.hash}`,
     ],
     [
       'run',
       'services',
       'update',
       spec.name,
-      `--project=${options.project}`,
-      `--region=${spec.region}`,
-      `--add-cloudsql-instances=${fill(options.instance)}`,
+      project,
+      region,
+      `--add-cloudsql-instances=${instanceConnectionName(inputs)}`,
+      `--update-labels=devctx-deploy-hash=${hash}`,
     ],
   ];
 }
 
-/** The bundle hash the deployed function carries, or '' when it is not deployed yet. */
-function deployedHash(name: string, project: string, region: string): string {
-  try {
-    return execFileSync(
-      'gcloud',
-      [
-        'functions',
-        'describe',
-        name,
-        '--gen2',
-        `--project=${project}`,
-        `--region=${region}`,
-        '--format=value(labels.bundle-hash)',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    ).trim();
-  } catch {
-    return '';
+/**
+ * What decides whether a function must be deployed again: every file of its bundle (code,
+ * manifest, dashboard assets, SQL) and every setting it is deployed with. A change of
+ * either — an environment variable, a flag, a new asset — changes the hash.
+ */
+export function deployHash(spec: FunctionSpec, inputs: DeployInputs, bundleDir: string): string {
+  const hash = createHash('sha256');
+  const files = readdirSync(bundleDir, { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile() && !f.parentPath.includes(`${path.sep}node_modules`))
+    .map((f) => path.relative(bundleDir, path.join(f.parentPath, f.name)))
+    .filter((f) => !f.startsWith('node_modules'))
+    .sort();
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(path.join(bundleDir, file)));
   }
-}
-
-if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      project: { type: 'string' },
-      region: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      all: { type: 'boolean', default: false },
-    },
-  });
-  if (!values.project || !values.region) {
-    console.error('usage: deploy-functions.ts --project P --region R [--dry-run] [--all]');
-    process.exit(64);
-  }
-  const file = readFunctionsFile();
-  for (const spec of file.functions) {
-    const resolved = { ...spec, region: values.region };
-    const hash = bundleHash(path.join(root, 'dist', 'functions', spec.name));
-    const deployed = values['dry-run']
-      ? ''
-      : deployedHash(spec.name, values.project, values.region);
-    if (!values.all && deployed === hash) {
-      console.log(`${spec.name}: unchanged (${hash.slice(0, 12)}), skipped`);
-      continue;
-    }
-    for (const args of deployCommands(resolved, {
-      project: values.project,
-      instance: file.database.instance,
-      hash,
-    })) {
-      console.log(`gcloud ${args.join(' ')}`);
-      if (!values['dry-run']) execFileSync('gcloud', args, { stdio: 'inherit', cwd: root });
-    }
-  }
+  hash.update(JSON.stringify(deployCommands(spec, inputs, '')));
+  return hash.digest('hex').slice(0, 40);
 }

@@ -1,8 +1,13 @@
-// The external HTTPS load balancer's URL map, rendered from the families' route tables:
-// each family's paths go to its own function (serverless NEG backend devctx-<name>), the
-// rest (health, /docs, /openapi.json, the dashboard) to the api function. GCP picks the
-// longest matching rule; `/x/*` matches below /x/.
+// The serverless external Application Load Balancer that owns api.DOMAIN: a global
+// address, one serverless NEG and backend service per public function, the URL map
+// rendered from the families' route tables (each family's paths go to its own function,
+// the rest — health, /docs, /openapi.json, the dashboard — to the api function; GCP picks
+// the longest matching rule, and `/x/*` matches below /x/), a Google-managed certificate,
+// the HTTPS proxy and forwarding rule, and an HTTP→HTTPS redirect on port 80.
 import type { AnyRoute, Family } from '@devctx/shared';
+import { stringify } from 'yaml';
+import type { FunctionSpec } from './functions.ts';
+import { type DeployInputs, hosts } from './inputs.ts';
 
 export interface UrlMap {
   name: string;
@@ -64,13 +69,17 @@ export function pathRules(families: Family[]): { service: string; paths: string[
   });
 }
 
-export function renderUrlMap(families: Family[], host: string): UrlMap {
-  const defaultService = serviceOf('api');
+export function renderUrlMap(families: Family[], host: string, projectId?: string): UrlMap {
+  // gcloud's import takes a backend service by its resource path.
+  const backend = (name: string) =>
+    projectId ? `projects/${projectId}/global/backendServices/${name}` : name;
+  const rules = pathRules(families).map((r) => ({ ...r, service: backend(r.service) }));
+  const defaultService = backend(serviceOf('api'));
   return {
     name: 'devctx',
     defaultService,
     hostRules: [{ hosts: [host], pathMatcher: 'families' }],
-    pathMatchers: [{ name: 'families', defaultService, pathRules: pathRules(families) }],
+    pathMatchers: [{ name: 'families', defaultService, pathRules: rules }],
   };
 }
 
@@ -87,16 +96,204 @@ export function serviceFor(map: UrlMap, requestPath: string): string {
   return best?.service ?? map.defaultService;
 }
 
-// node infra/scripts/url-map.ts --domain example.com
-//   prints the URL map for `gcloud compute url-maps import devctx --source=-`.
-if (import.meta.main) {
-  const { parseArgs } = await import('node:util');
-  const { stringify } = await import('yaml');
-  const { families } = await import('../../functions/families.ts');
-  const { values } = parseArgs({ options: { domain: { type: 'string' } } });
-  if (!values.domain) {
-    console.error('usage: url-map.ts --domain DOMAIN');
-    process.exit(64);
+/** A gcloud step of the load balancer: its command, what checks it exists, its input. */
+export interface LbStep {
+  gcloud: string[];
+  /** Succeeds (printing `contains`, if given) when the object exists. */
+  exists?: { args: string[]; contains?: string };
+  stdin?: string;
+}
+
+/**
+ * Everything that makes api.DOMAIN reach the public functions, in order; each object is
+ * created once (its `exists` check skips it after), the URL maps are imported every time.
+ */
+export function loadBalancerSteps(
+  inputs: DeployInputs,
+  functions: FunctionSpec[],
+  families: Family[],
+): LbStep[] {
+  const global = '--global';
+  const project = `--project=${inputs.projectId}`;
+  const host = hosts(inputs).functions;
+  const steps: LbStep[] = [];
+  for (const f of functions.filter((f) => f.public)) {
+    const name = serviceOf(f.name);
+    steps.push(
+      {
+        gcloud: [
+          'compute',
+          'network-endpoint-groups',
+          'create',
+          name,
+          project,
+          `--region=${inputs.region}`,
+          '--network-endpoint-type=serverless',
+          `--cloud-run-service=${f.name}`,
+        ],
+        exists: {
+          args: [
+            'compute',
+            'network-endpoint-groups',
+            'describe',
+            name,
+            project,
+            `--region=${inputs.region}`,
+          ],
+        },
+      },
+      {
+        gcloud: [
+          'compute',
+          'backend-services',
+          'create',
+          name,
+          project,
+          global,
+          '--load-balancing-scheme=EXTERNAL_MANAGED',
+        ],
+        exists: { args: ['compute', 'backend-services', 'describe', name, project, global] },
+      },
+      {
+        gcloud: [
+          'compute',
+          'backend-services',
+          'add-backend',
+          name,
+          project,
+          global,
+          `--network-endpoint-group=${name}`,
+          `--network-endpoint-group-region=${inputs.region}`,
+        ],
+        exists: {
+          args: [
+            'compute',
+            'backend-services',
+            'describe',
+            name,
+            project,
+            global,
+            '--format=value(backends[].group)',
+          ],
+          contains: `networkEndpointGroups/${name}`,
+        },
+      },
+    );
   }
-  process.stdout.write(stringify(renderUrlMap(families, `api.${values.domain}`)));
+  const urlMap = renderUrlMap(families, host, inputs.projectId);
+  const redirect = {
+    name: 'devctx-redirect',
+    defaultUrlRedirect: { httpsRedirect: true, redirectResponseCode: 'MOVED_PERMANENTLY_DEFAULT' },
+  };
+  steps.push(
+    {
+      gcloud: [
+        'compute',
+        'url-maps',
+        'import',
+        'devctx',
+        project,
+        global,
+        '--source=/dev/stdin',
+        '--quiet',
+      ],
+      stdin: stringify(urlMap),
+    },
+    {
+      gcloud: [
+        'compute',
+        'url-maps',
+        'import',
+        'devctx-redirect',
+        project,
+        global,
+        '--source=/dev/stdin',
+        '--quiet',
+      ],
+      stdin: stringify(redirect),
+    },
+    {
+      gcloud: [
+        'compute',
+        'ssl-certificates',
+        'create',
+        'devctx-api',
+        project,
+        global,
+        `--domains=${host}`,
+      ],
+      exists: { args: ['compute', 'ssl-certificates', 'describe', 'devctx-api', project, global] },
+    },
+    {
+      gcloud: [
+        'compute',
+        'target-https-proxies',
+        'create',
+        'devctx-api',
+        project,
+        global,
+        '--url-map=devctx',
+        '--ssl-certificates=devctx-api',
+      ],
+      exists: {
+        args: ['compute', 'target-https-proxies', 'describe', 'devctx-api', project, global],
+      },
+    },
+    {
+      gcloud: [
+        'compute',
+        'forwarding-rules',
+        'create',
+        'devctx-api-https',
+        project,
+        global,
+        '--load-balancing-scheme=EXTERNAL_MANAGED',
+        '--address=devctx-api',
+        '--target-https-proxy=devctx-api',
+        '--ports=443',
+      ],
+      exists: {
+        args: ['compute', 'forwarding-rules', 'describe', 'devctx-api-https', project, global],
+      },
+    },
+    {
+      gcloud: [
+        'compute',
+        'target-http-proxies',
+        'create',
+        'devctx-api-redirect',
+        project,
+        global,
+        '--url-map=devctx-redirect',
+      ],
+      exists: {
+        args: [
+          'compute',
+          'target-http-proxies',
+          'describe',
+          'devctx-api-redirect',
+          project,
+          global,
+        ],
+      },
+    },
+    {
+      gcloud: [
+        'compute',
+        'forwarding-rules',
+        'create',
+        'devctx-api-http',
+        project,
+        global,
+        '--load-balancing-scheme=EXTERNAL_MANAGED',
+        '--address=devctx-api',
+        '--target-http-proxy=devctx-api-redirect',
+        '--ports=80',
+      ],
+      exists: {
+        args: ['compute', 'forwarding-rules', 'describe', 'devctx-api-http', project, global],
+      },
+    },
+  );
+  return steps;
 }

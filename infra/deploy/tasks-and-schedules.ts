@@ -1,11 +1,8 @@
-// Creates or updates the Cloud Tasks queues and Cloud Scheduler jobs described in
-// infra/cloud-tasks/queues.yaml and infra/cloud-scheduler/jobs.yaml, with gcloud.
-//   node infra/scripts/apply-tasks-and-schedules.ts --project P --region R --scheduler-url URL [--dry-run]
-// --dry-run prints the commands instead of running them (cloudbuild runs it for real).
-import { execFileSync } from 'node:child_process';
+// The Cloud Tasks queues (infra/cloud-tasks/queues.yaml) and Cloud Scheduler jobs
+// (infra/cloud-scheduler/jobs.yaml), and the gcloud commands that create or update them.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
+import { type DeployInputs, serviceAccountEmail, serviceUrl } from './inputs.ts';
 
 export interface QueueSpec {
   name: string;
@@ -26,10 +23,36 @@ const read = <T>(file: string): T =>
 export const queues = () => read<{ queues: QueueSpec[] }>('cloud-tasks/queues.yaml').queues;
 export const schedules = () => read<SchedulesSpec>('cloud-scheduler/jobs.yaml');
 
-export function commands(project: string, region: string, schedulerUrl: string): string[][] {
-  const base = [`--project=${project}`, `--location=${region}`];
+/** A scheduled job as Cloud Scheduler will call it. */
+export interface RenderedSchedule {
+  name: string;
+  schedule: string;
+  uri: string;
+  serviceAccount: string;
+  audience: string;
+  attemptDeadline: string;
+}
+
+export function renderSchedules(inputs: DeployInputs): RenderedSchedule[] {
+  const spec = schedules();
+  const url = serviceUrl('scheduler', inputs);
+  return spec.jobs.map((job) => ({
+    name: `devctx-${job.name}`,
+    schedule: job.schedule,
+    uri: `${url}/jobs/${job.name}`,
+    serviceAccount: serviceAccountEmail(spec.serviceAccount, inputs),
+    audience: url,
+    attemptDeadline: job.attemptDeadline,
+  }));
+}
+
+/**
+ * One command per queue and per job. Each is an `update`; the deploy script runs `create`
+ * instead where the queue or job does not exist yet.
+ */
+export function taskAndScheduleCommands(inputs: DeployInputs): string[][] {
+  const base = [`--project=${inputs.projectId}`, `--location=${inputs.region}`];
   const queueCommands = queues().map((q) => [
-    'gcloud',
     'tasks',
     'queues',
     'update',
@@ -42,54 +65,20 @@ export function commands(project: string, region: string, schedulerUrl: string):
     `--max-backoff=${q.maxBackoff}`,
     `--max-doublings=${q.maxDoublings}`,
   ]);
-  const spec = schedules();
-  const account = `${spec.serviceAccount}@${project}.iam.gserviceaccount.com`;
-  const url = schedulerUrl.replace(/\/$/, '');
-  const jobCommands = spec.jobs.map((job) => [
-    'gcloud',
+  const jobCommands = renderSchedules(inputs).map((job) => [
     'scheduler',
     'jobs',
     'update',
     'http',
-    `devctx-${job.name}`,
+    job.name,
     ...base,
     `--schedule=${job.schedule}`,
     '--time-zone=Etc/UTC',
-    `--uri=${url}/jobs/${job.name}`,
+    `--uri=${job.uri}`,
     '--http-method=POST',
-    `--oidc-service-account-email=${account}`,
-    `--oidc-token-audience=${url}`,
+    `--oidc-service-account-email=${job.serviceAccount}`,
+    `--oidc-token-audience=${job.audience}`,
     `--attempt-deadline=${job.attemptDeadline}`,
   ]);
   return [...queueCommands, ...jobCommands];
-}
-
-if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      project: { type: 'string' },
-      region: { type: 'string' },
-      'scheduler-url': { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-    },
-  });
-  if (!values.project || !values.region || !values['scheduler-url']) {
-    console.error(
-      'usage: apply-tasks-and-schedules.ts --project P --region R --scheduler-url URL [--dry-run]',
-    );
-    process.exit(64);
-  }
-  for (const command of commands(values.project, values.region, values['scheduler-url'])) {
-    if (values['dry-run']) {
-      console.log(command.join(' '));
-      continue;
-    }
-    // `update` fails for a queue or job that does not exist yet: create it instead.
-    try {
-      execFileSync(command[0] as string, command.slice(1), { stdio: 'inherit' });
-    } catch {
-      const create = command.map((part) => (part === 'update' ? 'create' : part));
-      execFileSync(create[0] as string, create.slice(1), { stdio: 'inherit' });
-    }
-  }
 }

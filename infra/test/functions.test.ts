@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { configSchema, defineFamily, defineRoute } from '@devctx/shared';
+import { configSchema, defineFamily, defineRoute, loadConfig } from '@devctx/shared';
 import { describe, expect, it } from 'vitest';
 import { families, functionNames } from '../../functions/families.ts';
-import { deployCommands, readFunctionsFile } from '../scripts/deploy-functions.ts';
-import { serviceAccounts } from '../scripts/iam.ts';
-import { pathRules, renderUrlMap, serviceFor } from '../scripts/url-map.ts';
+import { deployCommands, deployHash, readFunctionsFile } from '../deploy/functions.ts';
+import { pathRules, renderUrlMap, serviceFor } from '../deploy/load-balancer.ts';
+import { render, simInputs } from './support.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const file = readFunctionsFile();
+const functions = render().functions;
+const byName = new Map(functions.map((f) => [f.name, f]));
 
 describe('function definitions (infra/functions/functions.yaml)', () => {
   it('deploy exactly the function targets that exist in code', () => {
@@ -18,7 +20,9 @@ describe('function definitions (infra/functions/functions.yaml)', () => {
     for (const name of functionNames) {
       const entry = readFileSync(path.join(root, 'functions', name, 'src', 'index.ts'), 'utf8');
       expect(entry, name).toMatch(
-        new RegExp(`registerFunction\\(\\{\\s*name: '${name}'|registerFamily\\(\\w+Family\\)`),
+        new RegExp(
+          `await registerFunction\\(\\{\\s*name: '${name}'|await registerFamily\\(\\w+Family\\)`,
+        ),
       );
     }
     for (const family of families) {
@@ -33,7 +37,7 @@ describe('function definitions (infra/functions/functions.yaml)', () => {
   it('give a function the file does not name the defaults, and refuse settings for no function', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'devctx-functions-yaml-'));
     const write = async (functions: string) => {
-      const yaml = `database: {instance: i, maxConnections: 10, reserved: 1}\ngke: {maxReplicas: 1, poolMax: 1}\ndefaults: {public: true, poolMax: 3, memory: 256Mi, env: {LOG_LEVEL: info}}\nfunctions: ${functions}\n`;
+      const yaml = `database: {maxConnections: 10, reserved: 1}\ngke: {maxReplicas: 1, poolMax: 1}\ndefaults: {public: true, poolMax: 3, memory: 256Mi, env: {LOG_LEVEL: info}}\nfunctions: ${functions}\n`;
       await writeFile(path.join(dir, 'f.yaml'), yaml);
       return path.join(dir, 'f.yaml');
     };
@@ -58,45 +62,30 @@ describe('function definitions (infra/functions/functions.yaml)', () => {
 
   it('set only real settings, with secrets from Secret Manager, never as values', () => {
     const known = new Set(Object.keys(configSchema.shape));
-    for (const f of file.functions) {
+    for (const f of functions) {
       for (const name of Object.keys(f.env)) expect(known, `${f.name}: ${name}`).toContain(name);
-      for (const secret of ['DATABASE_URL', 'ENCRYPTION_KEY', 'INTERNAL_SHARED_SECRET']) {
+      for (const secret of ['DATABASE_PASSWORD', 'ENCRYPTION_KEY', 'INTERNAL_SHARED_SECRET']) {
         expect(f.env, `${f.name}: ${secret}`).not.toHaveProperty(secret);
       }
-      expect(f.secrets.join(' '), f.name).toMatch(/^DATABASE_URL=devctx-database-url:latest/);
+      // The URL names the role and the socket, never a password.
+      expect(f.env.DATABASE_URL, f.name).toMatch(
+        /^postgres:\/\/devctx_app@\/devctx\?host=\/cloudsql\//,
+      );
+      expect(f.secrets, f.name).toEqual(['DATABASE_PASSWORD=devctx-database-password:latest']);
       expect(f.concurrency, f.name).toBeGreaterThan(1);
       expect(f.cpu, f.name).toBeGreaterThanOrEqual(1);
     }
   });
 
-  it('give each function its own service account, no broad roles, and let only the callers invoke the private ones', () => {
-    const accounts = serviceAccounts(file.functions);
-    for (const f of file.functions)
-      expect(Object.keys(accounts), f.name).toContain(`devctx-${f.name}`);
-    for (const [name, account] of Object.entries(accounts)) {
-      for (const role of account.roles)
-        expect(['roles/owner', 'roles/editor', 'roles/viewer'], name).not.toContain(role);
+  it('load into the configuration the code accepts, each as deployed', () => {
+    for (const f of functions) {
+      const config = loadConfig({ ...f.env, DATABASE_PASSWORD: 'from-its-secret' });
+      expect(config.NODE_ENV, f.name).toBe('production');
     }
-    const privateOnes = file.functions
-      .filter((f) => !f.public)
-      .map((f) => f.name)
-      .sort();
-    const invoked = Object.values(accounts)
-      .flatMap((a) => a.invokes)
-      .sort();
-    expect(invoked).toEqual(privateOnes);
-    // Storage only where the function stores (STORAGE_DRIVER=gcs).
-    expect(accounts['devctx-context']?.roles).toContain('roles/storage.objectUser');
-    expect(accounts['devctx-identity']?.roles).not.toContain('roles/storage.objectUser');
   });
 
-  it('turn into gcloud deploys: gen2, nodejs24, private functions not public, the bundle hash as a label', () => {
-    const byName = new Map(file.functions.map((f) => [f.name, f]));
-    const [deploy, sql] = deployCommands(byName.get('worker') as never, {
-      project: 'p1',
-      instance: 'p1:eu:db',
-      hash: 'abc',
-    });
+  it('turn into gcloud deploys: gen2, nodejs24, private functions behind IAM, a build identity, the deploy hash recorded last', () => {
+    const [deploy, attach] = deployCommands(byName.get('worker') as never, simInputs, 'abc');
     expect(deploy).toEqual(
       expect.arrayContaining([
         '--gen2',
@@ -104,24 +93,41 @@ describe('function definitions (infra/functions/functions.yaml)', () => {
         '--source=dist/functions/worker',
         '--entry-point=worker',
         '--no-allow-unauthenticated',
-        '--service-account=devctx-worker@p1.iam.gserviceaccount.com',
-        '--update-labels=bundle-hash=abc',
-        '--set-secrets=DATABASE_URL=devctx-database-url:latest',
+        '--ingress-settings=all',
+        '--service-account=devctx-worker@devctx-sim.iam.gserviceaccount.com',
+        '--build-service-account=projects/devctx-sim/serviceAccounts/devctx-functions-build@devctx-sim.iam.gserviceaccount.com',
+        '--set-secrets=DATABASE_PASSWORD=devctx-database-password:latest',
       ]),
     );
     expect(deploy?.find((a) => a.startsWith('--set-env-vars='))).toContain('DATABASE_POOL_MAX=5');
-    expect(deploy?.join(' ')).not.toContain('PROJECT_ID');
-    expect(sql).toContain('--add-cloudsql-instances=p1:eu:db');
-    const [identity] = deployCommands(byName.get('identity') as never, {
-      project: 'p1',
-      instance: 'i',
-      hash: 'h',
-    });
+    expect(attach).toEqual(
+      expect.arrayContaining([
+        '--add-cloudsql-instances=devctx-sim:europe-west1:devctx',
+        '--update-labels=devctx-deploy-hash=abc',
+      ]),
+    );
+    const [identity] = deployCommands(byName.get('identity') as never, simInputs, 'h');
     expect(identity).toContain('--ingress-settings=internal-and-gclb');
+    expect(identity).toContain('--allow-unauthenticated');
+  });
+
+  it('deploy again when the bundle, an asset or a setting changed, and only then', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'devctx-bundle-'));
+    await writeFile(path.join(dir, 'index.js'), 'export {}');
+    await writeFile(path.join(dir, 'package.json'), '{}');
+    const spec = byName.get('api') as (typeof functions)[number];
+    const before = deployHash(spec, simInputs, dir);
+    expect(deployHash(spec, simInputs, dir)).toBe(before);
+    const withEnv = { ...spec, env: { ...spec.env, LOG_LEVEL: 'debug' } };
+    expect(deployHash(withEnv, simInputs, dir)).not.toBe(before);
+    expect(deployHash({ ...spec, memory: '2Gi' }, simInputs, dir)).not.toBe(before);
+    await mkdir(path.join(dir, 'web', 'assets'), { recursive: true });
+    await writeFile(path.join(dir, 'web', 'assets', 'index-1.css'), 'a{}');
+    expect(deployHash(spec, simInputs, dir)).not.toBe(before);
   });
 });
 
-describe('load balancer routing (infra/scripts/url-map.ts)', () => {
+describe('load balancer routing (infra/deploy/load-balancer.ts)', () => {
   const urlMap = renderUrlMap(families, 'api.example.com');
 
   it.each(families.map((f) => [f.name, f] as const))(
@@ -143,7 +149,7 @@ describe('load balancer routing (infra/scripts/url-map.ts)', () => {
   });
 
   it('routes only to functions that exist and are public', () => {
-    const publicOnes = file.functions.filter((f) => f.public).map((f) => `devctx-${f.name}`);
+    const publicOnes = functions.filter((f) => f.public).map((f) => `devctx-${f.name}`);
     for (const rule of urlMap.pathMatchers[0]?.pathRules ?? [])
       expect(publicOnes).toContain(rule.service);
     expect(publicOnes).toContain(urlMap.defaultService);

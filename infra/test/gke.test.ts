@@ -8,27 +8,15 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import type { Manifest } from '../deploy/gke.ts';
+import { leftoverPlaceholders } from '../deploy/inputs.ts';
+import { render } from './support.ts';
 
 const dir = path.resolve(import.meta.dirname, '..', 'gke');
 
-type Manifest = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  [k: string]: unknown;
-};
+/** The manifests as they are applied: rendered from the simulation's inputs. */
 async function manifests(): Promise<(Manifest & { file: string })[]> {
-  const files = (await readdir(dir)).filter(
-    (f) => f.endsWith('.yaml') && f !== 'kustomization.yaml',
-  );
-  const all = [];
-  for (const file of files) {
-    for (const doc of parseAllDocuments(await readFile(path.join(dir, file), 'utf8'))) {
-      expect(doc.errors, file).toEqual([]);
-      all.push({ ...(doc.toJSON() as Manifest), file });
-    }
-  }
-  return all;
+  return render().gke.map((m) => ({ ...m, file: `${m.kind}/${m.metadata.name}` }));
 }
 
 // Core kinds are checked against the Kubernetes OpenAPI schemas (kubernetes-models); the
@@ -77,10 +65,12 @@ describe('GKE manifests (infra/gke)', () => {
     expect([...kustomization.resources].sort()).toEqual(files.sort());
   });
 
-  it('the deployment: probes on /health and /ready, limits, non-root, read-only, draining, proxy sidecar', async () => {
+  it('the deployment: probes, limits, non-root, read-only, draining; the proxy a native sidecar; the HPA owns the count', async () => {
     type Container = {
       name: string;
       image: string;
+      restartPolicy?: string;
+      args?: string[];
       resources: { requests?: object; limits?: object };
       securityContext: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean };
       startupProbe: { httpGet: { path: string } };
@@ -90,30 +80,38 @@ describe('GKE manifests (infra/gke)', () => {
     };
     const deployment = (await manifests()).find((m) => m.kind === 'Deployment') as unknown as {
       spec: {
+        replicas?: number;
         template: {
           spec: {
             containers: Container[];
+            initContainers: Container[];
             securityContext: { runAsNonRoot: boolean };
             terminationGracePeriodSeconds: number;
           };
         };
       };
     };
+    // A count here would reset the autoscaler's on every apply.
+    expect(deployment.spec.replicas).toBeUndefined();
     const pod = deployment.spec.template.spec;
     const api = pod.containers.find((c) => c.name === 'api') as Container;
+    expect(api.image).toBe('europe-west1-docker.pkg.dev/devctx-sim/devctx/api:b42');
     expect(api.startupProbe.httpGet.path).toBe('/health');
     expect(api.livenessProbe.httpGet.path).toBe('/health');
     expect(api.readinessProbe.httpGet.path).toBe('/ready');
-    for (const container of pod.containers) {
+    // The Cloud SQL Auth Proxy: an init container that keeps running (a native sidecar),
+    // so it is up before the app and down after it; on the instance of the inputs.
+    const [proxy] = pod.initContainers;
+    expect(proxy?.image).toMatch(/^gcr\.io\/cloud-sql-connectors\/cloud-sql-proxy:2\.\d+\.\d+$/);
+    expect(proxy?.restartPolicy).toBe('Always');
+    expect(proxy?.args).toContain('devctx-sim:europe-west1:devctx');
+    for (const container of [...pod.containers, ...pod.initContainers]) {
       expect(container.resources.requests, container.name).toBeDefined();
       expect(container.resources.limits, container.name).toBeDefined();
       expect(container.securityContext.readOnlyRootFilesystem, container.name).toBe(true);
       expect(container.securityContext.allowPrivilegeEscalation, container.name).toBe(false);
     }
     expect(pod.securityContext.runAsNonRoot).toBe(true);
-    expect(pod.containers.map((c: { image: string }) => c.image).join(' ')).toContain(
-      'cloud-sql-proxy',
-    );
     // Grace: the preStop pause plus the server's drain (SHUTDOWN_GRACE_MS) fit in it.
     const config = (await manifests()).find((m) => m.kind === 'ConfigMap') as unknown as {
       data: Record<string, string>;
@@ -123,15 +121,33 @@ describe('GKE manifests (infra/gke)', () => {
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(drainSeconds);
   });
 
+  it('the network policy lets the pods reach the metadata server (Workload Identity)', async () => {
+    const policy = (await manifests()).find((m) => m.kind === 'NetworkPolicy') as unknown as {
+      spec: { egress: { to?: { ipBlock: { cidr: string } }[]; ports: { port: number }[] }[] };
+    };
+    const allowed = policy.spec.egress.flatMap((rule) =>
+      (rule.to ?? []).flatMap((to) => rule.ports.map((p) => `${to.ipBlock.cidr}:${p.port}`)),
+    );
+    expect(allowed).toEqual(
+      expect.arrayContaining(['169.254.169.254/32:80', '169.254.169.252/32:988']),
+    );
+  });
+
+  it('renders every placeholder of every manifest', async () => {
+    const text = JSON.stringify(await manifests());
+    expect(leftoverPlaceholders(text)).toEqual([]);
+  });
+
   it('the configmap sets only real settings, and no secret values', async () => {
     const config = (await manifests()).find((m) => m.kind === 'ConfigMap') as unknown as {
       data: Record<string, string>;
     };
     const known = new Set(Object.keys(configSchema.shape).flatMap((k) => [k, `${k}_FILE`]));
     for (const name of Object.keys(config.data)) expect(known, name).toContain(name);
-    for (const secret of ['DATABASE_URL', 'ENCRYPTION_KEY', 'INTERNAL_SHARED_SECRET']) {
+    for (const secret of ['DATABASE_PASSWORD', 'ENCRYPTION_KEY', 'INTERNAL_SHARED_SECRET']) {
       expect(config.data, secret).not.toHaveProperty(secret);
     }
+    expect(config.data.DATABASE_URL).toBe('postgres://devctx_app@127.0.0.1:5432/devctx');
     expect((await manifests()).map((m) => m.kind)).not.toContain('Secret');
   });
 

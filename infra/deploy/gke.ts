@@ -1,0 +1,54 @@
+// The GKE manifests (infra/gke, in the order of its kustomization.yaml), rendered: every
+// placeholder filled from the deploy's inputs. `kubectl apply -f -` takes the result.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { type DeployInputs, fillAll } from './inputs.ts';
+
+const dir = path.resolve(import.meta.dirname, '..', 'gke');
+
+/** A Kubernetes object, as plain data. */
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+} & Record<string, unknown>;
+
+export function renderGke(inputs: DeployInputs): Manifest[] {
+  const { resources } = parse(readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')) as {
+    resources: string[];
+  };
+  return resources.flatMap((file) =>
+    parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))
+      .map((doc) => doc.toJS() as Manifest | null)
+      .filter((m): m is Manifest => m !== null)
+      .map((m) => fillAll(m, inputs, `infra/gke/${file} ${m.kind}/${m.metadata.name}`)),
+  );
+}
+
+export const toYaml = (manifests: Manifest[]) => manifests.map((m) => stringify(m)).join('---\n');
+
+/** One object of the rendered set, by kind and name. */
+export function manifest<T = Manifest>(manifests: Manifest[], kind: string, name: string): T {
+  const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  if (!found) throw new Error(`infra/gke has no ${kind} ${name}`);
+  return found as T;
+}
+
+/** The environment the API server's container gets: its ConfigMap. */
+export function podEnvironment(manifests: Manifest[]): Record<string, string> {
+  return manifest<{ data: Record<string, string> }>(manifests, 'ConfigMap', 'devctx-api').data;
+}
+
+/** The Secret Manager secrets the CSI driver mounts, by the file they become. */
+export function mountedSecretFiles(manifests: Manifest[]): Record<string, string> {
+  const spc = manifest<{ spec: { parameters: { secrets: string } } }>(
+    manifests,
+    'SecretProviderClass',
+    'devctx-api-secrets',
+  );
+  const entries = parse(spc.spec.parameters.secrets) as { resourceName: string; path: string }[];
+  return Object.fromEntries(
+    entries.map((e) => [e.path, /\/secrets\/([^/]+)\//.exec(e.resourceName)?.[1] ?? '']),
+  );
+}
