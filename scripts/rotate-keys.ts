@@ -11,6 +11,7 @@ const config = configSchema
     JWT_ISSUER: true,
     JWT_AUDIENCE: true,
     ACCESS_TOKEN_TTL_SECONDS: true,
+    GOOGLE_API_EMULATOR_HOST: true,
   })
   .parse(process.env);
 const source = keySourceFor(config);
