@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { type FunctionSpec, mountedSecrets } from './functions.ts';
+import { BUILD_ACCOUNT, type FunctionSpec, mountedSecrets } from './functions.ts';
 import { type Manifest, manifest, mountedSecretFiles, podEnvironment } from './gke.ts';
 import { type DeployInputs, serviceAccountEmail } from './inputs.ts';
 import { queues } from './tasks-and-schedules.ts';
@@ -170,7 +170,7 @@ export function grants(functions: FunctionSpec[], gke: Manifest[], inputs: Deplo
     phase: 'bootstrap',
     why: 'the GKE pods act as devctx-gke',
   });
-  const build = sa(serviceAccountEmail('devctx-functions-build', inputs));
+  const build = sa(serviceAccountEmail(BUILD_ACCOUNT, inputs));
   for (const role of file.build)
     result.push({
       member: build,
@@ -199,7 +199,7 @@ export function grants(functions: FunctionSpec[], gke: Manifest[], inputs: Deplo
   // The pipeline deploys as each runtime identity and the build identity (actAs).
   const actAs = new Set([
     ...all.map((w) => w.account),
-    serviceAccountEmail('devctx-functions-build', inputs),
+    serviceAccountEmail(BUILD_ACCOUNT, inputs),
   ]);
   for (const email of [...actAs].sort())
     result.push({

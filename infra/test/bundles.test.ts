@@ -1,18 +1,14 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  adminQuery,
-  createTestDatabase,
-  freePort,
-  type TestDatabase,
-} from '@devctx/shared/testing';
+import { adminQuery, createTestDatabase, type TestDatabase } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionNames } from '../../functions/families.ts';
 import { type Bundle, buildAll, installBundles } from '../../scripts/build.ts';
+import { startBundle } from './simulation.ts';
 
 // Builds every bundle into a folder outside the repository (so Node cannot find the
 // repository's node_modules), installs each one's own dependencies from its package.json
@@ -39,41 +35,17 @@ const bundle = (name: string) => {
   return found;
 };
 
-/** Starts a bundle from its own folder and waits for GET /health. */
-async function start(b: Bundle, env: Record<string, string> = {}) {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...b.start, `--port=${port}`], {
-    cwd: b.dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      DATABASE_URL: database.appUrl,
-      JWT_KEYS: 'memory',
-      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      METADATA_SERVER_DETECTION: 'none',
-      LOG_LEVEL: 'warn',
-      INTERNAL_SHARED_SECRET: 'bundle-test-shared-secret-0123456789',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+/** Starts a bundle from its own folder, as a developer would, and waits for GET /health. */
+const start = (b: Bundle, env: Record<string, string> = {}) =>
+  startBundle(b.name, b.dir, b.start, {
+    DATABASE_URL: database.appUrl,
+    JWT_KEYS: 'memory',
+    ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    METADATA_SERVER_DETECTION: 'none',
+    LOG_LEVEL: 'warn',
+    INTERNAL_SHARED_SECRET: 'bundle-test-shared-secret-0123456789',
+    ...env,
   });
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`${base}/health`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (ok === 200) return { base, stop: () => child.kill('SIGTERM') };
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${b.name} did not answer /health:\n${stderr}`);
-}
 
 describe('bundles', () => {
   it('one per function target, each naming only what cannot be bundled', () => {
