@@ -197,10 +197,7 @@ export function grants(functions: FunctionSpec[], gke: Manifest[], inputs: Deplo
       why: 'the pipeline',
     });
   // The pipeline deploys as each runtime identity and the build identity (actAs).
-  const actAs = new Set([
-    ...all.map((w) => w.account),
-    serviceAccountEmail(BUILD_ACCOUNT, inputs),
-  ]);
+  const actAs = new Set([...all.map((w) => w.account), serviceAccountEmail(BUILD_ACCOUNT, inputs)]);
   for (const email of [...actAs].sort())
     result.push({
       member: deployer,
