@@ -6648,7 +6648,9 @@ export interface operations {
                         percentComplete: number;
                         /** @description Not completed and due before today (UTC). */
                         overdue: number;
+                        /** @description Tasks whose effectiveStatus is blocked. */
                         blocked: number;
+                        /** @description Tasks by effectiveStatus: a task waiting on a dependency counts as blocked. */
                         byStatus: {
                             [key: string]: number;
                         };
@@ -7725,7 +7727,9 @@ export interface operations {
                         percentComplete: number;
                         /** @description Not completed and due before today (UTC). */
                         overdue: number;
+                        /** @description Tasks whose effectiveStatus is blocked. */
                         blocked: number;
+                        /** @description Tasks by effectiveStatus: a task waiting on a dependency counts as blocked. */
                         byStatus: {
                             [key: string]: number;
                         };
@@ -7913,7 +7917,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                /** @description blocked matches tasks waiting on a dependency, too. */
+                /** @description blocked: the tasks whose effectiveStatus is blocked (see the task schema). */
                 status?: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
                 /** @description A user id, or "none" for unassigned. */
                 assigneeId?: string | "none";
@@ -7954,7 +7958,7 @@ export interface operations {
                             /** @description A dependency is not complete yet. */
                             blocked: boolean;
                             /**
-                             * @description status, but blocked while a dependency is incomplete.
+                             * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
                              * @enum {string}
                              */
                             effectiveStatus: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
@@ -8090,7 +8094,7 @@ export interface operations {
                         /** @description A dependency is not complete yet. */
                         blocked: boolean;
                         /**
-                         * @description status, but blocked while a dependency is incomplete.
+                         * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
                          * @enum {string}
                          */
                         effectiveStatus: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
@@ -8223,7 +8227,7 @@ export interface operations {
                         /** @description A dependency is not complete yet. */
                         blocked: boolean;
                         /**
-                         * @description status, but blocked while a dependency is incomplete.
+                         * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
                          * @enum {string}
                          */
                         effectiveStatus: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
@@ -8439,7 +8443,7 @@ export interface operations {
                         /** @description A dependency is not complete yet. */
                         blocked: boolean;
                         /**
-                         * @description status, but blocked while a dependency is incomplete.
+                         * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
                          * @enum {string}
                          */
                         effectiveStatus: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
@@ -8588,7 +8592,7 @@ export interface operations {
                         /** @description A dependency is not complete yet. */
                         blocked: boolean;
                         /**
-                         * @description status, but blocked while a dependency is incomplete.
+                         * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
                          * @enum {string}
                          */
                         effectiveStatus: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
@@ -8727,7 +8731,7 @@ export interface operations {
                         /** @description A dependency is not complete yet. */
                         blocked: boolean;
                         /**
-                         * @description status, but blocked while a dependency is incomplete.
+                         * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
                          * @enum {string}
                          */
                         effectiveStatus: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";

@@ -15,8 +15,9 @@ const UNAVAILABLE_SQLSTATES = new Set([
 const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
 // A value that is not valid for its column's type or range: every value the server's own
 // code passes is typed, so one of these comes from a client (a forged cursor, a date out
-// of range) that validation let through. Answered 400, and worth a stricter schema.
-const INVALID_VALUE_SQLSTATES = new Set(['22P02', '22007', '22008', '22003', '22001']);
+// of range, a value its table's CHECK refuses) that validation let through. Answered 400,
+// and worth a stricter schema.
+const INVALID_VALUE_SQLSTATES = new Set(['22P02', '22007', '22008', '22003', '22001', '23514']);
 // The statement ran out of its time, or lost to another transaction: retry later.
 const RETRY_LATER_SQLSTATES = new Set(['57014', '40P01', '40001', '55P03']);
 const UNAVAILABLE_NODE_CODES = new Set([

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Transaction } from 'kysely';
 import { AppError } from '../errors/app-error.ts';
 import { takeAfterCommitHooks } from './after-commit.ts';
@@ -23,29 +24,72 @@ export function actorScope(ctx: {
 }
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
+// A deadlock or a serialization failure: the transaction lost a race and was rolled back
+// whole, so running it once more is safe and usually succeeds.
+const LOST_A_RACE = new Set(['40P01', '40001']);
+
+/** A request's one transaction (withRequestTransaction), which withTenant calls inside join. */
+interface Ambient {
+  scope: TenantScope;
+  trx: Trx;
+  savepoints: number;
+}
+const ambient = new AsyncLocalStorage<Ambient>();
 
 /**
  * Runs `fn` in one transaction with the tenant (and acting user) set transaction-locally,
  * so row-level security applies to every query inside and nothing leaks to the next user
- * of the pooled connection — also behind a transaction pooler.
+ * of the pooled connection — also behind a transaction pooler. Inside a request's
+ * transaction (withRequestTransaction) of the same tenant and user, it joins that one
+ * instead, as a savepoint. A transaction that loses a deadlock or serialization race is
+ * run once more before the error reaches the client (as 503 with Retry-After).
  */
 export async function withTenant<T>(scope: TenantScope, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  if (!UUID.test(scope.tenantId)) throw new AppError('not_found', 'The tenant does not exist.');
-  if (scope.userId !== undefined && !UUID.test(scope.userId)) {
-    throw new Error('withTenant: userId must be a UUID');
-  }
+  assertScope(scope);
+  const outer = ambient.getStore();
+  if (outer && sameScope(outer.scope, scope)) return inSavepoint(outer, fn);
+  return runTransaction(scope, fn, false);
+}
+
+/**
+ * One transaction for a whole request: every withTenant inside joins it, so a check made
+ * at the start (an If-Match precondition, under the resource's lock) still holds when the
+ * handler writes, and the request's effects commit or roll back together.
+ */
+export function withRequestTransaction<T>(
+  scope: TenantScope,
+  fn: (trx: Trx) => Promise<T>,
+): Promise<T> {
+  assertScope(scope);
+  return runTransaction(scope, fn, true);
+}
+
+async function runTransaction<T>(
+  scope: TenantScope,
+  fn: (trx: Trx) => Promise<T>,
+  shared: boolean,
+): Promise<T> {
   let committed: Trx | undefined;
   const transaction = () =>
     scope.db.transaction().execute(async (trx) => {
       await sql`select set_config('app.tenant_id', ${scope.tenantId}, true),
                        set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
-      const value = await fn(trx);
+      const value = shared
+        ? await ambient.run({ scope, trx, savepoints: 0 }, () => fn(trx))
+        : await ambient.exit(() => fn(trx));
       committed = trx;
       return value;
     });
   // No tenant may hold more than its share of the pool (shared/src/db/tenant-gate.ts).
   const gate = tenantGateOf(scope.db);
-  const result = gate ? await gate.run(scope.tenantId, transaction) : await transaction();
+  const attempt = () => (gate ? gate.run(scope.tenantId, transaction) : transaction());
+  let result: T;
+  try {
+    result = await attempt();
+  } catch (error) {
+    if (!LOST_A_RACE.has((error as { code?: string }).code ?? '')) throw error;
+    result = await attempt();
+  }
   // Hooks announce committed work (e.g. dispatch jobs); a failure there is recovered by
   // the outbox sweep, so it must not turn a committed request into an error.
   for (const hook of committed ? takeAfterCommitHooks(committed) : []) {
@@ -53,3 +97,30 @@ export async function withTenant<T>(scope: TenantScope, fn: (trx: Trx) => Promis
   }
   return result;
 }
+
+/** Joins the request's transaction; a failure undoes only this part, as its own would. */
+async function inSavepoint<T>(outer: Ambient, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  const name = sql.raw(`nested_${++outer.savepoints}`);
+  await sql`savepoint ${name}`.execute(outer.trx);
+  try {
+    const value = await fn(outer.trx);
+    await sql`release savepoint ${name}`.execute(outer.trx);
+    return value;
+  } catch (error) {
+    // A lost race aborts the whole transaction: it must reach the retry, not be undone here.
+    if (!LOST_A_RACE.has((error as { code?: string }).code ?? '')) {
+      await sql`rollback to savepoint ${name}`.execute(outer.trx);
+    }
+    throw error;
+  }
+}
+
+function assertScope(scope: TenantScope) {
+  if (!UUID.test(scope.tenantId)) throw new AppError('not_found', 'The tenant does not exist.');
+  if (scope.userId !== undefined && !UUID.test(scope.userId)) {
+    throw new Error('withTenant: userId must be a UUID');
+  }
+}
+
+const sameScope = (a: TenantScope, b: TenantScope) =>
+  a.db === b.db && a.tenantId === b.tenantId && (a.userId ?? '') === (b.userId ?? '');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sql } from 'kysely';
 import type { Guard } from '../auth/guard.ts';
 import { type InternalCallerCheck, internalCallerCheck } from '../auth/internal-caller.ts';
 import type { AccessTokens } from '../auth/jwt.ts';
@@ -7,6 +8,7 @@ import { redactOpaqueTokens } from '../auth/opaque-tokens.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { translateDatabaseError } from '../db/errors.ts';
+import { actorScope, withRequestTransaction } from '../db/with-tenant.ts';
 import { AppError } from '../errors/app-error.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
@@ -156,23 +158,72 @@ export function createApp(options: AppOptions): RequestListener {
         : {}),
     };
 
-    if ((route.method === 'PATCH' || route.method === 'DELETE') && req.headers['if-match']) {
-      await checkIfMatch(req.headers['if-match'], url.pathname, ctx, input);
+    const run = async (): Promise<RouteResult> => {
+      // A PATCH that names no field changes nothing: it answers what a GET would (to a
+      // caller who may read it; 204 to one who may only write), so no handler has to guard
+      // against an UPDATE without a SET.
+      if (route.method === 'PATCH' && namesNoField(input.body)) {
+        const current = await readCurrent(url.pathname, ctx, input);
+        if (current) return current.readable ? current.result : { status: 204 };
+      }
+      const key =
+        route.method === 'POST' ? idempotencyKeyOf(req.headers['idempotency-key']) : undefined;
+      if (key && ctx.actor) {
+        const fingerprint = fingerprintOf(route.method, url.pathname, body?.raw ?? Buffer.alloc(0));
+        return runIdempotently(ctx, key, fingerprint, () => route.handler(ctx, input));
+      }
+      return route.handler(ctx, input);
+    };
+
+    const ifMatch = req.headers['if-match'];
+    const resource =
+      ctx.actor && route.method !== 'GET'
+        ? resourceOf(url.pathname, route.method, ifMatch !== undefined)
+        : undefined;
+    if (!ctx.actor || !resource) return run();
+    // A write to a resource (itself, or an action under it) runs in one transaction that
+    // holds the resource's lock from the If-Match check to the commit: of N writers racing
+    // with one ETag exactly one wins, and the answer's ETag is the state it left. The lock
+    // is named lower-cased, as ids compare, so one resource has one lock.
+    const tenantId = ctx.actor.tenantId;
+    return withRequestTransaction(actorScope(ctx), async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId} ${resource.toLowerCase()}`}, 0))`.execute(
+        trx,
+      );
+      if (ifMatch) await checkIfMatch(ifMatch, resource, ctx, input);
+      const result = await run();
+      if (route.method === 'PATCH' && (result.status ?? 200) < 300 && !result.headers?.etag) {
+        const now = await readCurrent(resource, ctx, input);
+        if (now?.readable) {
+          return {
+            ...result,
+            headers: { ...result.headers, etag: etagOf(JSON.stringify(now.result.body)) },
+          };
+        }
+      }
+      return result;
+    });
+  }
+
+  /**
+   * The resource a write acts on, as the path of its GET: the path itself for PATCH, PUT
+   * and DELETE; for a POST action (and for a DELETE of something without a GET of its own,
+   * such as a link) the nearest enclosing item — `/v1/tasks/{id}` for
+   * `/v1/tasks/{id}/toggle`. A POST that adds to a collection (`/v1/task-lists/{id}/tasks`)
+   * locks the enclosing item only when it names an ETag: creations run side by side (those
+   * that must be ordered, such as appends, order themselves on the parent's row).
+   */
+  function resourceOf(path: string, method: string, ifMatch: boolean): string | undefined {
+    if (method === 'POST' && !ifMatch && match('GET', path).kind === 'found') return undefined;
+    const segments = path.split('/');
+    for (let n = segments.length; n > 2; n--) {
+      const candidate = segments.slice(0, n).join('/');
+      const itself = n === segments.length;
+      if (itself && method === 'POST') continue;
+      const read = match('GET', candidate);
+      if (read.kind === 'found' && (itself || read.route.path.endsWith('}'))) return candidate;
     }
-    // A PATCH that names no field changes nothing: it answers what a GET would (to a caller
-    // who may read it; 204 to one who may only write), so no handler has to guard against
-    // an UPDATE without a SET.
-    if (route.method === 'PATCH' && namesNoField(input.body)) {
-      const current = await readCurrent(url.pathname, ctx, input);
-      if (current) return current.readable ? current.result : { status: 204 };
-    }
-    const key =
-      route.method === 'POST' ? idempotencyKeyOf(req.headers['idempotency-key']) : undefined;
-    if (key && ctx.actor) {
-      const fingerprint = fingerprintOf(route.method, url.pathname, body?.raw ?? Buffer.alloc(0));
-      return runIdempotently(ctx, key, fingerprint, () => route.handler(ctx, input));
-    }
-    return route.handler(ctx, input);
+    return undefined;
   }
 
   /**
@@ -203,7 +254,14 @@ export function createApp(options: AppOptions): RequestListener {
     ctx: RequestContext,
     input: RouteInput<unknown, unknown, unknown>,
   ) {
-    const current = await readCurrent(path, ctx, input);
+    // A resource that is gone has no current representation, so no tag can match (RFC 9110
+    // 13.1.1): the writer who lost to a DELETE learns so as 412, like any other loser.
+    const current = await readCurrent(path, ctx, input).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') {
+        throw new AppError('precondition_failed', 'The resource is gone since you read it.');
+      }
+      throw error;
+    });
     if (!current) return;
     const etag = etagOf(JSON.stringify(current.result.body));
     if (!matchesEtag(header, etag, 'strong')) {

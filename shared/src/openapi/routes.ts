@@ -12,7 +12,7 @@ export const apiInfo: DocumentInfo = {
   title: 'Dev Context API',
   version: '1.0.0',
   description:
-    'Development context for teams working with AI coding assistants. Errors are application/problem+json (RFC 9457); lists use ?limit= and ?cursor=; POST takes Idempotency-Key; PATCH and DELETE take If-Match.',
+    'Development context for teams working with AI coding assistants. Errors are application/problem+json (RFC 9457); lists use ?limit= and ?cursor=; POST takes Idempotency-Key; PATCH, DELETE and POST actions on a resource take If-Match (412 when it changed) and a PATCH answers the new ETag.',
 };
 
 // Served from the swagger-ui-dist package itself: the page works offline, no CDN.
