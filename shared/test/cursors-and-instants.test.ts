@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, decodeCursor, isInstant } from '../src/index.ts';
+import { AppError, decodeCursor, instantSchema, isInstant } from '../src/index.ts';
 
 const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const id = '0b8a4a1e-5f0e-4d5c-9c1a-2f3e4d5c6b7a';
@@ -63,8 +63,28 @@ describe('instants', () => {
       '2026-11-30T03:35:48+16:00',
       '2026-11-30T03:35:48',
       '10000-01-01T00:00:00Z',
+      // In range as written, out of it in UTC: PostgreSQL would refuse them.
+      '9999-12-31T23:59:59.999-00:01',
+      '0001-01-01T00:00:00+00:01',
       'tomorrow',
     ])
       expect(isInstant(bad), bad).toBe(false);
+  });
+});
+
+describe('the instant schema', () => {
+  it('takes every RFC 3339 form and gives the one the API stores and echoes: UTC, milliseconds', () => {
+    const schema = instantSchema();
+    expect(schema.parse('2026-11-20T10:00:00.123456+02:00')).toBe('2026-11-20T08:00:00.123Z');
+    expect(schema.parse('2026-11-20 10:00:00z')).toBe('2026-11-20T10:00:00.000Z');
+    expect(schema.parse('2026-11-20T10:00:00-0530')).toBe('2026-11-20T15:30:00.000Z');
+    expect(schema.parse('0001-01-01T00:00:00Z')).toBe('0001-01-01T00:00:00.000Z');
+    expect(schema.parse('0099-06-01T00:00:00+01:00')).toBe('0099-05-31T23:00:00.000Z');
+  });
+
+  it('refuses what PostgreSQL would, with a message naming the form', () => {
+    const refused = instantSchema().safeParse('2026-11-20T10:00:00+16:00');
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toContain('RFC 3339');
   });
 });

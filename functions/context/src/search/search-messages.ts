@@ -1,5 +1,5 @@
 import type { Trx } from '@devctx/shared';
-import { containsPattern } from '@devctx/shared';
+import { containsPattern, instantSchema } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
 
@@ -14,8 +14,8 @@ export const searchQuery = z.object({
   sessionId: z.uuid().optional(),
   role: z.enum(['user', 'assistant', 'system', 'tool']).optional(),
   tag: z.string().max(100).optional(),
-  since: z.iso.datetime().optional(),
-  until: z.iso.datetime().optional(),
+  since: instantSchema().optional(),
+  until: instantSchema().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(20),
   cursor: z.string().max(400).optional(),
 });

@@ -3,6 +3,7 @@ import {
   actorScope,
   decodeCursor,
   defineRoute,
+  instantSchema,
   pageQuery,
   toPage,
   withTenant,
@@ -39,8 +40,8 @@ export const sessionRoutes = [
       repositoryId: z.uuid().optional(),
       userId: z.uuid().optional(),
       tool: z.string().max(100).optional(),
-      since: z.iso.datetime().optional(),
-      until: z.iso.datetime().optional(),
+      since: instantSchema().optional(),
+      until: instantSchema().optional(),
     }),
     responses: {
       200: {
@@ -70,7 +71,7 @@ export const sessionRoutes = [
       .extend({
         tool: z.string().trim().min(1).max(100),
         externalId: z.string().min(1).max(500).optional(),
-        startedAt: z.iso.datetime().optional(),
+        startedAt: instantSchema().optional(),
       })
       .meta({
         examples: [
@@ -154,7 +155,7 @@ export const sessionRoutes = [
     tags,
     permission: 'sessions:write',
     params: idParams,
-    body: z.object({ endedAt: z.iso.datetime().optional() }),
+    body: z.object({ endedAt: instantSchema().optional() }),
     responses: {
       200: { description: 'The session', schema: sessionSchema },
       404: { description: 'No such session' },

@@ -3,6 +3,7 @@ import {
   actorScope,
   decodeCursor,
   defineRoute,
+  instantSchema,
   isPermission,
   notFound,
   pageQuery,
@@ -86,7 +87,7 @@ export const apiKeyRoutes = [
           .max(100)
           .transform((list) => [...new Set(list)].sort())
           .describe('A subset of your own permissions.'),
-        expiresAt: z.iso.datetime().optional().describe('Optional; the key stops working then.'),
+        expiresAt: instantSchema().optional().describe('Optional; the key stops working then.'),
       })
       .meta({
         examples: [{ name: 'laptop hook', permissions: ['sessions:write', 'sessions:read'] }],

@@ -3,6 +3,7 @@ import {
   actorScope,
   decodeCursor,
   defineRoute,
+  instantSchema,
   pageQuery,
   toPage,
   withTenant,
@@ -35,8 +36,8 @@ export const auditRoutes = [
       action: z.string().max(100).optional().describe('Exact action, e.g. login.failed.'),
       actorId: z.uuid().optional(),
       targetId: z.string().max(200).optional(),
-      since: z.iso.datetime().optional(),
-      until: z.iso.datetime().optional(),
+      since: instantSchema().optional(),
+      until: instantSchema().optional(),
     }),
     responses: {
       200: {
