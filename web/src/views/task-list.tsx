@@ -124,7 +124,7 @@ function TaskRow(props: { task: Task; assignee: string | null; onToggle: () => v
         <input type="checkbox" checked={task.checked} onChange={props.onToggle} />
         <span class={task.checked ? 'done' : undefined}>{task.title}</span>
       </label>{' '}
-      {task.blocked && <span class="badge blocked">blocked</span>}
+      {task.effectiveStatus === 'blocked' && <span class="badge blocked">blocked</span>}
       {task.priority && <span class="badge">{task.priority}</span>}
       {props.assignee && <span class="badge">@{props.assignee}</span>}
       {task.dueDate && <small> due {task.dueDate}</small>}

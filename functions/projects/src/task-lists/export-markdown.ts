@@ -16,6 +16,7 @@ export async function exportMarkdown(
     .where('tenant_id', '=', tenantId)
     .where('task_list_id', '=', taskList.id)
     .orderBy('position')
+    .orderBy('id')
     .execute();
   const tasks = await trx
     .selectFrom('tasks')
@@ -40,6 +41,8 @@ export async function exportMarkdown(
     .distinct()
     .execute();
   const numberOf = new Map(sections.map((s) => [s.id, s.number]));
+  // In document order, whatever order the database returns the edges in: same list, same bytes.
+  const orderOf = new Map(sections.map((s, i) => [s.id, i]));
   return renderTaskListMarkdown(
     taskList.name,
     sections.map((s) => ({
@@ -50,7 +53,9 @@ export async function exportMarkdown(
         ...new Set(
           edges
             .filter((e) => e.from === s.id && e.to && e.to !== s.id && numberOf.get(e.to))
-            .map((e) => numberOf.get(e.to as string) as string),
+            .map((e) => e.to as string)
+            .sort((a, b) => (orderOf.get(a) ?? 0) - (orderOf.get(b) ?? 0))
+            .map((to) => numberOf.get(to) as string),
         ),
       ],
     })),

@@ -2,13 +2,18 @@ import { type Cursor, notFound, type Trx } from '@devctx/shared';
 import { taskListColumns } from './representation.ts';
 
 /** The task list, or 404. */
-export async function findTaskList(trx: Trx, tenantId: string, id: string) {
-  const row = await trx
+/**
+ * A task list, or 404. `forWrite` holds it (key share) until the transaction ends, so a
+ * write to its tasks either runs before a racing delete of the list (or its project) or
+ * finds the list gone: 404, never a half-applied change or "not in this list".
+ */
+export async function findTaskList(trx: Trx, tenantId: string, id: string, forWrite = false) {
+  const query = trx
     .selectFrom('task_lists')
     .select(taskListColumns)
     .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+    .where('id', '=', id);
+  const row = await (forWrite ? query.forKeyShare() : query).executeTakeFirst();
   if (!row) throw notFound('task list');
   return row;
 }

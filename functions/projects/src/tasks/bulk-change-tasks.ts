@@ -27,7 +27,7 @@ export async function bulkChangeTasks(
 ) {
   const tenantId = actorOf(ctx).tenantId;
   return withTenant(actorScope(ctx), async (trx) => {
-    await findTaskList(trx, tenantId, taskListId);
+    await findTaskList(trx, tenantId, taskListId, true);
     const ids = [...new Set(body.operations.map((o) => o.taskId))];
     // Locked in a fixed order, so two bulk requests over the same tasks cannot deadlock.
     const rows = await lockTasksInList(trx, tenantId, taskListId, ids);

@@ -9,13 +9,13 @@ import {
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { selectTasks } from './queries.ts';
-import { priorities, statuses, waitsOnIncompleteDependency } from './representation.ts';
+import { isBlocked, priorities, statuses } from './representation.ts';
 
 export const listTasksQuery = pageQuery.extend({
   status: z
     .enum(statuses)
     .optional()
-    .describe('blocked matches tasks waiting on a dependency, too.'),
+    .describe('blocked: the tasks whose effectiveStatus is blocked (see the task schema).'),
   assigneeId: z
     .union([z.uuid(), z.literal('none')])
     .optional()
@@ -77,16 +77,7 @@ export function listTasksQueryBuilder(
     .select(sql<string>`${order.key}::text`.as('sort_key'))
     .where('t.task_list_id', '=', taskListId);
   if (query.status === 'blocked') {
-    q = q.where((eb) =>
-      eb.or([
-        eb('t.status', '=', 'blocked'),
-        eb.and([
-          eb('t.checked', '=', false),
-          eb('t.status', '!=', 'cancelled'),
-          waitsOnIncompleteDependency(eb),
-        ]),
-      ]),
-    );
+    q = q.where((eb) => isBlocked(eb));
   } else if (query.status) {
     q = q.where('t.status', '=', query.status);
   }

@@ -84,12 +84,23 @@ export async function assertSectionInList(
   }
 }
 
-/** After the last task of the list: positions grow by 1024, leaving room to insert between. */
+/**
+ * After the last task of the list: positions grow by 1024, leaving room to insert between.
+ * Holds the list's row (no key update: inserts of tasks still pass) so that concurrent
+ * appends take distinct positions, one after another.
+ */
 export async function nextPosition(
   trx: Trx,
   tenantId: string,
   taskListId: string,
 ): Promise<number> {
+  await trx
+    .selectFrom('task_lists')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', taskListId)
+    .forNoKeyUpdate()
+    .execute();
   const row = await trx
     .selectFrom('tasks')
     .select((eb) => eb.fn.max('position').as('max'))

@@ -16,7 +16,9 @@ export const taskSchema = z.object({
   blocked: z.boolean().describe('A dependency is not complete yet.'),
   effectiveStatus: z
     .enum(statuses)
-    .describe('status, but blocked while a dependency is incomplete.'),
+    .describe(
+      'status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).',
+    ),
   checked: z.boolean(),
   priority: z.enum(priorities).nullable(),
   assigneeId: z.uuid().nullable(),
@@ -106,9 +108,35 @@ export function waitsOnIncompleteDependency(eb: TasksScope) {
   );
 }
 
-/** A task is blocked while any task it depends on is not checked. */
+/** A task waits while any task it depends on is not checked (the `blocked` field). */
 export function blockedExpression(eb: TasksScope) {
   return waitsOnIncompleteDependency(eb).$castTo<boolean>().as('blocked');
+}
+
+/**
+ * The one meaning of "blocked" (effectiveStatus, ?status=blocked, stats.blocked and
+ * byStatus.blocked all use it): marked blocked by hand, or not finished (neither checked,
+ * completed nor cancelled) and waiting on an unchecked dependency.
+ */
+export function isBlocked(eb: TasksScope) {
+  return eb.or([
+    eb('t.status', '=', 'blocked'),
+    eb.and([
+      eb('t.checked', '=', false),
+      eb('t.status', 'not in', ['completed', 'cancelled']),
+      waitsOnIncompleteDependency(eb),
+    ]),
+  ]);
+}
+
+/** A task's status as every view reports it: `blocked` per isBlocked, else its own. */
+export function effectiveStatusOf(row: {
+  status: (typeof statuses)[number];
+  checked: boolean;
+  blocked: boolean;
+}) {
+  const finished = row.checked || row.status === 'completed' || row.status === 'cancelled';
+  return row.status === 'blocked' || (row.blocked && !finished) ? 'blocked' : row.status;
 }
 
 type TaskRow = {
@@ -133,7 +161,6 @@ type TaskRow = {
 };
 
 export function toTaskView(row: TaskRow): TaskView {
-  const finished = row.status === 'completed' || row.status === 'cancelled';
   return {
     id: row.id,
     taskListId: row.task_list_id,
@@ -143,7 +170,7 @@ export function toTaskView(row: TaskRow): TaskView {
     description: row.description,
     status: row.status,
     blocked: row.blocked,
-    effectiveStatus: row.blocked && !finished ? 'blocked' : row.status,
+    effectiveStatus: effectiveStatusOf(row),
     checked: row.checked,
     priority: row.priority,
     assigneeId: row.assignee_id,

@@ -1,14 +1,17 @@
 import type { Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { effectiveStatusOf, type statuses } from './representation.ts';
 
 export const statisticsSchema = z.object({
   total: z.number().int(),
   completed: z.number().int(),
   percentComplete: z.number().describe('0 to 100, one decimal.'),
   overdue: z.number().int().describe('Not completed and due before today (UTC).'),
-  blocked: z.number().int(),
-  byStatus: z.record(z.string(), z.number().int()),
+  blocked: z.number().int().describe('Tasks whose effectiveStatus is blocked.'),
+  byStatus: z
+    .record(z.string(), z.number().int())
+    .describe('Tasks by effectiveStatus: a task waiting on a dependency counts as blocked.'),
   byPriority: z
     .record(z.string(), z.number().int())
     .describe('"none" for tasks without a priority.'),
@@ -32,18 +35,18 @@ export async function statistics(
       ? sql`t.task_list_id in (select id from task_lists where tenant_id = ${tenantId} and project_id = ${scope.projectId})`
       : sql`t.task_list_id = ${scope.taskListId}`;
   const { rows } = await sql<{
-    status: string;
+    status: (typeof statuses)[number];
     priority: string | null;
     assignee_id: string | null;
     checked: boolean;
     overdue: boolean;
-    blocked: boolean;
+    waits: boolean;
     n: number;
   }>`
     select t.status, t.priority, t.assignee_id, t.checked,
            (not t.checked and t.status <> 'cancelled' and t.due_date < (now() at time zone 'utc')::date) as overdue,
            exists (select 1 from task_dependencies d join tasks dt on dt.tenant_id = d.tenant_id and dt.id = d.depends_on_id
-                    where d.tenant_id = t.tenant_id and d.task_id = t.id and not dt.checked) as blocked,
+                    where d.tenant_id = t.tenant_id and d.task_id = t.id and not dt.checked) as waits,
            count(*)::int as n
       from tasks t
      where t.tenant_id = ${tenantId} and ${inScope}
@@ -66,8 +69,10 @@ export async function statistics(
     total += row.n;
     if (row.checked) completed += row.n;
     if (row.overdue) overdue += row.n;
-    if (row.blocked && !row.checked) blocked += row.n;
-    byStatus[row.status] = (byStatus[row.status] ?? 0) + row.n;
+    // byStatus counts what each task shows as its status, so byStatus.blocked is blocked.
+    const status = effectiveStatusOf({ ...row, blocked: row.waits });
+    if (status === 'blocked') blocked += row.n;
+    byStatus[status] = (byStatus[status] ?? 0) + row.n;
     const priority = row.priority ?? 'none';
     byPriority[priority] = (byPriority[priority] ?? 0) + row.n;
     const assignee = byAssignee.get(row.assignee_id) ?? { total: 0, completed: 0 };
