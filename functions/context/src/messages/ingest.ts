@@ -1,4 +1,4 @@
-import type { Logger, Trx } from '@devctx/shared';
+import { AppError, instantSchema, type Logger, type Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { normaliseContent, sha256Hex } from './normalise.ts';
@@ -12,7 +12,7 @@ export const messageInput = z.object({
     .max(500)
     .optional()
     .describe('The tool’s id for the message: sending it again is a no-op.'),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  occurredAt: instantSchema().optional(),
   inputTokens: z.number().int().min(0).optional(),
   outputTokens: z.number().int().min(0).optional(),
   toolCalls: z
@@ -83,17 +83,8 @@ export async function ingestMessages(
     return { ...m, content, hash: sha256Hex(content) };
   });
 
-  // Whole batches travel as one JSON parameter and are unpacked by json_to_recordset:
-  // far cheaper than thousands of bind parameters, on both sides of the connection.
   const distinct = new Map(prepared.map((m) => [m.hash, m.content]));
-  const inserted = await sql<{ hash: string }>`
-    insert into message_bodies (tenant_id, hash, content, byte_size)
-    select ${tenantId}, decode(r.hash, 'hex'), r.content, octet_length(r.content)
-      from json_to_recordset(${JSON.stringify([...distinct].map(([hash, content]) => ({ hash, content })))}::json)
-           as r (hash text, content text)
-    on conflict (tenant_id, hash) do nothing
-    returning encode(hash, 'hex') as hash`.execute(trx);
-  const newBodies = new Set(inserted.rows.map((r) => r.hash));
+  const newBodies = await storeBodies(trx, tenantId, distinct);
 
   // Serialise appends to this conversation so sequences never collide.
   await sql`select 1 from conversations where tenant_id = ${tenantId} and id = ${conversation.id} for update`.execute(
@@ -193,4 +184,37 @@ export async function ingestMessages(
   }
   log.debug('ingested messages', { count: messages.length, newBodies: newBodies.size });
   return outcomes;
+}
+
+/**
+ * Writes the bodies not stored yet and holds every body of the batch (key share) until the
+ * transaction ends, so that the removal of unused bodies (when the last message using one
+ * is deleted) cannot take one this batch is about to reference. Bodies go in hash order:
+ * two batches holding the same new bodies cannot deadlock. A body removed between the
+ * insert and the hold is written again. Returns the hashes written by this call.
+ */
+async function storeBodies(trx: Trx, tenantId: string, bodies: Map<string, string>) {
+  // Whole batches travel as one JSON parameter and are unpacked by json_to_recordset:
+  // far cheaper than thousands of bind parameters, on both sides of the connection.
+  const rows = JSON.stringify([...bodies].map(([hash, content]) => ({ hash, content })));
+  const written = new Set<string>();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const inserted = await sql<{ hash: string }>`
+      insert into message_bodies (tenant_id, hash, content, byte_size)
+      select ${tenantId}, decode(r.hash, 'hex'), r.content, octet_length(r.content)
+        from json_to_recordset(${rows}::json) as r (hash text, content text)
+       order by r.hash
+      on conflict (tenant_id, hash) do nothing
+      returning encode(hash, 'hex') as hash`.execute(trx);
+    for (const row of inserted.rows) written.add(row.hash);
+    const held = await sql<{ n: number }>`
+      select hold_message_bodies(array(
+        select decode(r.hash, 'hex') from json_to_recordset(${rows}::json) as r (hash text))) as n`.execute(
+      trx,
+    );
+    if (held.rows[0]?.n === bodies.size) return written;
+  }
+  throw new AppError('service_unavailable', 'Stored messages changed meanwhile; retry shortly.', {
+    headers: { 'retry-after': '1' },
+  });
 }

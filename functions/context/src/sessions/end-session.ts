@@ -1,5 +1,6 @@
 import type { Trx } from '@devctx/shared';
-import { findSession, updateSession } from './queries.ts';
+import { sql } from 'kysely';
+import { findSession } from './queries.ts';
 
 /**
  * Ends a session now, or at the given time (never before it started). Ending it again
@@ -14,9 +15,14 @@ export async function endSession(
   const session = await findSession(trx, tenantId, sessionId);
   if (!session.ended_at) {
     const end = endedAt ? new Date(endedAt) : new Date();
-    await updateSession(trx, tenantId, sessionId, {
-      ended_at: new Date(Math.max(end.getTime(), session.started_at.getTime())),
-    });
+    // Clamped in SQL, against the stored start at its own precision (a start written
+    // before starts were kept to milliseconds may hold microseconds).
+    await trx
+      .updateTable('ai_sessions')
+      .set({ ended_at: sql<Date>`greatest(${end}::timestamptz, started_at)` })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', sessionId)
+      .execute();
   }
   return findSession(trx, tenantId, sessionId);
 }

@@ -121,7 +121,10 @@ export async function updateSession(
     .execute();
 }
 
-/** Its conversations and messages go with it; stored bodies stay (shared by hash). */
+/**
+ * Its conversations and messages go with it, and with them every stored body no other
+ * message uses (migration 0024), so its messages stop counting against the quota.
+ */
 export async function deleteSession(trx: Trx, tenantId: string, sessionId: string) {
   await trx
     .deleteFrom('ai_sessions')
