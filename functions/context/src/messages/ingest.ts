@@ -1,4 +1,4 @@
-import { AppError, instantSchema, type Logger, type Trx } from '@devctx/shared';
+import { AppError, instantSchema, type Logger, notFound, type Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { normaliseContent, sha256Hex } from './normalise.ts';
@@ -83,13 +83,21 @@ export async function ingestMessages(
     return { ...m, content, hash: sha256Hex(content) };
   });
 
+  // Parents first, in the order a delete takes them (the session, then its conversations):
+  // the session held (key share) and the conversation locked, which also serialises
+  // appends so sequences never collide. A racing delete either waits for this batch or
+  // has removed them, and the batch is 404 — never a deadlock.
+  const session = await sql`
+    select 1 from ai_sessions where tenant_id = ${tenantId} and id = ${conversation.session_id}
+       for key share`.execute(trx);
+  const appendable = await sql`
+    select 1 from conversations where tenant_id = ${tenantId} and id = ${conversation.id}
+       for update`.execute(trx);
+  if (session.rows.length === 0 || appendable.rows.length === 0) throw notFound('conversation');
+
   const distinct = new Map(prepared.map((m) => [m.hash, m.content]));
   const newBodies = await storeBodies(trx, tenantId, distinct);
 
-  // Serialise appends to this conversation so sequences never collide.
-  await sql`select 1 from conversations where tenant_id = ${tenantId} and id = ${conversation.id} for update`.execute(
-    trx,
-  );
   const last = await trx
     .selectFrom('messages')
     .select((eb) => eb.fn.max('sequence').as('max'))
