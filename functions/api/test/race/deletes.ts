@@ -1,0 +1,106 @@
+import type { Client, Reply } from '@devctx/shared/testing';
+import { ok, type Race, serverFailures, together, unique } from './race.ts';
+
+async function listWithTasks(client: Client, n: number) {
+  const project = (await client.post('/v1/projects', { slug: unique('race'), name: 'race' })).body;
+  const list = (await client.post(`/v1/projects/${project.id}/task-lists`, { name: 'list' })).body;
+  const tasks = await together(n, (i) =>
+    client.post(`/v1/task-lists/${list.id}/tasks`, { title: `task ${i}` }),
+  );
+  return { project, list, tasks: tasks.map((t) => t.body) };
+}
+
+/** Answers a racing write may give: it happened (2xx), or its parent was gone (404). */
+function neither2xxNor404(replies: Reply[], what: string): string[] {
+  return replies
+    .filter((r) => !ok(r) && r.status !== 404)
+    .map((r) => `${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`);
+}
+
+export const deleteRaces: Race[] = [
+  {
+    // Finding 20.4: project delete racing bulk moves failed with 500 in 10 of 20.
+    invariant: 'Project delete racing 4 bulk moves: every answer 2xx or 404, no 5xx',
+    async round(target) {
+      const client = target.a.owner.client;
+      const { project, list, tasks } = await listWithTasks(client, 20);
+      const moves = (k: number) => ({
+        operations: tasks.map((t, i) => ({ op: 'move', taskId: t.id, position: (i + k) * 10 })),
+      });
+      const replies = await together(5, (i) =>
+        i === 2
+          ? client.delete(`/v1/projects/${project.id}`)
+          : client.post(`/v1/task-lists/${list.id}/tasks/bulk`, moves(i)),
+      );
+      return [...serverFailures(replies, 'delete vs bulk'), ...neither2xxNor404(replies, 'answer')];
+    },
+  },
+  {
+    // Finding 20.5: a write racing the delete of its parent failed with 500 (foreign key).
+    invariant:
+      'Writes racing the delete of their parent (ingest/session, task/list, comment/task): 2xx or 404',
+    async round(target) {
+      const client = target.a.owner.client;
+      const seen: string[] = [];
+      const session = (await client.post('/v1/sessions', { tool: 'claude-code' })).body;
+      const conversation = (await client.post(`/v1/sessions/${session.id}/conversations`, {})).body;
+      const ingest = await together(6, (i) =>
+        i === 3
+          ? client.delete(`/v1/sessions/${session.id}`)
+          : client.post(`/v1/conversations/${conversation.id}/messages`, {
+              messages: [{ role: 'user', content: unique('during delete') }],
+            }),
+      );
+      seen.push(...neither2xxNor404(ingest, 'ingest during session delete'));
+
+      const { list, tasks } = await listWithTasks(client, 1);
+      const adds = await together(6, (i) =>
+        i === 3
+          ? client.delete(`/v1/task-lists/${list.id}`)
+          : client.post(`/v1/task-lists/${list.id}/tasks`, { title: `late ${i}` }),
+      );
+      seen.push(...neither2xxNor404(adds, 'add task during list delete'));
+      const survivors = adds.filter((r) => r.status === 201);
+      for (const t of survivors) {
+        const left = await client.get(`/v1/tasks/${t.body.id}`);
+        if (left.status !== 404) seen.push('a task outlived its deleted list');
+      }
+
+      const task = tasks[0];
+      const other = await listWithTasks(client, 1);
+      const comments = await together(6, (i) =>
+        i === 3
+          ? client.delete(`/v1/tasks/${other.tasks[0].id}`)
+          : client.post(`/v1/tasks/${other.tasks[0].id}/comments`, { body: `comment ${i}` }),
+      );
+      seen.push(...neither2xxNor404(comments, 'comment during task delete'));
+      return task ? seen : [...seen, 'no task to start from'];
+    },
+  },
+  {
+    // Finding 20.3: a parent in another list was accepted, and deleting that list deleted
+    // the child in this one.
+    invariant:
+      "A task's parent is in its own list; deleting another list takes nothing from this one",
+    async round(target) {
+      const client = target.a.owner.client;
+      const here = await listWithTasks(client, 2);
+      const there = await listWithTasks(client, 1);
+      const seen: string[] = [];
+      const stranger = there.tasks[0].id;
+      const created = await client.post(`/v1/task-lists/${here.list.id}/tasks`, {
+        title: 'child',
+        parentTaskId: stranger,
+      });
+      if (created.status !== 400) seen.push(`create under another list's task: ${created.status}`);
+      const moved = await client.patch(`/v1/tasks/${here.tasks[0].id}`, { parentTaskId: stranger });
+      if (moved.status !== 400) seen.push(`move under another list's task: ${moved.status}`);
+      await client.delete(`/v1/task-lists/${there.list.id}`);
+      const left = (await client.get(`/v1/task-lists/${here.list.id}/tasks?limit=100`)).body.items;
+      if (left?.length !== 2 + (created.status === 201 ? 1 : 0)) {
+        seen.push(`deleting another list left ${left?.length} tasks here`);
+      }
+      return seen;
+    },
+  },
+];
