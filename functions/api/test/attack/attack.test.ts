@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportTable } from '../support/result-table.ts';
 import { amplifyAttacks } from './amplify.ts';
 import { escalationAttacks } from './escalation.ts';
 import { freezeAttacks } from './freeze.ts';
@@ -32,17 +31,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await target?.stop();
-  const table = [
-    '| Finding | Attack | Expected | Observed | |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (r) => `| ${r.finding} | ${r.name} | ${r.expected} | ${r.observed} | ${r.ok ? '✓' : '✗'} |`,
-    ),
-  ].join('\n');
-  console.log(`\nattack (${FULL ? 'full' : 'short'}):\n${table}\n`);
-  const out = path.resolve(import.meta.dirname, '..', '..', 'test-results');
-  await mkdir(out, { recursive: true });
-  await writeFile(path.join(out, 'attack.md'), `${table}\n`);
+  await reportTable(
+    'attack',
+    `attack (${FULL ? 'full' : 'short'})`,
+    ['Finding', 'Attack', 'Expected', 'Observed', ''],
+    rows.map((r) => [r.finding, r.name, r.expected, r.observed, r.ok ? '✓' : '✗']),
+  );
 });
 
 describe(`a hostile member of one tenant (${FULL ? 'full' : 'short'})`, () => {

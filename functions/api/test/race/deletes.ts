@@ -1,5 +1,5 @@
 import type { Client, Reply } from '@devctx/shared/testing';
-import { ok, type Race, serverFailures, together, unique } from './race.ts';
+import { conversationOf, ok, type Race, serverFailures, together, unique } from './race.ts';
 
 async function listWithTasks(client: Client, n: number) {
   const project = (await client.post('/v1/projects', { slug: unique('race'), name: 'race' })).body;
@@ -42,8 +42,7 @@ export const deleteRaces: Race[] = [
     async round(target) {
       const client = target.a.owner.client;
       const seen: string[] = [];
-      const session = (await client.post('/v1/sessions', { tool: 'claude-code' })).body;
-      const conversation = (await client.post(`/v1/sessions/${session.id}/conversations`, {})).body;
+      const { session, conversation } = await conversationOf(client);
       const ingest = await together(6, (i) =>
         i === 3
           ? client.delete(`/v1/sessions/${session.id}`)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@devctx/shared/testing';
-import { ok, type Race, serverFailures, together, unique } from './race.ts';
+import { conversationOf, ok, type Race, serverFailures, together, unique } from './race.ts';
 
 /** A Claude Code transcript of `n` alternating turns, one JSON line each. */
 function transcript(sessionId: string, n: number) {
@@ -68,10 +68,10 @@ export const ingestRaces: Race[] = [
     invariant: `Two batches with the same ${BODIES} new bodies in opposite order: both stored, no 5xx`,
     async round(target) {
       const client = target.a.owner.client;
-      const conversations = await together(2, async () => {
-        const session = (await client.post('/v1/sessions', { tool: 'claude-code' })).body;
-        return (await client.post(`/v1/sessions/${session.id}/conversations`, {})).body;
-      });
+      const conversations = await together(
+        2,
+        async () => (await conversationOf(client)).conversation,
+      );
       const salt = randomBytes(6).toString('hex');
       const messages = Array.from({ length: BODIES }, (_, i) => ({
         role: 'user',

@@ -1,7 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget, type Target } from '../attack/target.ts';
+import { reportTable } from '../support/result-table.ts';
 import { deleteRaces } from './deletes.ts';
 import { ingestRaces } from './ingest.ts';
 import { preconditionRaces } from './preconditions.ts';
@@ -22,15 +21,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await target?.stop();
-  const table = [
-    '| Invariant | Runs | Violations |',
-    '| --- | ---: | ---: |',
-    ...tallies.map((t) => `| ${t.invariant} | ${t.runs} | ${t.violations} |`),
-  ].join('\n');
-  console.log(`\nrace (${FULL ? 'full' : 'short'}, ${ROUNDS} rounds):\n${table}\n`);
-  const out = path.resolve(import.meta.dirname, '..', '..', 'test-results');
-  await mkdir(out, { recursive: true });
-  await writeFile(path.join(out, 'race.md'), `${table}\n`);
+  await reportTable(
+    'race',
+    `race (${FULL ? 'full' : 'short'}, ${ROUNDS} rounds)`,
+    ['Invariant', 'Runs', 'Violations'],
+    tallies.map((t) => [t.invariant, String(t.runs), String(t.violations)]),
+  );
 });
 
 describe(`the same answer however requests interleave (${FULL ? 'full' : 'short'})`, () => {

@@ -58,3 +58,10 @@ export function send(
 let counter = 0;
 /** A name no other round uses. */
 export const unique = (label: string) => `${label}-${Date.now().toString(36)}-${++counter}`;
+
+/** A new session of the client's tenant and a conversation in it. */
+export async function conversationOf(client: Client) {
+  const session = (await client.post('/v1/sessions', { tool: 'claude-code' })).body;
+  const conversation = (await client.post(`/v1/sessions/${session.id}/conversations`, {})).body;
+  return { session, conversation };
+}

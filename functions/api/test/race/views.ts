@@ -1,12 +1,6 @@
 import { signup } from '@devctx/identity/testing';
 import type { Client } from '@devctx/shared/testing';
-import { type Race, together, unique } from './race.ts';
-
-async function conversationOf(client: Client) {
-  const session = (await client.post('/v1/sessions', { tool: 'claude-code' })).body;
-  const conversation = (await client.post(`/v1/sessions/${session.id}/conversations`, {})).body;
-  return { session, conversation };
-}
+import { conversationOf, type Race, together, unique } from './race.ts';
 
 async function newList(client: Client, markdown?: string) {
   const project = (await client.post('/v1/projects', { slug: unique('race'), name: 'race' })).body;
