@@ -2783,10 +2783,12 @@ export interface operations {
                             used: number;
                             limit: number;
                         };
+                        /** @description Distinct message texts stored (a text repeated across messages counts once); deleting the sessions that use a text frees it. */
                         messages: {
                             used: number;
                             limit: number;
                         };
+                        /** @description Bytes of those texts. */
                         storageBytes: {
                             used: number;
                             limit: number;

@@ -7,8 +7,10 @@ export const usageSchema = z.object({
   users: meter,
   projects: meter,
   repositories: meter,
-  messages: meter,
-  storageBytes: meter,
+  messages: meter.describe(
+    'Distinct message texts stored (a text repeated across messages counts once); deleting the sessions that use a text frees it.',
+  ),
+  storageBytes: meter.describe('Bytes of those texts.'),
   requestsPerHour: z.number().describe('Per user; see the RateLimit headers for what is left.'),
 });
 
