@@ -1407,6 +1407,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/context/brief": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What an assistant starting in a repository should know: recent sessions, open tasks, new commits
+         * @description Needs `sessions:read`.
+         */
+        get: operations["getContextBrief"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/repositories": {
         parameters: {
             query?: never;
@@ -12099,6 +12119,144 @@ export interface operations {
             };
             /** @description Lacks the sessions:read permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (a bug; quote the requestId) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getContextBrief: {
+        parameters: {
+            query?: {
+                repositoryId?: string;
+                /** @description The git remote URL a working copy reports, or owner/name. */
+                repository?: string;
+                /** @description Sessions on this branch come first. */
+                branch?: string;
+                sessions?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The brief, as data and as markdown */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        repository: {
+                            /** Format: uuid */
+                            id: string;
+                            fullName: string;
+                            defaultBranch: string;
+                            projectId: string | null;
+                        };
+                        sessions: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The transcript’s summary line, when it had one. */
+                            title: string | null;
+                            gitBranch: string | null;
+                            user: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            endedAt: string | null;
+                            /** @description The most referenced files. */
+                            files: string[];
+                            commands: string[];
+                        }[];
+                        /** @description Open tasks of the repository’s project, mine first; null without projects:read. */
+                        tasks: {
+                            /** Format: uuid */
+                            id: string;
+                            title: string;
+                            status: string;
+                            blocked: boolean;
+                            mine: boolean;
+                            /** Format: uuid */
+                            taskListId: string;
+                            listName: string;
+                        }[] | null;
+                        /** @description Commits since the last session started, newest first; null without repositories:read. */
+                        commits: {
+                            sha: string;
+                            subject: string;
+                            author: string | null;
+                            /** Format: date-time */
+                            committedAt: string;
+                        }[] | null;
+                        /** @description The brief as markdown for an assistant's context, at most 4096 bytes. */
+                        text: string;
+                    };
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lacks the sessions:read permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such repository in this tenant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
 import type { AnyRoute } from '@devctx/shared';
+import { briefRoutes } from './brief/routes.ts';
 import { conversationRoutes } from './conversations/routes.ts';
 import { importRoutes } from './imports/routes.ts';
 import { insightsRoutes } from './insights/routes.ts';
@@ -14,4 +15,5 @@ export const contextRoutes: AnyRoute[] = [
   ...searchRoutes,
   ...importRoutes,
   ...insightsRoutes,
+  ...briefRoutes,
 ];
