@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { coldStartScenario } from './cold-start.ts';
+import { contextBriefScenario } from './context-brief.ts';
 import { ingestMessagesScenario } from './ingest-messages.ts';
 import { insightsScenario } from './insights.ts';
 import { serverPeaksMb } from './lib/environment.ts';
@@ -18,6 +19,7 @@ const scenarios = [
   ingestMessagesScenario,
   searchMessagesScenario,
   insightsScenario,
+  contextBriefScenario,
   coldStartScenario,
 ];
 const report = [];
