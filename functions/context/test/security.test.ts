@@ -35,7 +35,14 @@ beforeAll(async () => {
   await a.client.post(`/v1/conversations/${conversation.id}/messages`, {
     messages: [{ role: 'user', content: 'top secret plan' }],
   });
-  Object.assign(ids, { session: session.id, conversation: conversation.id });
+  const repository = (
+    await a.client.post('/v1/repositories', { provider: 'github', fullName: 'ctx-a/secret-app' })
+  ).body;
+  Object.assign(ids, {
+    session: session.id,
+    conversation: conversation.id,
+    repository: repository.id,
+  });
 });
 afterAll(() => h.close());
 
@@ -58,6 +65,9 @@ const cases: Case[] = [
     body: { messages: [{ role: 'user', content: 'pwned' }] },
     viewer: 403,
   },
+  { method: 'GET', path: '/v1/context/brief?repositoryId={repository}', viewer: 200 },
+  // By name, too: another tenant's repository of that name is no repository at all.
+  { method: 'GET', path: '/v1/context/brief?repository=ctx-a/secret-app', viewer: 200 },
 ];
 const tenantCases: Case[] = [
   { method: 'GET', path: '/v1/sessions', viewer: 200 },
