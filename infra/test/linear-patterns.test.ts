@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { compileRoutePath } from '@devctx/shared';
 import { checkSync } from 'recheck';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/api/src/routes.ts';
-import { compileRoutePath } from '../../shared/src/http/router.ts';
 
 // Any regular expression in the product may meet a tenant's text, and one that backtracks
 // freezes the whole process for every tenant (a 64 KB markdown heading once took 7 s). So

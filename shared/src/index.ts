@@ -83,6 +83,7 @@ export {
   type Route,
   type RouteResult,
 } from './http/route.ts';
+export { compileRoutePath } from './http/router.ts';
 export { type RunningServer, serve, shutdownOnSignals } from './http/server.ts';
 export {
   type AnyJob,
