@@ -20,7 +20,7 @@ export function configurationReference(): string {
     const choices = p.enum ? ` One of ${p.enum.map((v) => `\`${v}\``).join(', ')}.` : '';
     return `| \`${name}\` | ${fallback} | ${(p.description ?? '').replaceAll('|', '\\|')}${choices} |`;
   });
-  return `${header('Configuration reference', 'shared/src/config/config.ts')}Every setting is an environment variable, validated at start-up: a wrong or missing value stops the process with one message naming it (exit code 78).\n\n| Variable | Default | Meaning |\n| --- | --- | --- |\n${rows.join('\n')}\n`;
+  return `${header('Configuration reference', 'shared/src/config/variables.ts')}Every setting is an environment variable, validated at start-up: a wrong or missing value stops the process with one message naming it (exit code 78).\n\n| Variable | Default | Meaning |\n| --- | --- | --- |\n${rows.join('\n')}\n`;
 }
 
 /** docs/errors.md: the closed catalogue of error codes. */
