@@ -43,19 +43,7 @@ export async function searchMessagesScenario() {
   try {
     const tokens: string[] = [];
     for (let t = 0; t < TENANTS; t++) {
-      const reply = await fetch(`${env.baseUrl}/v1/auth/signup`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          tenant: { name: `Search ${t}`, slug: `bench-search-${t}` },
-          user: {
-            email: `search${t}@bench.example`,
-            password: 'benchmark passphrase 1',
-            name: 'B',
-          },
-        }),
-      });
-      tokens.push(((await reply.json()) as { accessToken: string }).accessToken);
+      tokens.push((await env.signup(`bench-search-${t}`)).token);
     }
     const loadStarted = performance.now();
     await loadCorpus(env.adminUrl, TOTAL / TENANTS);

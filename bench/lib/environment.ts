@@ -24,6 +24,8 @@ export interface BenchEnvironment {
   adminUrl: string;
   /** The server process's exit code, or null while it runs. */
   exitCode(): number | null;
+  /** Signs a new tenant up through the API: its owner's access token and ids. */
+  signup(slug: string): Promise<{ token: string; tenantId: string; userId: string }>;
   /** Moves a tenant to another tier, as the platform operator does (tenants cannot). */
   setTier(slug: string, tier: 'free' | 'pro' | 'enterprise'): Promise<void>;
   stop(): Promise<void>;
@@ -99,6 +101,23 @@ export async function startEnvironment(
     appDatabaseUrl,
     adminUrl,
     exitCode: () => child.exitCode ?? (child.signalCode ? -1 : null),
+    signup: async (slug) => {
+      const reply = await fetch(`${baseUrl}/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          tenant: { name: slug, slug },
+          user: { email: `owner@${slug}.example`, password: 'benchmark passphrase 1', name: 'B' },
+        }),
+      });
+      if (!reply.ok) throw new Error(`signup ${slug}: ${reply.status} ${await reply.text()}`);
+      const body = (await reply.json()) as {
+        accessToken: string;
+        tenant: { id: string };
+        user: { id: string };
+      };
+      return { token: body.accessToken, tenantId: body.tenant.id, userId: body.user.id };
+    },
     setTier: (slug, tier) =>
       admin(
         adminUrl,
@@ -120,6 +139,23 @@ async function admin(url: string, text: string) {
   await client.connect();
   try {
     await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Writes a corpus straight into PostgreSQL as a superuser, in one transaction, then
+ * analyses it as autovacuum would have by the time anyone reads it.
+ */
+export async function bulkLoad(adminUrl: string, load: (client: pg.Client) => Promise<void>) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query('begin');
+    await load(client);
+    await client.query('commit');
+    await client.query('vacuum analyze');
   } finally {
     await client.end();
   }
