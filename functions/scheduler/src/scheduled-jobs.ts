@@ -16,6 +16,7 @@ const SWEEP_BUDGET_MS = 20_000;
 const SESSION_IDLE_MINUTES = 4 * 60;
 const SYNC_BATCH = 200;
 const PURGE_BATCH = 500;
+const RELEASE_BATCH = 5000;
 
 /** A handed-out job not finished within this is handed out again. */
 const DISPATCH_LEASE_SECONDS = 15 * 60;
@@ -23,7 +24,7 @@ const DISPATCH_LEASE_SECONDS = 15 * 60;
 /**
  * The periodic jobs. Each is idempotent and crosses tenants only through the narrow
  * SECURITY DEFINER functions of the migrations (claim_due_jobs, purge_expired,
- * reconcile_usage), never by reading tenant tables directly.
+ * reconcile_usage, release_unused_bodies), never by reading tenant tables directly.
  */
 export const scheduledJobs: ScheduledJob[] = [
   {
@@ -77,6 +78,19 @@ export const scheduledJobs: ScheduledJob[] = [
     run: async (ctx) =>
       (await sql<{ result: unknown }>`select reconcile_usage() as result`.execute(ctx.db)).rows[0]
         ?.result,
+  },
+  {
+    name: 'release-unused-bodies',
+    description:
+      'Free the stored texts no message uses any more (deletes racing each other leave some), so usage falls with them.',
+    schedule: '*/10 * * * *',
+    run: async (ctx) => ({
+      released: (
+        await sql<{ n: number }>`select release_unused_bodies(${RELEASE_BATCH}) as n`.execute(
+          ctx.db,
+        )
+      ).rows[0]?.n,
+    }),
   },
   {
     name: 'close-idle-sessions',

@@ -143,6 +143,45 @@ describe('scheduled jobs', () => {
     expect((await scheduler.post('/jobs/reconcile-usage')).body.result.repairedTenants).toEqual([]);
   });
 
+  it('release-unused-bodies frees texts no message uses (deletes that raced leave some), and only those', async () => {
+    const messagesUsed = async () =>
+      Number(
+        (
+          await adminQuery(
+            database.adminUrl,
+            'select messages from tenant_usage where tenant_id = $1',
+            [tenantId],
+          )
+        )[0]?.messages,
+      );
+    await adminQuery(
+      database.adminUrl,
+      `insert into message_bodies (tenant_id, hash, content, byte_size)
+         select $1, sha256(convert_to(t, 'UTF8')), t, length(t) from unnest(array['orphan 1', 'orphan 2', 'kept']) t;
+       with s as (insert into ai_sessions (tenant_id, tool) values ($1, 'test') returning id),
+            c as (insert into conversations (tenant_id, session_id) select $1, id from s returning id, session_id)
+       insert into messages (tenant_id, conversation_id, session_id, sequence, role, body_hash)
+         select $1, c.id, c.session_id, 0, 'user', sha256(convert_to('kept', 'UTF8')) from c;`.replaceAll(
+        '$1',
+        `'${tenantId}'`,
+      ),
+    );
+    const before = await messagesUsed();
+    const reply = await scheduler.post('/jobs/release-unused-bodies');
+    expect(reply.body.result).toEqual({ released: 2 });
+    expect(await messagesUsed()).toBe(before - 2);
+    const left = await adminQuery(
+      database.adminUrl,
+      'select content from message_bodies where tenant_id = $1 order by content',
+      [tenantId],
+    );
+    expect(left.map((r) => r.content)).toContain('kept');
+    expect(left.map((r) => r.content)).not.toContain('orphan 1');
+    expect((await scheduler.post('/jobs/release-unused-bodies')).body.result).toEqual({
+      released: 0,
+    });
+  });
+
   it('two overlapping runs of one job do the work once', async () => {
     // Another run holds the job's lock (as a slow run on another instance would).
     const other = new pg.Client({ connectionString: database.appUrl });

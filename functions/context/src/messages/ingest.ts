@@ -95,9 +95,6 @@ export async function ingestMessages(
        for update`.execute(trx);
   if (session.rows.length === 0 || appendable.rows.length === 0) throw notFound('conversation');
 
-  const distinct = new Map(prepared.map((m) => [m.hash, m.content]));
-  const newBodies = await storeBodies(trx, tenantId, distinct);
-
   const last = await trx
     .selectFrom('messages')
     .select((eb) => eb.fn.max('sequence').as('max'))
@@ -126,6 +123,13 @@ export async function ingestMessages(
     if (m.externalId !== undefined) present.add(m.externalId);
     return skip ? null : sequence++;
   });
+
+  // Only the bodies of messages that will be stored: a skipped message (its externalId is
+  // already here) must not leave a text nobody can see counting against the quota.
+  const distinct = new Map(
+    prepared.filter((_, index) => planned[index] !== null).map((m) => [m.hash, m.content]),
+  );
+  const newBodies = await storeBodies(trx, tenantId, distinct);
 
   const rows = prepared.flatMap((m, index) => {
     const position = planned[index];
@@ -202,9 +206,11 @@ export async function ingestMessages(
  * insert and the hold is written again. Returns the hashes written by this call.
  */
 async function storeBodies(trx: Trx, tenantId: string, bodies: Map<string, string>) {
+  if (bodies.size === 0) return new Set<string>();
   // Whole batches travel as one JSON parameter and are unpacked by json_to_recordset:
   // far cheaper than thousands of bind parameters, on both sides of the connection.
   const rows = JSON.stringify([...bodies].map(([hash, content]) => ({ hash, content })));
+  const hashes = JSON.stringify([...bodies.keys()]);
   const written = new Set<string>();
   for (let attempt = 0; attempt < 3; attempt++) {
     const inserted = await sql<{ hash: string }>`
@@ -217,7 +223,7 @@ async function storeBodies(trx: Trx, tenantId: string, bodies: Map<string, strin
     for (const row of inserted.rows) written.add(row.hash);
     const held = await sql<{ n: number }>`
       select hold_message_bodies(array(
-        select decode(r.hash, 'hex') from json_to_recordset(${rows}::json) as r (hash text))) as n`.execute(
+        select decode(h, 'hex') from json_array_elements_text(${hashes}::json) as h)) as n`.execute(
       trx,
     );
     if (held.rows[0]?.n === bodies.size) return written;
