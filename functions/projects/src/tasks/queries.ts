@@ -1,6 +1,7 @@
 import { AppError, type Database, notFound, type Trx } from '@devctx/shared';
 import type { Updateable } from 'kysely';
 import { blockedExpression, taskColumns, toTaskView } from './representation.ts';
+import { lockTree } from './tree.ts';
 
 export function selectTasks(trx: Trx, tenantId: string) {
   return trx
@@ -86,21 +87,14 @@ export async function assertSectionInList(
 
 /**
  * After the last task of the list: positions grow by 1024, leaving room to insert between.
- * Holds the list's row (no key update: inserts of tasks still pass) so that concurrent
- * appends take distinct positions, one after another.
+ * Holds the list's tree (lockTree) so that concurrent appends take distinct positions.
  */
 export async function nextPosition(
   trx: Trx,
   tenantId: string,
   taskListId: string,
 ): Promise<number> {
-  await trx
-    .selectFrom('task_lists')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', taskListId)
-    .forNoKeyUpdate()
-    .execute();
+  await lockTree(trx, tenantId, taskListId);
   const row = await trx
     .selectFrom('tasks')
     .select((eb) => eb.fn.max('position').as('max'))

@@ -8,7 +8,24 @@ const invalidParent = (path: string, message: string, detail: string) =>
   new AppError('validation_failed', detail, { fieldErrors: [{ path, message }] });
 
 /**
- * A parent for a task (a new one, or `taskId` moving): it must be a task of the same list
+ * Holds a list's tree (its row, no key update: inserts and key-share checks of its tasks
+ * still pass) until the transaction ends. Every change of parents and every append in the
+ * list takes it first, before any task of the list: two moves (A under B, B under A)
+ * cannot both pass the cycle check, and appends get distinct positions.
+ */
+export async function lockTree(trx: Trx, tenantId: string, taskListId: string) {
+  await trx
+    .selectFrom('task_lists')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', taskListId)
+    .forNoKeyUpdate()
+    .execute();
+}
+
+/**
+ * A parent for a task (a new one, or `taskId` moving), checked with the list's tree held
+ * (lockTree): it must be a task of the same list
  * (the foreign key says so too), not the task itself nor one of its descendants, and the
  * tree may not grow deeper than MAX_TASK_DEPTH. Every walk stops at that depth.
  */
@@ -21,6 +38,7 @@ export async function assertParentAllowed(
   taskId?: string,
 ) {
   if (!parentTaskId) return;
+  await lockTree(trx, tenantId, taskListId);
   if (parentTaskId === taskId)
     throw invalidParent(path, 'the task itself', 'A task cannot be its own parent.');
   const { rows: ancestors } = await sql<{ id: string }>`
