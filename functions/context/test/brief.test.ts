@@ -48,6 +48,7 @@ async function world() {
     ]),
   });
   for (const [day, branch, title] of [
+    ['2026-10-29', null, 'No branch, the oldest'],
     ['2026-10-30', 'main', 'Set up CI'],
     ['2026-10-31', 'feature/export', 'Export to CSV'],
     ['2026-11-01', 'main', 'Fix the flaky login test'],
@@ -56,7 +57,7 @@ async function world() {
       await client.post('/v1/sessions', {
         tool: 'claude-code',
         repositoryId: repo.id,
-        gitBranch: branch,
+        ...(branch ? { gitBranch: branch } : {}),
         title,
         startedAt: `${day}T10:00:00Z`,
       })
@@ -67,7 +68,7 @@ async function world() {
         {
           role: 'assistant',
           content: `worked on ${title}`,
-          fileReferences: [{ path: `src/${branch}.ts`, operation: 'edit' }],
+          fileReferences: [{ path: `src/${branch ?? 'none'}.ts`, operation: 'edit' }],
           commands: ['npm test'],
         },
       ],
@@ -89,6 +90,7 @@ describe('the context brief', () => {
       'Export to CSV',
       'Fix the flaky login test',
       'Set up CI',
+      'No branch, the oldest',
     ]);
     expect(brief.sessions[0]).toMatchObject({
       files: ['src/feature/export.ts'],
@@ -111,7 +113,13 @@ describe('the context brief', () => {
 
     const byId = await owner.client.get(`/v1/context/brief?repositoryId=${repo.id}`);
     expect(byId.body.repository.id).toBe(repo.id);
-    expect(byId.body.sessions[0].title).toBe('Fix the flaky login test');
+    // Without a branch, newest first: a session without one is not preferred.
+    expect(byId.body.sessions.map((x: { title: string }) => x.title)).toEqual([
+      'Fix the flaky login test',
+      'Export to CSV',
+      'Set up CI',
+      'No branch, the oldest',
+    ]);
   });
 
   it('stays within its size bound however much there is', async () => {

@@ -24,35 +24,44 @@ export async function findBriefRepository(
   return row;
 }
 
-/** The latest sessions in the repository, those on the branch first, with their people. */
-export function recentSessions(
+/**
+ * The latest sessions in the repository, those on `branch` first: two reads, each straight
+ * from an index in its order (migration 0025), however many sessions the repository has.
+ */
+export async function recentSessions(
   trx: Trx,
   tenantId: string,
   repositoryId: string,
   branch: string | undefined,
   limit: number,
 ) {
-  return trx
-    .selectFrom('ai_sessions as s')
-    .leftJoin('users as u', (j) =>
-      j.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.id', '=', 's.user_id'),
-    )
-    .select([
-      's.id',
-      's.title',
-      's.git_branch',
-      's.user_id',
-      'u.name as user_name',
-      's.started_at',
-      's.ended_at',
-    ])
-    .where('s.tenant_id', '=', tenantId)
-    .where('s.repository_id', '=', repositoryId)
-    .orderBy(sql`(s.git_branch is not distinct from ${branch ?? null})`, 'desc')
-    .orderBy('s.started_at', 'desc')
-    .orderBy('s.id', 'desc')
-    .limit(limit)
-    .execute();
+  const latest = (onBranch: boolean) => {
+    let query = trx
+      .selectFrom('ai_sessions as s')
+      .leftJoin('users as u', (j) =>
+        j.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.id', '=', 's.user_id'),
+      )
+      .select([
+        's.id',
+        's.title',
+        's.git_branch',
+        's.user_id',
+        'u.name as user_name',
+        's.started_at',
+        's.ended_at',
+      ])
+      .where('s.tenant_id', '=', tenantId)
+      .where('s.repository_id', '=', repositoryId);
+    if (branch !== undefined) {
+      query = onBranch
+        ? query.where('s.git_branch', '=', branch)
+        : query.where(sql<boolean>`s.git_branch is distinct from ${branch}`);
+    }
+    return query.orderBy('s.started_at', 'desc').orderBy('s.id', 'desc').limit(limit).execute();
+  };
+  const first = branch === undefined ? [] : await latest(true);
+  const rest = first.length < limit ? await latest(false) : [];
+  return [...first, ...rest].slice(0, limit);
 }
 
 /** Per session, its most referenced files and its commands (session_terms, kept at ingest). */
