@@ -33,6 +33,8 @@ interface Ambient {
   scope: TenantScope;
   trx: Trx;
   savepoints: number;
+  /** The deadlock or serialization failure that aborted it: every later part fails with it. */
+  lostRace?: unknown;
 }
 const ambient = new AsyncLocalStorage<Ambient>();
 
@@ -100,6 +102,9 @@ async function runTransaction<T>(
 
 /** Joins the request's transaction; a failure undoes only this part, as its own would. */
 async function inSavepoint<T>(outer: Ambient, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  // A part that runs after the race was lost (cleanup in a catch, say) would only meet
+  // "transaction is aborted" and hide the error that lets the whole request run again.
+  if (outer.lostRace) throw outer.lostRace;
   const name = sql.raw(`nested_${++outer.savepoints}`);
   await sql`savepoint ${name}`.execute(outer.trx);
   try {
@@ -108,9 +113,8 @@ async function inSavepoint<T>(outer: Ambient, fn: (trx: Trx) => Promise<T>): Pro
     return value;
   } catch (error) {
     // A lost race aborts the whole transaction: it must reach the retry, not be undone here.
-    if (!LOST_A_RACE.has((error as { code?: string }).code ?? '')) {
-      await sql`rollback to savepoint ${name}`.execute(outer.trx);
-    }
+    if (LOST_A_RACE.has((error as { code?: string }).code ?? '')) outer.lostRace = error;
+    else await sql`rollback to savepoint ${name}`.execute(outer.trx);
     throw error;
   }
 }
