@@ -28,6 +28,8 @@ export interface Step {
   createIfMissing?: boolean;
   /** Before the step, remember the serving revision of this Cloud Run service (rollback). */
   rollbackPoint?: string;
+  /** Before the step, remember this Kubernetes deployment's rollout revision (rollback). */
+  gkeRollbackPoint?: { namespace: string; deployment: string };
 }
 
 export const SECRETS = {
@@ -366,6 +368,7 @@ export function deployPlan(
       title: 'Apply the GKE manifests',
       tool: 'kubectl',
       args: ['apply', '-f', '-'],
+      gkeRollbackPoint: { namespace: 'devctx', deployment: 'devctx-api' },
       stdin: toYaml(r.gke),
     },
     {

@@ -32,8 +32,37 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-/** Serving revisions before the deploy changed them: service → revision. */
-export type RollbackPoints = Map<string, { revision: string; flags: string[] }>;
+/** What served before the deploy changed it: each service's revision, GKE's rollout. */
+export interface RollbackPoints {
+  services: Map<string, { revision: string; flags: string[] }>;
+  gke?: { namespace: string; deployment: string; revision: string };
+}
+
+/** A step failed: what ran before it is in `points`, to roll back. */
+export class PlanFailed extends Error {
+  readonly points: RollbackPoints;
+  constructor(message: string, points: RollbackPoints) {
+    super(message);
+    this.points = points;
+  }
+}
+
+/** The rollout revision Kubernetes gave a deployment ('' when there is none yet). */
+function rolloutRevision(exec: Exec, namespace: string, deployment: string): string {
+  const result = exec(
+    'kubectl',
+    [
+      '-n',
+      namespace,
+      'get',
+      `deployment/${deployment}`,
+      '-o',
+      'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}',
+    ],
+    {},
+  );
+  return result.status === 0 ? result.stdout.trim() : '';
+}
 
 const generators: Record<Generated['generated'], () => string> = {
   'postgres-password': () => randomBytes(24).toString('base64url'),
@@ -55,7 +84,7 @@ export function runPlan(steps: Step[], options: RunOptions = {}): RollbackPoints
     }
     return value;
   };
-  const points: RollbackPoints = new Map();
+  const points: RollbackPoints = { services: new Map() };
   for (const step of steps) {
     const printed = [step.tool, ...step.args.map((a) => argument(a, true))].join(' ');
     if (options.dryRun) {
@@ -105,7 +134,12 @@ export function runPlan(steps: Step[], options: RunOptions = {}): RollbackPoints
         {},
       );
       if (serving.status === 0 && serving.stdout.trim())
-        points.set(step.rollbackPoint, { revision: serving.stdout.trim(), flags });
+        points.services.set(step.rollbackPoint, { revision: serving.stdout.trim(), flags });
+    }
+    if (step.gkeRollbackPoint) {
+      const { namespace, deployment } = step.gkeRollbackPoint;
+      const revision = rolloutRevision(exec, namespace, deployment);
+      if (revision) points.gke = { namespace, deployment, revision };
     }
     log(`+ ${step.title}`);
     const args = step.args.map((a) => argument(a, false));
@@ -119,7 +153,10 @@ export function runPlan(steps: Step[], options: RunOptions = {}): RollbackPoints
     if (result.status !== 0 && step.createIfMissing)
       result = run(args.map((a) => (a === 'update' ? 'create' : a)));
     if (result.status !== 0)
-      throw new Error(`${step.title} failed: ${printed}\n${result.stderr.trim().slice(-2000)}`);
+      throw new PlanFailed(
+        `${step.title} failed: ${printed}\n${result.stderr.trim().slice(-2000)}`,
+        points,
+      );
   }
   return points;
 }
@@ -155,11 +192,15 @@ export async function smokeTest(
   return failures;
 }
 
-/** Sends traffic back to the revisions that served before, and GKE to its previous rollout. */
+/**
+ * Sends traffic back to the revisions that served before, and GKE back to the rollout it
+ * had — only if this deploy changed it (an unchanged apply made no new rollout, and an
+ * undo would go one release too far).
+ */
 export function rollBack(points: RollbackPoints, options: RunOptions = {}): void {
   const exec = options.exec ?? execTool;
   const log = options.log ?? ((line) => console.log(line));
-  for (const [service, { revision, flags }] of points) {
+  for (const [service, { revision, flags }] of points.services) {
     log(`< ${service}: traffic back to ${revision}`);
     exec(
       'gcloud',
@@ -167,6 +208,16 @@ export function rollBack(points: RollbackPoints, options: RunOptions = {}): void
       {},
     );
   }
-  log('< GKE: the previous rollout');
-  exec('kubectl', ['-n', 'devctx', 'rollout', 'undo', 'deployment/devctx-api'], {});
+  if (!points.gke) return;
+  const { namespace, deployment, revision } = points.gke;
+  if (rolloutRevision(exec, namespace, deployment) === revision) {
+    log('= GKE: unchanged by this deploy');
+    return;
+  }
+  log(`< GKE: back to rollout ${revision}`);
+  exec(
+    'kubectl',
+    ['-n', namespace, 'rollout', 'undo', `deployment/${deployment}`, `--to-revision=${revision}`],
+    {},
+  );
 }

@@ -13,11 +13,11 @@ import { readFunctionsFile, renderFunctions } from '../deploy/functions.ts';
 import { renderGke } from '../deploy/gke.ts';
 import { type DeployInputs, defaultNames, deployInputs } from '../deploy/inputs.ts';
 import { bootstrapPlan, deployPlan, type Rendered, smokeTargets } from '../deploy/plan.ts';
-import { rollBack, runPlan, smokeTest } from '../deploy/run-plan.ts';
+import { PlanFailed, rollBack, runPlan, smokeTest } from '../deploy/run-plan.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const usage =
-  'usage: deploy.ts bootstrap|deploy|smoke --project P --project-number N --region R --domain D [--image-tag T] [--instance devctx] [--database devctx] [--cluster devctx] [--all] [--dry-run]';
+  'usage: deploy.ts bootstrap|deploy|smoke --project P --project-number N --region R --domain D [--image-tag T (deploy: required)] [--instance devctx] [--database devctx] [--cluster devctx] [--all] [--dry-run]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,7 +26,7 @@ const { values, positionals } = parseArgs({
     'project-number': { type: 'string' },
     region: { type: 'string' },
     domain: { type: 'string' },
-    'image-tag': { type: 'string', default: 'unset' },
+    'image-tag': { type: 'string' },
     instance: { type: 'string', default: defaultNames.instance },
     database: { type: 'string', default: defaultNames.database },
     cluster: { type: 'string', default: 'devctx' },
@@ -43,7 +43,8 @@ const parsed = deployInputs.safeParse({
   domain: values.domain,
   instance: values.instance,
   database: values.database,
-  imageTag: values['image-tag'],
+  // Only a deploy ships images: it must name them (a forgotten tag is an error, not ':unset').
+  imageTag: values['image-tag'] ?? (command === 'deploy' ? undefined : 'not-deployed'),
 });
 if (!command || !['bootstrap', 'deploy', 'smoke'].includes(command) || !parsed.success) {
   if (!parsed.success)
@@ -92,5 +93,7 @@ try {
   }
 } catch (error) {
   console.error((error as Error).message);
+  // A deploy that failed part-way puts back what it had already changed.
+  if (error instanceof PlanFailed && command === 'deploy' && !dryRun) rollBack(error.points);
   process.exit(1);
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployHash } from '../deploy/functions.ts';
 import { bootstrapPlan, deployPlan, SECRETS } from '../deploy/plan.ts';
-import { type Exec, rollBack, runPlan, smokeTest } from '../deploy/run-plan.ts';
+import { type Exec, PlanFailed, rollBack, runPlan, smokeTest } from '../deploy/run-plan.ts';
 import { fakeBundles, render, simInputs } from './support.ts';
 
 // The runner against a stand-in for gcloud and kubectl that records every call and knows
@@ -88,12 +88,27 @@ describe('deploy', () => {
     expect(tools.ran('kubectl apply -f -')[0]?.stdin).toContain('kind: Deployment');
   });
 
-  it('rolls a failed release back to the revisions that served before, and GKE too', () => {
+  /** Tools where GKE's rollout revision is `before` until the manifests are applied, then `after`. */
+  function releaseTools(before: string, after: string) {
     const tools = fakeTools((args) =>
       args.includes('--format=value(status.traffic[0].revisionName)')
         ? `${args[3]}-00041-abc`
         : undefined,
     );
+    let applied = false;
+    const exec: Exec = (tool, args, options) => {
+      if (tool === 'kubectl' && args.includes('get')) {
+        tools.calls.push({ tool, args });
+        return { status: 0, stdout: applied ? after : before, stderr: '' };
+      }
+      if (tool === 'kubectl' && args[0] === 'apply') applied = true;
+      return tools.exec(tool, args, options);
+    };
+    return { ...tools, exec };
+  }
+
+  it('rolls a failed release back to the revisions that served before, and GKE to its rollout', () => {
+    const tools = releaseTools('7', '8');
     const points = runPlan(deployPlan(r, { bundles, cluster: 'devctx' }), {
       exec: tools.exec,
       log: () => {},
@@ -103,7 +118,37 @@ describe('deploy', () => {
     expect(back.map((c) => c.args[3])).toEqual(r.functions.map((f) => f.name));
     expect(back[0]?.args).toContain('--to-revisions=identity-00041-abc=100');
     expect(back[0]?.args).toContain('--project=devctx-sim');
-    expect(tools.ran('kubectl -n devctx rollout undo deployment/devctx-api')).toHaveLength(1);
+    expect(tools.ran('kubectl -n devctx rollout undo deployment/devctx-api')[0]?.args).toContain(
+      '--to-revision=7',
+    );
+  });
+
+  it('leaves GKE alone when the release did not change its rollout', () => {
+    const tools = releaseTools('7', '7');
+    const points = runPlan(deployPlan(r, { bundles, cluster: 'devctx' }), {
+      exec: tools.exec,
+      log: () => {},
+    });
+    rollBack(points, { exec: tools.exec, log: () => {} });
+    expect(tools.ran('kubectl -n devctx rollout undo')).toEqual([]);
+  });
+
+  it('a release that fails part-way hands back what it changed so far, to roll back', () => {
+    const tools = releaseTools('7', '8');
+    const failing: Exec = (tool, args, options) =>
+      tool === 'gcloud' && args[0] === 'functions' && args[2] === 'projects'
+        ? { status: 1, stdout: '', stderr: 'deploy failed' }
+        : tools.exec(tool, args, options);
+    let thrown: unknown;
+    try {
+      runPlan(deployPlan(r, { bundles, cluster: 'devctx' }), { exec: failing, log: () => {} });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PlanFailed);
+    const points = (thrown as PlanFailed).points;
+    expect([...points.services.keys()]).toContain('projects');
+    expect(points.gke).toBeUndefined(); // GKE was never reached
   });
 
   it('stops at the first failure, naming the step', () => {
