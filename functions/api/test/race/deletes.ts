@@ -1,4 +1,5 @@
-import type { Client, Reply } from '@devctx/shared/testing';
+import { signup } from '@devctx/identity/testing';
+import { adminQuery, type Client, type Reply } from '@devctx/shared/testing';
 import { conversationOf, ok, type Race, serverFailures, together, unique } from './race.ts';
 
 async function listWithTasks(client: Client, n: number) {
@@ -100,6 +101,55 @@ export const deleteRaces: Race[] = [
         seen.push(`deleting another list left ${left?.length} tasks here`);
       }
       return seen;
+    },
+  },
+  {
+    // Review of 20.7: two deletes of the last two users of one text each saw the other's
+    // message and kept it; the scheduler's sweep must free what they leave.
+    invariant:
+      'Concurrent deletes of sessions sharing texts: usage back to 0 (at once, or after one sweep)',
+    async round(target) {
+      const tenant = await signup(target.anonymous, 'race-shared');
+      const shared = Array.from({ length: 20 }, (_, i) => ({
+        role: 'user',
+        content: `shared ${i} ${unique('s')}`,
+      }));
+      const sessions = await together(4, async () => {
+        const { session, conversation } = await conversationOf(tenant.client);
+        await tenant.client.post(`/v1/conversations/${conversation.id}/messages`, {
+          messages: shared,
+        });
+        return session;
+      });
+      const deletes = await together(4, (i) =>
+        tenant.client.delete(`/v1/sessions/${sessions[i]?.id}`),
+      );
+      await adminQuery(target.database.adminUrl, 'select release_unused_bodies(100000)');
+      const used = (await tenant.client.get('/v1/tenant/usage')).body.messages.used;
+      return [
+        ...serverFailures(deletes, 'delete'),
+        ...(used === 0 ? [] : [`usage ${used} after deleting every session and a sweep`]),
+      ];
+    },
+  },
+  {
+    // Review of 20.3: A under B and B under A at once both passed the cycle check.
+    invariant: 'Two tasks moved under each other at once: at most one move wins, no cycle',
+    async round(target) {
+      const client = target.a.owner.client;
+      const { tasks } = await listWithTasks(client, 2);
+      const [a, b] = [tasks[0].id, tasks[1].id];
+      const moves = await together(2, (i) =>
+        client.patch(`/v1/tasks/${i === 0 ? a : b}`, { parentTaskId: i === 0 ? b : a }),
+      );
+      const parentOf = async (id: string) =>
+        (await client.get(`/v1/tasks/${id}`)).body.parentTaskId;
+      const cycle = (await parentOf(a)) === b && (await parentOf(b)) === a;
+      return [
+        ...serverFailures(moves, 'move'),
+        ...(moves.filter(ok).length > 1 ? ['both moves won'] : []),
+        ...(cycle ? ['A and B are each other’s parent'] : []),
+      ];
     },
   },
 ];
