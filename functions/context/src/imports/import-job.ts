@@ -2,9 +2,9 @@ import {
   afterCommit,
   type Config,
   defineJob,
-  isInstant,
   type ObjectStorage,
   PermanentJobError,
+  parseInstant,
   storageFor,
   type Trx,
 } from '@devctx/shared';
@@ -176,4 +176,4 @@ async function writeSession(
   );
 }
 
-const instantOf = (text: string | null) => (text && isInstant(text) ? new Date(text) : null);
+const instantOf = (text: string | null) => (text ? (parseInstant(text) ?? null) : null);

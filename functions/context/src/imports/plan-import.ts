@@ -1,4 +1,4 @@
-import { AppError, isInstant } from '@devctx/shared';
+import { AppError, parseInstant } from '@devctx/shared';
 import type { z } from 'zod';
 import type { messageInput } from '../messages/ingest.ts';
 import { parseClaudeTranscript, type TranscriptMessage } from './claude-code/transcript.ts';
@@ -62,8 +62,8 @@ export function assertImportable(plan: ImportPlan, kind: Upload['kind']) {
 function latest(times: (string | null | undefined)[]): string | null {
   let best: { at: number; text: string } | null = null;
   for (const text of times) {
-    if (!text || !isInstant(text)) continue;
-    const at = Date.parse(text);
+    const at = text ? parseInstant(text)?.getTime() : undefined;
+    if (at === undefined || !text) continue;
     if (!best || at > best.at) best = { at, text };
   }
   return best?.text ?? null;

@@ -10,7 +10,7 @@
  * - unknown line types and malformed lines are counted and skipped, never fatal.
  */
 
-import { isInstant, wellFormedJson } from '@devctx/shared';
+import { parseInstant, wellFormedJson } from '@devctx/shared';
 
 export type TranscriptRole = 'user' | 'assistant' | 'system' | 'tool';
 
@@ -180,11 +180,7 @@ export function parseClaudeTranscript(text: string): ParsedTranscript {
  * anything that is not an instant (a transcript is client text and may hold anything).
  */
 function instantOf(value: unknown): string | null {
-  if (typeof value !== 'string' || !isInstant(value)) return null;
-  const at = new Date(Date.parse(value.replace(' ', 'T')));
-  // 9999-12-31T23:00-05:00 is in the year 10000 in UTC: no longer an instant we store.
-  const year = at.getUTCFullYear();
-  return year >= 1 && year <= 9999 ? at.toISOString() : null;
+  return typeof value === 'string' ? (parseInstant(value)?.toISOString() ?? null) : null;
 }
 
 /**
