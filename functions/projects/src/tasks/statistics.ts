@@ -1,7 +1,7 @@
 import type { Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { effectiveStatusOf, type statuses } from './representation.ts';
+import { effectiveStatusOf, waitsOnIncompleteDependency } from './representation.ts';
 
 export const statisticsSchema = z.object({
   total: z.number().int(),
@@ -32,25 +32,25 @@ export async function statistics(
 ) {
   const inScope =
     'projectId' in scope
-      ? sql`t.task_list_id in (select id from task_lists where tenant_id = ${tenantId} and project_id = ${scope.projectId})`
-      : sql`t.task_list_id = ${scope.taskListId}`;
-  const { rows } = await sql<{
-    status: (typeof statuses)[number];
-    priority: string | null;
-    assignee_id: string | null;
-    checked: boolean;
-    overdue: boolean;
-    waits: boolean;
-    n: number;
-  }>`
-    select t.status, t.priority, t.assignee_id, t.checked,
-           (not t.checked and t.status <> 'cancelled' and t.due_date < (now() at time zone 'utc')::date) as overdue,
-           exists (select 1 from task_dependencies d join tasks dt on dt.tenant_id = d.tenant_id and dt.id = d.depends_on_id
-                    where d.tenant_id = t.tenant_id and d.task_id = t.id and not dt.checked) as waits,
-           count(*)::int as n
-      from tasks t
-     where t.tenant_id = ${tenantId} and ${inScope}
-     group by 1, 2, 3, 4, 5, 6`.execute(trx);
+      ? sql<boolean>`t.task_list_id in (select id from task_lists where tenant_id = ${tenantId} and project_id = ${scope.projectId})`
+      : sql<boolean>`t.task_list_id = ${scope.taskListId}`;
+  const rows = await trx
+    .selectFrom('tasks as t')
+    .select((eb) => [
+      't.status',
+      't.priority',
+      't.assignee_id',
+      't.checked',
+      sql<boolean>`(not t.checked and t.status <> 'cancelled' and t.due_date < (now() at time zone 'utc')::date)`.as(
+        'overdue',
+      ),
+      waitsOnIncompleteDependency(eb).$castTo<boolean>().as('waits'),
+      sql<number>`count(*)::int`.as('n'),
+    ])
+    .where('t.tenant_id', '=', tenantId)
+    .where(inScope)
+    .groupBy(sql`1, 2, 3, 4, 5, 6`)
+    .execute();
 
   const byStatus: Record<string, number> = {
     pending: 0,
