@@ -238,8 +238,11 @@ export function createApp(options: AppOptions): RequestListener {
   ): Promise<{ result: RouteResult; readable: boolean } | undefined> {
     const read = match('GET', path);
     if (read.kind !== 'found') return undefined;
+    // The GET's own params: a write under a resource (/v1/tasks/{id}/dependencies/{dependsOnId})
+    // names more, and its names need not be the GET's.
+    const params = validate(read.route.params, read.params, 'params');
     const query = validate(read.route.query, {}, 'query');
-    const result = await read.route.handler(ctx, { ...input, body: undefined, query });
+    const result = await read.route.handler(ctx, { ...input, params, body: undefined, query });
     const permission = read.route.permission;
     return { result, readable: permission === null || !!ctx.actor?.permissions.has(permission) };
   }
