@@ -133,22 +133,24 @@ export const deleteRaces: Race[] = [
     },
   },
   {
-    // Review of 20.3: A under B and B under A at once both passed the cycle check.
-    invariant: 'Two tasks moved under each other at once: at most one move wins, no cycle',
+    // Review of 20.3: A under B, B under C and C under A at once all passed the cycle check
+    // (a two-task swap was already caught, by the row locks deadlocking).
+    invariant: 'Three tasks moved under each other in a ring at once: no cycle',
     async round(target) {
       const client = target.a.owner.client;
-      const { tasks } = await listWithTasks(client, 2);
-      const [a, b] = [tasks[0].id, tasks[1].id];
-      const moves = await together(2, (i) =>
-        client.patch(`/v1/tasks/${i === 0 ? a : b}`, { parentTaskId: i === 0 ? b : a }),
+      const { tasks } = await listWithTasks(client, 3);
+      const ids = tasks.map((t) => t.id as string);
+      const moves = await together(3, (i) =>
+        client.patch(`/v1/tasks/${ids[i]}`, { parentTaskId: ids[(i + 1) % 3] }),
       );
-      const parentOf = async (id: string) =>
-        (await client.get(`/v1/tasks/${id}`)).body.parentTaskId;
-      const cycle = (await parentOf(a)) === b && (await parentOf(b)) === a;
+      const parents = await Promise.all(
+        ids.map(async (id) => (await client.get(`/v1/tasks/${id}`)).body.parentTaskId),
+      );
+      const ring = parents.every((parent, i) => parent === ids[(i + 1) % 3]);
       return [
         ...serverFailures(moves, 'move'),
-        ...(moves.filter(ok).length > 1 ? ['both moves won'] : []),
-        ...(cycle ? ['A and B are each other’s parent'] : []),
+        ...(moves.filter(ok).length > 2 ? ['all three moves won'] : []),
+        ...(ring ? ['the three tasks form a cycle'] : []),
       ];
     },
   },
