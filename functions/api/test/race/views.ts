@@ -142,7 +142,8 @@ export const viewRaces: Race[] = [
   },
   {
     // Finding 20.10: "blocked" meant three things on one list.
-    invariant: 'stats.blocked = byStatus.blocked = ?status=blocked = effectiveStatus blocked',
+    invariant:
+      'stats.blocked = byStatus.blocked = ?status=blocked = effectiveStatus blocked; every ?status= matches byStatus',
     async round(target) {
       const client = target.a.owner.client;
       const list = await newList(client);
@@ -159,6 +160,9 @@ export const viewRaces: Race[] = [
       await client.patch(`/v1/tasks/${cancelled}`, { status: 'cancelled' });
       await client.patch(`/v1/tasks/${byHand}`, { status: 'blocked' });
       await client.post(`/v1/tasks/${done}/toggle`, { checked: true });
+      // Waiting on a cancelled task is waiting on nothing.
+      const afterCancelled = await add('waits on the cancelled one');
+      await client.post(`/v1/tasks/${afterCancelled}/dependencies`, { dependsOnId: cancelled });
       const stats = (await client.get(`/v1/task-lists/${list.id}/stats`)).body;
       const filtered = (await client.get(`/v1/task-lists/${list.id}/tasks?status=blocked`)).body
         .items;
@@ -172,9 +176,16 @@ export const viewRaces: Race[] = [
         '?status=blocked': filtered.length,
         effectiveStatus: effective.length,
       };
-      return Object.values(views).every((n) => n === 2)
+      const seen = Object.values(views).every((n) => n === 2)
         ? []
         : [`blocked: ${JSON.stringify(views)}`];
+      for (const status of ['pending', 'in_progress', 'completed', 'cancelled']) {
+        const listed = (await client.get(`/v1/task-lists/${list.id}/tasks?status=${status}`)).body
+          .items.length;
+        if (listed !== stats.byStatus?.[status])
+          seen.push(`?status=${status} lists ${listed}, byStatus says ${stats.byStatus?.[status]}`);
+      }
+      return seen;
     },
   },
   {

@@ -2,6 +2,7 @@ import { AppError, actorOf, actorScope, type RequestContext, withTenant } from '
 import { z } from 'zod';
 import { findTaskList } from '../task-lists/queries.ts';
 import { assertAssignable, assertSectionInList, lockTasksInList, updateTask } from './queries.ts';
+import { taskPosition } from './representation.ts';
 
 const operation = z.discriminatedUnion('op', [
   z.object({ op: z.literal('toggle'), taskId: z.uuid(), checked: z.boolean().optional() }),
@@ -9,7 +10,7 @@ const operation = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('move'),
     taskId: z.uuid(),
-    position: z.number().finite().optional(),
+    position: taskPosition.optional(),
     sectionId: z.uuid().nullable().optional(),
   }),
 ]);

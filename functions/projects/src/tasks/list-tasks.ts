@@ -15,7 +15,7 @@ export const listTasksQuery = pageQuery.extend({
   status: z
     .enum(statuses)
     .optional()
-    .describe('blocked: the tasks whose effectiveStatus is blocked (see the task schema).'),
+    .describe('Tasks whose effectiveStatus is this (so stats.byStatus counts the same tasks).'),
   assigneeId: z
     .union([z.uuid(), z.literal('none')])
     .optional()
@@ -76,11 +76,11 @@ export function listTasksQueryBuilder(
   let q = selectTasks(trx, tenantId)
     .select(sql<string>`${order.key}::text`.as('sort_key'))
     .where('t.task_list_id', '=', taskListId);
-  if (query.status === 'blocked') {
-    q = q.where((eb) => isBlocked(eb));
-  } else if (query.status) {
-    q = q.where('t.status', '=', query.status);
-  }
+  // By effective status: a pending task waiting on a dependency is blocked, not pending.
+  const status = query.status;
+  if (status === 'blocked') q = q.where((eb) => isBlocked(eb));
+  else if (status)
+    q = q.where((eb) => eb.and([eb('t.status', '=', status), eb.not(isBlocked(eb))]));
   if (query.assigneeId === 'none') q = q.where('t.assignee_id', 'is', null);
   else if (query.assigneeId) q = q.where('t.assignee_id', '=', query.assigneeId);
   if (query.priority) q = q.where('t.priority', '=', query.priority);

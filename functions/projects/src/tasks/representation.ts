@@ -2,6 +2,16 @@ import { changedColumns, type Database } from '@devctx/shared';
 import { type ExpressionBuilder, sql } from 'kysely';
 import { z } from 'zod';
 
+/**
+ * Order in a list. Bounded, so appends (the last position + 1024) always land after it and
+ * stay distinct: at 1e308 adding 1024 changes nothing.
+ */
+export const taskPosition = z
+  .number()
+  .min(-1e15)
+  .max(1e15)
+  .describe('Order in the list (±1e15); between two neighbours to move there.');
+
 export const statuses = ['pending', 'in_progress', 'completed', 'blocked', 'cancelled'] as const;
 export const priorities = ['P0', 'P1', 'P2', 'P3'] as const;
 
@@ -13,7 +23,11 @@ export const taskSchema = z.object({
   title: z.string(),
   description: z.string(),
   status: z.enum(statuses),
-  blocked: z.boolean().describe('A dependency is not complete yet.'),
+  blocked: z
+    .boolean()
+    .describe(
+      'It depends on a task still to do (a cancelled one does not count); see effectiveStatus for whether that blocks it.',
+    ),
   effectiveStatus: z
     .enum(statuses)
     .describe(
@@ -43,10 +57,7 @@ export const taskFields = {
   estimateHours: z.number().min(0).max(100000).nullable(),
   sectionId: z.uuid().nullable(),
   parentTaskId: z.uuid().nullable(),
-  position: z
-    .number()
-    .finite()
-    .describe('Order in the list; between two neighbours to move there.'),
+  position: taskPosition,
   labels: z.array(z.string().trim().min(1).max(100)).max(50),
 };
 export type TaskFields = Partial<{
@@ -93,7 +104,7 @@ export const taskColumns = [
 
 type TasksScope = ExpressionBuilder<Database & { t: Database['tasks'] }, 't'>;
 
-/** Whether task t waits on a dependency that is not checked yet. */
+/** Whether task t waits on a dependency that is still to do (not checked, completed or cancelled). */
 export function waitsOnIncompleteDependency(eb: TasksScope) {
   return eb.exists(
     eb
@@ -104,11 +115,12 @@ export function waitsOnIncompleteDependency(eb: TasksScope) {
       .select(sql`1`.as('one'))
       .whereRef('d.tenant_id', '=', 't.tenant_id')
       .whereRef('d.task_id', '=', 't.id')
-      .where('dt.checked', '=', false),
+      .where('dt.checked', '=', false)
+      .where('dt.status', 'not in', ['completed', 'cancelled']),
   );
 }
 
-/** A task waits while any task it depends on is not checked (the `blocked` field). */
+/** A task waits while any task it depends on is still to do (the `blocked` field). */
 export function blockedExpression(eb: TasksScope) {
   return waitsOnIncompleteDependency(eb).$castTo<boolean>().as('blocked');
 }
