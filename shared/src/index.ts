@@ -49,7 +49,13 @@ export {
   migrateDatabase,
   OWNER_ROLE,
 } from './db/migrate.ts';
-export type { CommitSource, CommitsTable, Database, RepositoriesTable } from './db/schema.ts';
+export type {
+  CommitSource,
+  CommitsTable,
+  Database,
+  Provider,
+  RepositoriesTable,
+} from './db/schema.ts';
 export { databaseName, urlForDatabase, urlForRole } from './db/urls.ts';
 export { actorScope, type TenantScope, type Trx, withTenant } from './db/with-tenant.ts';
 export { AppError, type FieldError, notFound } from './errors/app-error.ts';

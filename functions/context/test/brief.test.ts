@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryNameOf } from '../src/brief/repository-name.ts';
+import { remoteOf } from '../src/brief/repository-name.ts';
 import { addUser, type SignedUp, signup, startContext } from './support.ts';
 
 // The brief an assistant gets when it starts in a working copy: what the team did there
@@ -174,17 +174,57 @@ describe('the context brief', () => {
   });
 });
 
-describe('repository names from git remotes', () => {
-  it('reads every form git prints, and owner/name itself', () => {
+describe('repositories from git remotes', () => {
+  it('reads every form git prints, and owner/name itself, with the provider its host is', () => {
     for (const remote of [
       'git@github.com:Acme/App.git',
       'https://github.com/acme/app',
+      'HTTPS://GITHUB.COM/ACME/APP.GIT',
       'https://github.com/acme/app.git/',
       'ssh://git@github.com:22/acme/app.git',
-      'acme/app',
+      'github.com/acme/app',
     ])
-      expect(repositoryNameOf(remote), remote).toBe('acme/app');
-    expect(repositoryNameOf('https://gitlab.com/group/sub/app.git')).toBe('group/sub/app');
-    expect(repositoryNameOf('app')).toBeUndefined();
+      expect(remoteOf(remote), remote).toEqual({ provider: 'github', name: 'acme/app' });
+    expect(remoteOf('acme/app')).toEqual({ name: 'acme/app' });
+    expect(remoteOf('https://gitlab.com/group/sub/app.git')).toEqual({
+      provider: 'gitlab',
+      name: 'group/sub/app',
+    });
+    expect(remoteOf('git@git.example.org:team/app.git')).toEqual({
+      provider: 'generic',
+      name: 'team/app',
+    });
+    expect(remoteOf('app')).toBeUndefined();
+  });
+
+  it('a remote on one host is not the repository of the same name on another', async () => {
+    const t = await signup(h.anonymous, 'brief-hosts');
+    const gitlab = (
+      await t.client.post('/v1/repositories', { provider: 'gitlab', fullName: 'acme/app' })
+    ).body;
+    const github = (
+      await t.client.post('/v1/repositories', { provider: 'github', fullName: 'acme/app' })
+    ).body;
+    const brief = (remote: string) =>
+      t.client.get(`/v1/context/brief?repository=${encodeURIComponent(remote)}`);
+    expect((await brief('git@gitlab.com:acme/app.git')).body.repository.id).toBe(gitlab.id);
+    expect((await brief('https://github.com/acme/app')).body.repository.id).toBe(github.id);
+    expect((await brief('https://evil.example/acme/app')).status).toBe(404);
+  });
+
+  it('cuts long text between whole characters, never inside an emoji', async () => {
+    const t = await signup(h.anonymous, 'brief-emoji');
+    const repo = (
+      await t.client.post('/v1/repositories', { provider: 'github', fullName: 'acme/emoji' })
+    ).body;
+    await t.client.post('/v1/sessions', {
+      tool: 'claude-code',
+      repositoryId: repo.id,
+      title: '👩‍💻'.repeat(60),
+    });
+    const text: string = (await t.client.get(`/v1/context/brief?repositoryId=${repo.id}`)).body
+      .text;
+    expect(text).toContain('👩‍💻…');
+    expect(text.isWellFormed()).toBe(true);
   });
 });

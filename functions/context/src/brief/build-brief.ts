@@ -164,9 +164,18 @@ export async function buildBrief(
 }
 
 /** One line of client text, shortened: the brief is read by a model, not a parser. */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const short = (text: string, max = 120) => {
   const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  if (line.length <= max) return line;
+  // Cut between whole characters as a reader sees them: never half an emoji (a lone
+  // surrogate is not UTF-8) nor half of 👩‍💻.
+  let kept = '';
+  for (const { segment } of graphemes.segment(line)) {
+    if (kept.length + segment.length > max - 1) break;
+    kept += segment;
+  }
+  return `${kept}…`;
 };
 
 /**

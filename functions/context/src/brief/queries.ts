@@ -1,7 +1,7 @@
 import { isBlocked } from '@devctx/projects/tasks';
 import { notFound, type Trx } from '@devctx/shared';
 import { sql } from 'kysely';
-import { repositoryNameOf } from './repository-name.ts';
+import { remoteOf } from './repository-name.ts';
 
 /** The repository a brief is for: by id, or by the name its git remote gives. */
 export async function findBriefRepository(
@@ -15,9 +15,11 @@ export async function findBriefRepository(
     .where('tenant_id', '=', tenantId);
   if (by.repositoryId) query = query.where('id', '=', by.repositoryId);
   else {
-    const name = repositoryNameOf(by.repository ?? '');
-    if (!name) throw notFound('repository');
-    query = query.where(sql`lower(full_name)`, '=', name);
+    const remote = remoteOf(by.repository ?? '');
+    if (!remote) throw notFound('repository');
+    query = query.where(sql`lower(full_name)`, '=', remote.name);
+    // A remote on gitlab.com is not the GitHub repository of the same name.
+    if (remote.provider) query = query.where('provider', '=', remote.provider);
   }
   const row = await query.orderBy('created_at').executeTakeFirst();
   if (!row) throw notFound('repository');
