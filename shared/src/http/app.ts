@@ -190,19 +190,28 @@ export function createApp(options: AppOptions): RequestListener {
       await sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId} ${resource.toLowerCase()}`}, 0))`.execute(
         trx,
       );
-      if (ifMatch) await checkIfMatch(ifMatch, resource, ctx, input);
+      // An empty If-Match names no current tag, so it cannot match (412), unlike no header.
+      if (ifMatch !== undefined) await checkIfMatch(ifMatch, resource, ctx, input);
       const result = await run();
-      if (route.method === 'PATCH' && (result.status ?? 200) < 300 && !result.headers?.etag) {
-        const now = await readCurrent(resource, ctx, input);
-        if (now?.readable) {
-          return {
-            ...result,
-            headers: { ...result.headers, etag: etagOf(JSON.stringify(now.result.body)) },
-          };
-        }
-      }
-      return result;
+      const etag = await newEtag(resource, result);
+      return etag ? { ...result, headers: { ...result.headers, etag } } : result;
     });
+
+    /**
+     * The ETag a write leaves its resource with, for the client's next If-Match. A write
+     * answering the resource's own representation (the GET's schema: toggle, assign, end,
+     * most PATCHes) carries it already; any other PATCH reads the resource once more.
+     */
+    async function newEtag(resource: string, result: RouteResult): Promise<string | undefined> {
+      if ((result.status ?? 200) >= 300 || result.headers?.etag) return undefined;
+      const read = match('GET', resource);
+      if (read.kind !== 'found' || !readable(read.route, ctx)) return undefined;
+      const representation = read.route.responses[200]?.schema;
+      if (representation && route.responses[200]?.schema === representation && result.body)
+        return etagOf(JSON.stringify(result.body));
+      if (route.method !== 'PATCH') return undefined;
+      return etagOf(JSON.stringify((await readCurrent(resource, ctx, input))?.result.body));
+    }
   }
 
   /**
@@ -243,8 +252,7 @@ export function createApp(options: AppOptions): RequestListener {
     const params = validate(read.route.params, read.params, 'params');
     const query = validate(read.route.query, {}, 'query');
     const result = await read.route.handler(ctx, { ...input, params, body: undefined, query });
-    const permission = read.route.permission;
-    return { result, readable: permission === null || !!ctx.actor?.permissions.has(permission) };
+    return { result, readable: readable(read.route, ctx) };
   }
 
   /**
@@ -276,6 +284,11 @@ export function createApp(options: AppOptions): RequestListener {
       );
     }
   }
+}
+
+/** Whether the caller may read what a GET route answers. */
+function readable(route: AnyRoute, ctx: RequestContext): boolean {
+  return route.permission === null || !!ctx.actor?.permissions.has(route.permission);
 }
 
 /** An object body whose every field is absent (zod drops unknown keys). */

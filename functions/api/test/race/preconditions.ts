@@ -95,11 +95,24 @@ export const preconditionRaces: Race[] = [
     },
   },
   {
-    invariant: "A PATCH answers the resource's new ETag: the next GET's, and usable at once",
+    invariant:
+      "A PATCH or an action answers the resource's new ETag: the next GET's, usable at once; an empty If-Match is 412",
     async round(target) {
       const client = target.a.owner.client;
       const seen: string[] = [];
-      for (const [name, r] of Object.entries(await resources(client))) {
+      const all = await resources(client);
+      for (const [what, path, action] of [
+        ['toggle', all.task.path, `${all.task.path}/toggle`],
+        ['end', all.session.path, `${all.session.path}/end`],
+      ] as const) {
+        const done = await send(client, 'POST', action, {}, {});
+        const now = await etagOf(client, path);
+        if (done.headers.get('etag') !== now)
+          seen.push(`${what}: answered ${done.headers.get('etag')}, GET says ${now}`);
+      }
+      const empty = await send(client, 'PATCH', all.task.path, { title: 'x' }, { 'if-match': '' });
+      if (empty.status !== 412) seen.push(`an empty If-Match gave ${empty.status}`);
+      for (const [name, r] of Object.entries(all)) {
         const etag = await etagOf(client, r.path);
         const changed = await send(client, 'PATCH', r.path, r.change(1), { 'if-match': etag });
         const answered = changed.headers.get('etag');
