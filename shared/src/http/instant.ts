@@ -37,6 +37,9 @@ export function parseInstant(text: string): Date | undefined {
   return utc >= FIRST && utc <= LAST ? new Date(utc) : undefined;
 }
 
+/** RFC 3339's own offsets: `Z` or `±HH:MM` (PostgreSQL's `+00` and ISO's `+0100` are read internally, not taken from clients). */
+const RFC3339_OFFSET = /(?:z|[+-]\d\d:\d\d)$/i;
+
 export function isInstant(text: string): boolean {
   return parseInstant(text) !== undefined;
 }
@@ -50,7 +53,7 @@ export const instantSchema = () =>
   z
     .string()
     .max(64)
-    .refine(isInstant, {
+    .refine((text) => RFC3339_OFFSET.test(text) && isInstant(text), {
       abort: true,
       message:
         'an RFC 3339 instant such as 2026-11-30T09:00:00Z or 2026-11-30T10:00:00+01:00 (years 0001 to 9999)',

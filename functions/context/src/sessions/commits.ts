@@ -6,6 +6,7 @@ import { z } from 'zod';
 /** Commits made shortly after the assistant's last message still belong to the session. */
 const AFTER_END_MS = 15 * 60 * 1000;
 const MAX_COMMITS = 500;
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 
 export const sessionCommitsSchema = z.object({
   window: z.object({
@@ -44,7 +45,10 @@ async function commitScope(trx: Trx, tenantId: string, session: SessionRow) {
     select max(coalesce(occurred_at, created_at)) as at
       from messages where tenant_id = ${tenantId} and session_id = ${session.id}`.execute(trx);
   const end = session.ended_at ?? lastMessage.rows[0]?.at ?? session.started_at;
-  const to = new Date(Math.max(end.getTime(), session.started_at.getTime()) + AFTER_END_MS);
+  // Never past the last instant the API takes (a session ending in 9999 would give 10000).
+  const to = new Date(
+    Math.min(Math.max(end.getTime(), session.started_at.getTime()) + AFTER_END_MS, LAST_INSTANT),
+  );
   let repositories = trx.selectFrom('repositories').select('id').where('tenant_id', '=', tenantId);
   if (session.repository_id) repositories = repositories.where('id', '=', session.repository_id);
   else if (session.project_id)
