@@ -7939,7 +7939,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                /** @description blocked: the tasks whose effectiveStatus is blocked (see the task schema). */
+                /** @description Tasks whose effectiveStatus is this (so stats.byStatus counts the same tasks). */
                 status?: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
                 /** @description A user id, or "none" for unassigned. */
                 assigneeId?: string | "none";
@@ -7977,7 +7977,7 @@ export interface operations {
                             description: string;
                             /** @enum {string} */
                             status: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
-                            /** @description A dependency is not complete yet. */
+                            /** @description It depends on a task still to do (a cancelled one does not count); see effectiveStatus for whether that blocks it. */
                             blocked: boolean;
                             /**
                              * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
@@ -8088,7 +8088,7 @@ export interface operations {
                     estimateHours?: number | null;
                     sectionId?: string | null;
                     parentTaskId?: string | null;
-                    /** @description Order in the list; between two neighbours to move there. */
+                    /** @description Order in the list (±1e15); between two neighbours to move there. */
                     position?: number;
                     labels?: string[];
                     checked?: boolean;
@@ -8113,7 +8113,7 @@ export interface operations {
                         description: string;
                         /** @enum {string} */
                         status: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
-                        /** @description A dependency is not complete yet. */
+                        /** @description It depends on a task still to do (a cancelled one does not count); see effectiveStatus for whether that blocks it. */
                         blocked: boolean;
                         /**
                          * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
@@ -8246,7 +8246,7 @@ export interface operations {
                         description: string;
                         /** @enum {string} */
                         status: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
-                        /** @description A dependency is not complete yet. */
+                        /** @description It depends on a task still to do (a cancelled one does not count); see effectiveStatus for whether that blocks it. */
                         blocked: boolean;
                         /**
                          * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
@@ -8438,7 +8438,7 @@ export interface operations {
                     estimateHours?: number | null;
                     sectionId?: string | null;
                     parentTaskId?: string | null;
-                    /** @description Order in the list; between two neighbours to move there. */
+                    /** @description Order in the list (±1e15); between two neighbours to move there. */
                     position?: number;
                     labels?: string[];
                 };
@@ -8462,7 +8462,7 @@ export interface operations {
                         description: string;
                         /** @enum {string} */
                         status: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
-                        /** @description A dependency is not complete yet. */
+                        /** @description It depends on a task still to do (a cancelled one does not count); see effectiveStatus for whether that blocks it. */
                         blocked: boolean;
                         /**
                          * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
@@ -8611,7 +8611,7 @@ export interface operations {
                         description: string;
                         /** @enum {string} */
                         status: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
-                        /** @description A dependency is not complete yet. */
+                        /** @description It depends on a task still to do (a cancelled one does not count); see effectiveStatus for whether that blocks it. */
                         blocked: boolean;
                         /**
                          * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
@@ -8750,7 +8750,7 @@ export interface operations {
                         description: string;
                         /** @enum {string} */
                         status: "pending" | "in_progress" | "completed" | "blocked" | "cancelled";
-                        /** @description A dependency is not complete yet. */
+                        /** @description It depends on a task still to do (a cancelled one does not count); see effectiveStatus for whether that blocks it. */
                         blocked: boolean;
                         /**
                          * @description status, but blocked while an unfinished task waits on an unchecked dependency (the one meaning of blocked in every view).
@@ -8884,6 +8884,7 @@ export interface operations {
                         op: "move";
                         /** Format: uuid */
                         taskId: string;
+                        /** @description Order in the list (±1e15); between two neighbours to move there. */
                         position?: number;
                         sectionId?: string | null;
                     })[];
