@@ -7136,6 +7136,12 @@ export interface operations {
                             createdAt: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            /** @description The state of its tasks: the ETag of the list changes with them. */
+                            tasks: {
+                                count: number;
+                                /** @description Changes whenever a task of the list is added, changed or deleted. */
+                                revision: string | null;
+                            };
                         }[];
                         nextCursor: string | null;
                     };
@@ -7252,6 +7258,12 @@ export interface operations {
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
+                        /** @description The state of its tasks: the ETag of the list changes with them. */
+                        tasks: {
+                            count: number;
+                            /** @description Changes whenever a task of the list is added, changed or deleted. */
+                            revision: string | null;
+                        };
                     };
                 };
             };
@@ -7368,6 +7380,12 @@ export interface operations {
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
+                        /** @description The state of its tasks: the ETag of the list changes with them. */
+                        tasks: {
+                            count: number;
+                            /** @description Changes whenever a task of the list is added, changed or deleted. */
+                            revision: string | null;
+                        };
                     };
                 };
             };
@@ -7556,6 +7574,12 @@ export interface operations {
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
+                        /** @description The state of its tasks: the ETag of the list changes with them. */
+                        tasks: {
+                            count: number;
+                            /** @description Changes whenever a task of the list is added, changed or deleted. */
+                            revision: string | null;
+                        };
                     };
                 };
             };
@@ -8932,6 +8956,15 @@ export interface operations {
             };
             /** @description No such task list */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match: the list or one of its tasks changed since you read it */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

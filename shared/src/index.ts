@@ -65,7 +65,7 @@ export { defineFamily, type Family } from './family.ts';
 export { googleClientOptions } from './google-clients.ts';
 export { healthRoutes } from './health/routes.ts';
 export { createApp, type RequestListener } from './http/app.ts';
-export { etagOf } from './http/conditional.ts';
+export { etagOf, matchesEtag } from './http/conditional.ts';
 export { instantSchema, isInstant, parseInstant } from './http/instant.ts';
 export { MAX_JSON_DEPTH, wellFormedJson } from './http/json-input.ts';
 export {

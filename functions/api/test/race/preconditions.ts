@@ -127,4 +127,36 @@ export const preconditionRaces: Race[] = [
       return seen;
     },
   },
+  {
+    // Bulk changes guard the list and all its tasks: the list's ETag changes with them.
+    invariant:
+      '8 bulk toggles with one list ETag: exactly one applies; a task changed after the read makes it 412',
+    async round(target) {
+      const client = target.a.owner.client;
+      const project = (await client.post('/v1/projects', { slug: unique('bulk'), name: 'b' })).body;
+      const list = (await client.post(`/v1/projects/${project.id}/task-lists`, { name: 'l' })).body;
+      const tasks = await together(
+        3,
+        async (i) =>
+          (await client.post(`/v1/task-lists/${list.id}/tasks`, { title: `t${i}` })).body,
+      );
+      const listPath = `/v1/task-lists/${list.id}`;
+      const toggleAll = { operations: tasks.map((t) => ({ op: 'toggle', taskId: t.id })) };
+      const seen = await oneWinner(
+        client,
+        listPath,
+        (_, etag) =>
+          send(client, 'POST', `${listPath}/tasks/bulk`, toggleAll, { 'if-match': etag }),
+        'bulk',
+      );
+      const etag = await etagOf(client, listPath);
+      await client.post(`/v1/tasks/${tasks[0].id}/toggle`, {});
+      const stale = await send(client, 'POST', `${listPath}/tasks/bulk`, toggleAll, {
+        'if-match': etag,
+      });
+      if (stale.status !== 412)
+        seen.push(`a bulk change after a toggle it never saw gave ${stale.status}`);
+      return seen;
+    },
+  },
 ];

@@ -1,6 +1,15 @@
-import { AppError, actorOf, actorScope, type RequestContext, withTenant } from '@devctx/shared';
+import {
+  AppError,
+  actorOf,
+  actorScope,
+  etagOf,
+  matchesEtag,
+  type RequestContext,
+  withTenant,
+} from '@devctx/shared';
 import { z } from 'zod';
 import { findTaskList } from '../task-lists/queries.ts';
+import { toTaskListView } from '../task-lists/representation.ts';
 import { assertAssignable, assertSectionInList, lockTasksInList, updateTask } from './queries.ts';
 import { taskPosition } from './representation.ts';
 
@@ -25,6 +34,7 @@ export async function bulkChangeTasks(
   ctx: RequestContext,
   taskListId: string,
   body: z.infer<typeof bulkBody>,
+  ifMatch?: string,
 ) {
   const tenantId = actorOf(ctx).tenantId;
   return withTenant(actorScope(ctx), async (trx) => {
@@ -32,6 +42,17 @@ export async function bulkChangeTasks(
     const ids = [...new Set(body.operations.map((o) => o.taskId))];
     // Locked in a fixed order, so two bulk requests over the same tasks cannot deadlock.
     const rows = await lockTasksInList(trx, tenantId, taskListId, ids);
+    // The pipeline checked If-Match under the list's lock, but a toggle of one of these
+    // tasks takes only the task's: checked again now that the tasks are held, so no
+    // change to them slips in between the check and these writes.
+    if (ifMatch !== undefined) {
+      const list = toTaskListView(await findTaskList(trx, tenantId, taskListId));
+      if (!matchesEtag(ifMatch, etagOf(JSON.stringify(list)), 'strong'))
+        throw new AppError(
+          'precondition_failed',
+          'The list or its tasks changed since you read it.',
+        );
+    }
     const checked = new Map(rows.map((r) => [r.id, r.checked]));
     let applied = 0;
     for (const [index, op] of body.operations.entries()) {

@@ -165,9 +165,10 @@ export const taskRoutes = [
       200: { description: 'All applied', schema: z.object({ applied: z.number().int() }) },
       400: { description: 'One operation is invalid; nothing was changed' },
       404: { description: 'No such task list' },
+      412: { description: 'If-Match: the list or one of its tasks changed since you read it' },
     },
-    handler: async (ctx, { params, body }) => ({
-      body: await bulkChangeTasks(ctx, params.id, body),
+    handler: async (ctx, { params, body, headers }) => ({
+      body: await bulkChangeTasks(ctx, params.id, body, headers['if-match']),
     }),
   }),
 ];
