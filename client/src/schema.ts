@@ -11470,6 +11470,8 @@ export interface operations {
                                 unknownTypes?: {
                                     [key: string]: number;
                                 };
+                                /** @description Transcripts sent with a git remote: the repository its session is linked to, or null when the tenant has none of that name. */
+                                repository?: string | null;
                                 /** @description v1 exports: the commits of its repository. */
                                 commits?: {
                                     repository: string | null;
@@ -11580,6 +11582,8 @@ export interface operations {
                     transcript: string;
                     /** @description The session’s id, for a transcript whose lines do not name it (the file is named after it). */
                     sessionId?: string;
+                    /** @description The git remote URL (or owner/name) of the working copy: the session is linked to the tenant’s repository of that name, if it has one. */
+                    repository?: string;
                 };
             };
         };
@@ -11622,6 +11626,8 @@ export interface operations {
                             unknownTypes?: {
                                 [key: string]: number;
                             };
+                            /** @description Transcripts sent with a git remote: the repository its session is linked to, or null when the tenant has none of that name. */
+                            repository?: string | null;
                             /** @description v1 exports: the commits of its repository. */
                             commits?: {
                                 repository: string | null;
@@ -11760,6 +11766,8 @@ export interface operations {
                             unknownTypes?: {
                                 [key: string]: number;
                             };
+                            /** @description Transcripts sent with a git remote: the repository its session is linked to, or null when the tenant has none of that name. */
+                            repository?: string | null;
                             /** @description v1 exports: the commits of its repository. */
                             commits?: {
                                 repository: string | null;

@@ -9,22 +9,31 @@ export async function findBriefRepository(
   tenantId: string,
   by: { repositoryId?: string | undefined; repository?: string | undefined },
 ) {
-  let query = trx
-    .selectFrom('repositories')
-    .select(['id', 'full_name', 'default_branch', 'project_id'])
-    .where('tenant_id', '=', tenantId);
-  if (by.repositoryId) query = query.where('id', '=', by.repositoryId);
-  else {
-    const remote = remoteOf(by.repository ?? '');
-    if (!remote) throw notFound('repository');
-    query = query.where(sql`lower(full_name)`, '=', remote.name);
-    // A remote on gitlab.com is not the GitHub repository of the same name.
-    if (remote.provider) query = query.where('provider', '=', remote.provider);
-  }
-  const row = await query.orderBy('created_at').executeTakeFirst();
+  const row = by.repositoryId
+    ? await repositoryQuery(trx, tenantId).where('id', '=', by.repositoryId).executeTakeFirst()
+    : await repositoryNamedBy(trx, tenantId, by.repository ?? '');
   if (!row) throw notFound('repository');
   return row;
 }
+
+/**
+ * The tenant's repository a git remote (or `owner/name`) names, if it has one: the oldest
+ * of that name, and never one at another provider.
+ */
+export async function repositoryNamedBy(trx: Trx, tenantId: string, remoteText: string) {
+  const remote = remoteOf(remoteText);
+  if (!remote) return undefined;
+  let query = repositoryQuery(trx, tenantId).where(sql`lower(full_name)`, '=', remote.name);
+  // A remote on gitlab.com is not the GitHub repository of the same name.
+  if (remote.provider) query = query.where('provider', '=', remote.provider);
+  return query.orderBy('created_at').executeTakeFirst();
+}
+
+const repositoryQuery = (trx: Trx, tenantId: string) =>
+  trx
+    .selectFrom('repositories')
+    .select(['id', 'full_name', 'default_branch', 'project_id'])
+    .where('tenant_id', '=', tenantId);
 
 /**
  * The latest sessions in the repository, those on `branch` first: two reads, each straight

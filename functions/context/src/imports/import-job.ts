@@ -10,6 +10,7 @@ import {
 } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { repositoryNamedBy } from '../brief/queries.ts';
 import { ingestMessages } from '../messages/ingest.ts';
 import { type PlannedSession, planImport, type Upload } from './plan-import.ts';
 import { endImport } from './queries.ts';
@@ -58,11 +59,17 @@ export const importJob = defineJob({
 
     // The v1 export's commits go to its repository, which its sessions then belong to.
     const commits = v1 ? await importV1Commits(trx, ctx, row, v1) : undefined;
+    // A captured transcript names its working copy's remote: its session joins that repository.
+    const linked =
+      upload.kind === 'claude-code' && upload.repository
+        ? ((await repositoryNamedBy(trx, ctx.tenantId, upload.repository)) ?? null)
+        : undefined;
+    const repositoryId = commits?.repositoryId ?? linked?.id;
 
     let newMessages = 0;
     let duplicates = 0;
     for (const [index, session] of sessions.entries()) {
-      const ids = await writeSession(trx, ctx.tenantId, row, session, commits?.repositoryId);
+      const ids = await writeSession(trx, ctx.tenantId, row, session, repositoryId);
       for (let i = 0; i < session.messages.length; i += 1000) {
         const outcomes = await ingestMessages(
           trx,
@@ -89,6 +96,7 @@ export const importJob = defineJob({
     const result = {
       ...report,
       ...(commits ? { commits: commits.report } : {}),
+      ...(linked === undefined ? {} : { repository: linked?.full_name ?? null }),
       sessions: sessions.length,
       newMessages,
       duplicateMessages: duplicates,
@@ -142,6 +150,10 @@ async function writeSession(
         .where('external_id', 'is not', null)
         .doUpdateSet((eb) => ({
           model: eb.fn.coalesce('ai_sessions.model', eb.ref('excluded.model')),
+          repository_id: eb.fn.coalesce(
+            'ai_sessions.repository_id',
+            eb.ref('excluded.repository_id'),
+          ),
           title: eb.fn.coalesce('ai_sessions.title', eb.ref('excluded.title')),
           ended_at: sql<Date | null>`case when ai_sessions.ended_at is null then null
                      else greatest(ai_sessions.ended_at, excluded.ended_at) end`,

@@ -6,7 +6,12 @@ import { planV1Import, type V1Files, type V1Plan } from './v1/plan.ts';
 
 export type Upload =
   | { kind: 'v1-export'; files: V1Files }
-  | { kind: 'claude-code'; transcript: string; sessionId?: string | undefined };
+  | {
+      kind: 'claude-code';
+      transcript: string;
+      sessionId?: string | undefined;
+      repository?: string | undefined;
+    };
 
 export interface PlannedSession {
   tool: string;

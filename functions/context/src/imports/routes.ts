@@ -29,6 +29,13 @@ const importReport = z.object({
     .record(z.string(), count)
     .optional()
     .describe('Transcripts: lines of kinds not imported.'),
+  repository: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      'Transcripts sent with a git remote: the repository its session is linked to, or null when the tenant has none of that name.',
+    ),
   commits: z
     .object({
       repository: z.string().nullable(),

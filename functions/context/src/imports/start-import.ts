@@ -39,6 +39,14 @@ export const uploadBody = z.discriminatedUnion('kind', [
       .describe(
         'The session’s id, for a transcript whose lines do not name it (the file is named after it).',
       ),
+    repository: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe(
+        'The git remote URL (or owner/name) of the working copy: the session is linked to the tenant’s repository of that name, if it has one.',
+      ),
   }),
 ]);
 
