@@ -1,10 +1,14 @@
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { readSaved, resolveSettings, save } from './config.ts';
 import { CliError, EXIT } from './errors.ts';
+import { installHooks, settingsFile, uninstallHooks } from './hooks/claude-settings.ts';
+import { type HookKind, runHook } from './hooks/run-hook.ts';
 import { api, describe } from './http.ts';
 import { listImports, showImport, summarise } from './imports.ts';
+import { mcpCommand } from './mcp.ts';
 import { progress } from './progress.ts';
-import { describePushed, push } from './push.ts';
+import { callersDir, describePushed, push } from './push.ts';
 
 /**
  * devctx — the Dev Context command line. Every command answers in one line on failure
@@ -110,8 +114,61 @@ export function program(out: (line: string) => void = (line) => process.stdout.w
       if (view.status === 'failed') process.exitCode = EXIT.partial;
     });
 
+  const hook = cli
+    .command('hook')
+    .description('Claude Code hooks: capture every session, and brief the next one at its start');
+  for (const [name, description] of [
+    ['session-start', 'SessionStart: print the brief of this working copy’s repository'],
+    ['capture', 'PreCompact, Stop, SessionEnd: send what is new in the transcript'],
+  ] as const)
+    hook
+      .command(name)
+      .description(`${description} (reads the hook’s JSON on stdin; always exits 0)`)
+      .action(() => runHook(name satisfies HookKind, cli.opts(), out));
+  hook
+    .command('install')
+    .description('Add the hooks to ~/.claude/settings.json, keeping everything else in it')
+    .option('--project', 'to this project’s .claude/settings.json instead')
+    .action(async (options: { project?: boolean }) => {
+      const file = settingsFile(options.project ? callersDir() : undefined);
+      const changed = await installHooks(file, hookCommand);
+      out(changed ? `Added the devctx hooks to ${file}.` : `${file} has the devctx hooks already.`);
+      await resolveSettings(cli.opts()).catch(() =>
+        out(
+          'No server or key saved yet: run `devctx login --url … --key dck_…` before the next session.',
+        ),
+      );
+    });
+  hook
+    .command('uninstall')
+    .description('Remove the hooks install added, and nothing else')
+    .option('--project', 'from this project’s .claude/settings.json instead')
+    .action(async (options: { project?: boolean }) => {
+      const file = settingsFile(options.project ? callersDir() : undefined);
+      out(
+        (await uninstallHooks(file))
+          ? `Removed the devctx hooks from ${file}.`
+          : `${file} has no devctx hooks.`,
+      );
+    });
+
+  cli
+    .command('mcp')
+    .description('The configuration that connects Claude Code to this server’s MCP endpoint')
+    .option('--install', 'write it to this project’s .mcp.json')
+    .action(async (options: { install?: boolean }) => {
+      for (const line of await mcpCommand(await settings(), callersDir(), options.install === true))
+        out(line);
+    });
+
   return cli;
 }
+
+/** How Claude Code runs a hook: this Node (24, which runs TypeScript) on this CLI. */
+const CLI_SCRIPT = path.resolve(import.meta.dirname, '..', 'cli.ts');
+const hookCommand = (hook: string) =>
+  `${shellQuote(process.execPath)} ${shellQuote(CLI_SCRIPT)} hook ${hook}`;
+const shellQuote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
 /** Runs the CLI and ends the process with its exit code. */
 export async function main(argv: string[]) {

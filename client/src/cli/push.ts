@@ -68,7 +68,7 @@ const project = (options: { projectId?: string | undefined }) =>
  * `npm run devctx` runs in the repository's root: paths are the caller's, relative to where
  * npm was started (INIT_CWD).
  */
-const callersDir = () => process.env.INIT_CWD ?? process.cwd();
+export const callersDir = () => process.env.INIT_CWD ?? process.cwd();
 
 async function unitsAt(relative: string): Promise<Unit[]> {
   const given = path.resolve(callersDir(), relative);

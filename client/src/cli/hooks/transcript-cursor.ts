@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ensureDir, writeAtomically } from './state.ts';
+
+/** How far a transcript has been captured: a byte offset just past its last whole line. */
+interface Cursor {
+  transcript: string;
+  offset: number;
+}
+
+const cursorFile = (dir: string, transcript: string) =>
+  path.join(dir, 'cursors', `${createHash('sha256').update(transcript).digest('hex')}.json`);
+
+/**
+ * The whole lines a transcript gained since its cursor, and the offset after them. A line
+ * still being written (no newline yet) waits for the next capture. A transcript shorter than
+ * its cursor was replaced: it is read from its start again (the server keeps each message
+ * once, so re-sending costs nothing but bytes).
+ */
+export async function readNewLines(dir: string, transcript: string) {
+  const cursor = await readCursor(dir, transcript);
+  const file = await open(transcript, 'r');
+  try {
+    const { size } = await file.stat();
+    const from = cursor && cursor.offset <= size ? cursor.offset : 0;
+    const buffer = Buffer.alloc(size - from);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, from);
+    const end = buffer.subarray(0, bytesRead).lastIndexOf(0x0a) + 1;
+    return { text: buffer.subarray(0, end).toString('utf8'), offset: from + end };
+  } finally {
+    await file.close();
+  }
+}
+
+async function readCursor(dir: string, transcript: string): Promise<Cursor | undefined> {
+  try {
+    const cursor = JSON.parse(await readFile(cursorFile(dir, transcript), 'utf8')) as Cursor;
+    return cursor.transcript === transcript && Number.isSafeInteger(cursor.offset)
+      ? cursor
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function saveCursor(dir: string, transcript: string, offset: number) {
+  await ensureDir(path.join(dir, 'cursors'));
+  await writeAtomically(cursorFile(dir, transcript), JSON.stringify({ transcript, offset }));
+}

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Settings } from './config.ts';
+import { CliError, EXIT } from './errors.ts';
+import { writeAtomically } from './hooks/state.ts';
+import { editJson, parseJsonObject } from './json-edit.ts';
+
+const NAME = 'devctx';
+/**
+ * The key is never written into a project's .mcp.json (projects commit it): Claude Code
+ * expands this variable from its environment when it connects.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Claude Code's syntax, not ours
+const KEY_REFERENCE = '${DEVCTX_API_KEY}';
+
+/**
+ * `devctx mcp [--install]`: how Claude Code reaches this server's MCP endpoint — the
+ * `claude mcp add` command, and the project's `.mcp.json` entry (written with --install,
+ * next to whatever servers the file names already).
+ */
+export async function mcpCommand(settings: Settings, projectDir: string, install: boolean) {
+  const url = `${settings.url}/mcp`;
+  const entry = { type: 'http', url, headers: { Authorization: `Bearer ${KEY_REFERENCE}` } };
+  const lines = [
+    'For every project (your user settings):',
+    `  claude mcp add --transport http --scope user ${NAME} ${url} --header "Authorization: Bearer $DEVCTX_API_KEY"`,
+  ];
+  if (install) {
+    const file = path.join(projectDir, '.mcp.json');
+    const text = await readFile(file, 'utf8').catch(() => '{}\n');
+    if (!parseJsonObject(text))
+      throw new CliError(`${file} is not a JSON object; left as it is.`, EXIT.data);
+    const updated = editJson(text, ['mcpServers', NAME], entry);
+    if (updated !== text) await writeAtomically(file, updated);
+    lines.push(`${updated === text ? 'Already in' : 'Written to'} ${file} (for this project).`);
+  } else {
+    lines.push(
+      'For this project only (.mcp.json, or run `devctx mcp --install`):',
+      ...JSON.stringify({ mcpServers: { [NAME]: entry } }, null, 2)
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
+  }
+  if (!process.env.DEVCTX_API_KEY)
+    lines.push(
+      'Claude Code must find the key in DEVCTX_API_KEY: export it where you start claude (a key with sessions:read, and projects:read/write for tasks).',
+    );
+  return lines;
+}

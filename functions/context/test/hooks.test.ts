@@ -1,0 +1,324 @@
+import { execFile, spawn } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SignedUp, signup, startContext } from './support.ts';
+
+// The Claude Code hooks, installed by `devctx hook install` and then run exactly as Claude
+// Code runs them: the installed command through a shell, the hook's JSON on stdin.
+const CLI = path.resolve(import.meta.dirname, '..', '..', '..', 'client', 'src', 'cli.ts');
+let h: Awaited<ReturnType<typeof startContext>>;
+let owner: SignedUp;
+let key: string;
+let home: string;
+let repository: { id: string };
+beforeAll(async () => {
+  h = await startContext({
+    STORAGE_LOCAL_DIR: await mkdtemp(path.join(tmpdir(), 'devctx-hooks-storage-')),
+  });
+  owner = await signup(h.anonymous, 'hooks');
+  key = (
+    await owner.client.post('/v1/api-keys', {
+      name: 'hooks',
+      permissions: ['sessions:write', 'sessions:read', 'repositories:read'],
+    })
+  ).body.secret;
+  repository = (
+    await owner.client.post('/v1/repositories', { provider: 'github', fullName: 'Acme/Hooked' })
+  ).body;
+  home = await mkdtemp(path.join(tmpdir(), 'devctx-hooks-home-'));
+});
+afterAll(() => h.close());
+
+/** A fresh HOME: its own Claude settings, devctx config and state. */
+async function newHome() {
+  const dir = await mkdtemp(path.join(home, 'home-'));
+  return {
+    dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      DEVCTX_URL: h.server.baseUrl,
+      DEVCTX_API_KEY: key,
+    } as Record<string, string>,
+    settings: path.join(dir, '.claude', 'settings.json'),
+    state: path.join(dir, '.local', 'state', 'devctx'),
+  };
+}
+
+async function devctx(args: string[], env: Record<string, string>, cwd?: string) {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], { env, cwd });
+  return stdout;
+}
+
+/** The command install wrote for an event, run through a shell with the hook's JSON on stdin. */
+async function runInstalled(
+  settingsFile: string,
+  event: string,
+  input: Record<string, unknown>,
+  env: Record<string, string>,
+) {
+  const settings = JSON.parse(await readFile(settingsFile, 'utf8'));
+  const command = settings.hooks[event].at(-1).hooks[0].command as string;
+  const started = Date.now();
+  return new Promise<{ code: number | null; stdout: string; ms: number }>((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { env, cwd: input.cwd as string });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.on('close', (code) => resolve({ code, stdout, ms: Date.now() - started }));
+    child.stdin.end(JSON.stringify({ hook_event_name: event, ...input }));
+  });
+}
+
+/** A git working copy whose origin names the tenant's repository. */
+async function workingCopy(remote = 'git@github.com:acme/hooked.git', branch = 'feature/hooks') {
+  const dir = await mkdtemp(path.join(tmpdir(), 'devctx-hooks-wc-'));
+  const git = (...args: string[]) => promisify(execFile)('git', ['-C', dir, ...args]);
+  await git('init', '-q', '-b', branch);
+  await git('remote', 'add', 'origin', remote);
+  return dir;
+}
+
+const turn = (session: string, n: number) =>
+  `${[0, 1]
+    .map((k) =>
+      JSON.stringify({
+        type: k ? 'assistant' : 'user',
+        uuid: `${session}-u${n}-${k}`,
+        sessionId: session,
+        gitBranch: 'feature/hooks',
+        timestamp: new Date(Date.UTC(2026, 11, 1, 0, n, k)).toISOString(),
+        message: k
+          ? {
+              id: `${session}-m${n}`,
+              role: 'assistant',
+              content: [{ type: 'text', text: `answer ${n}` }],
+            }
+          : { role: 'user', content: `question ${n}` },
+      }),
+    )
+    .join('\n')}\n`;
+
+async function sessionByExternalId(externalId: string) {
+  const items = (await owner.client.get('/v1/sessions?tool=claude-code&limit=200')).body.items;
+  return items.find((s: { externalId: string }) => s.externalId === externalId);
+}
+
+async function messagesOf(externalId: string): Promise<string[]> {
+  const session = await sessionByExternalId(externalId);
+  if (!session) return [];
+  const [conversation] = (await owner.client.get(`/v1/sessions/${session.id}/conversations`)).body
+    .items;
+  const messages = (
+    await owner.client.get(`/v1/conversations/${conversation.id}/messages?limit=200`)
+  ).body.items;
+  return messages.map((m: { content: string }) => m.content);
+}
+
+/** Imports run in the background: waits until every one has ended. */
+async function importsSettled() {
+  for (let i = 0; i < 200; i++) {
+    const items = (await owner.client.get('/v1/imports?limit=50')).body.items;
+    if (items.every((i: { status: string }) => i.status === 'succeeded' || i.status === 'failed'))
+      return items;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('imports did not end');
+}
+
+/** A port that accepts connections and never answers: a server that hangs. */
+async function hangingServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer(() => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+describe('Claude Code hooks', { timeout: 120_000 }, () => {
+  it('install adds the hooks beside the user’s own; again changes nothing; uninstall restores the file byte for byte', async () => {
+    const me = await newHome();
+    await mkdir(path.dirname(me.settings), { recursive: true });
+    // The user's own settings: other hooks, a comment, four-space indentation.
+    const original = `{
+    // mine
+    "model": "opus",
+    "hooks": {
+        "Stop": [
+            { "hooks": [ { "type": "command", "command": "say done" } ] }
+        ],
+        "PreToolUse": [
+            { "matcher": "Bash", "hooks": [ { "type": "command", "command": "./guard.sh" } ] }
+        ]
+    },
+    "permissions": { "allow": ["Bash(npm test)"] }
+}
+`;
+    await writeFile(me.settings, original);
+    expect(await devctx(['hook', 'install'], me.env)).toContain('Added the devctx hooks');
+    const installed = await readFile(me.settings, 'utf8');
+    const parsed = JSON.parse(installed.replace('// mine', ''));
+    for (const event of ['SessionStart', 'PreCompact', 'Stop', 'SessionEnd'])
+      expect(parsed.hooks[event].at(-1).hooks[0].command).toMatch(/hook (session-start|capture)$/);
+    expect(parsed.hooks.Stop[0].hooks[0].command).toBe('say done');
+    expect(parsed.hooks.PreToolUse).toHaveLength(1);
+    expect(parsed.permissions).toEqual({ allow: ['Bash(npm test)'] });
+    expect(installed).toContain(
+      '            { "hooks": [ { "type": "command", "command": "say done" } ] },',
+    );
+
+    expect(await devctx(['hook', 'install'], me.env)).toContain('has the devctx hooks already');
+    expect(await readFile(me.settings, 'utf8')).toBe(installed);
+
+    expect(await devctx(['hook', 'uninstall'], me.env)).toContain('Removed the devctx hooks');
+    expect(await readFile(me.settings, 'utf8')).toBe(original);
+    expect(await devctx(['hook', 'uninstall'], me.env)).toContain('has no devctx hooks');
+  });
+
+  it('install --project writes the project’s .claude/settings.json; a broken settings file is left alone', async () => {
+    const me = await newHome();
+    const project = await mkdtemp(path.join(tmpdir(), 'devctx-hooks-project-'));
+    await devctx(['hook', 'install', '--project'], { ...me.env, INIT_CWD: project });
+    const file = path.join(project, '.claude', 'settings.json');
+    expect(Object.keys(JSON.parse(await readFile(file, 'utf8')).hooks)).toEqual([
+      'SessionStart',
+      'PreCompact',
+      'Stop',
+      'SessionEnd',
+    ]);
+    await devctx(['hook', 'uninstall', '--project'], { ...me.env, INIT_CWD: project });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({});
+
+    await writeFile(file, '{ "hooks": ');
+    const broken = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'hook', 'install', '--project'],
+      {
+        env: { ...me.env, INIT_CWD: project },
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect(broken).toMatchObject({ code: 65 });
+    expect(await readFile(file, 'utf8')).toBe('{ "hooks": ');
+  });
+
+  it('capture after each turn stores each line once, linked to the repository the git remote names; session-start then briefs it', async () => {
+    const me = await newHome();
+    await devctx(['hook', 'install'], me.env);
+    const cwd = await workingCopy();
+    const session = 'hook-session-1';
+    const transcript = path.join(cwd, `${session}.jsonl`);
+    await writeFile(transcript, '');
+    const input = { session_id: session, transcript_path: transcript, cwd };
+    for (let n = 0; n < 3; n++) {
+      await appendFile(transcript, turn(session, n));
+      const run = await runInstalled(me.settings, 'Stop', input, me.env);
+      expect(run).toMatchObject({ code: 0, stdout: '' });
+      await importsSettled();
+      expect(await messagesOf(session)).toHaveLength(2 * (n + 1));
+    }
+    // A line still being written is left for the next capture, then sent whole.
+    const partial = turn(session, 3);
+    await appendFile(transcript, partial.slice(0, 40));
+    await runInstalled(me.settings, 'PreCompact', input, me.env);
+    await appendFile(transcript, partial.slice(40));
+    await runInstalled(me.settings, 'SessionEnd', input, me.env);
+    await importsSettled();
+    const contents = await messagesOf(session);
+    expect(contents).toHaveLength(8);
+    expect(new Set(contents).size).toBe(8);
+    expect((await sessionByExternalId(session)).repositoryId).toBe(repository.id);
+
+    const start = await runInstalled(
+      me.settings,
+      'SessionStart',
+      { ...input, source: 'startup' },
+      me.env,
+    );
+    expect(start.code).toBe(0);
+    const output = JSON.parse(start.stdout);
+    expect(output.hookSpecificOutput.hookEventName).toBe('SessionStart');
+    expect(output.hookSpecificOutput.additionalContext).toContain('# Dev Context: Acme/Hooked');
+    expect(output.hookSpecificOutput.additionalContext).toContain('feature/hooks');
+  });
+
+  it('with the server down or hanging both hooks exit 0 within their budget; the spool is sent by the next call', async () => {
+    const me = await newHome();
+    await devctx(['hook', 'install'], me.env);
+    const cwd = await workingCopy();
+    const session = 'hook-offline';
+    const transcript = path.join(cwd, `${session}.jsonl`);
+    await writeFile(transcript, turn(session, 0));
+    const input = { session_id: session, transcript_path: transcript, cwd };
+    const hanging = await hangingServer();
+    try {
+      for (const url of ['http://127.0.0.1:9', hanging.url]) {
+        const env = { ...me.env, DEVCTX_URL: url, DEVCTX_HOOK_TIMEOUT_MS: '1000' };
+        const captured = await runInstalled(me.settings, 'Stop', input, env);
+        const started = await runInstalled(me.settings, 'SessionStart', input, env);
+        for (const run of [captured, started]) {
+          expect(run.code).toBe(0);
+          expect(run.ms).toBeLessThan(4000); // the budget, the start of Node, and slack
+        }
+        expect(started.stdout).toBe('');
+        await appendFile(transcript, turn(session, url === hanging.url ? 2 : 1));
+      }
+    } finally {
+      hanging.server.close();
+    }
+    expect(await readdir(path.join(me.state, 'spool'))).toHaveLength(2);
+    expect(await messagesOf(session)).toEqual([]);
+    expect(await readFile(path.join(me.state, 'hook.log'), 'utf8')).not.toContain(key);
+
+    // Back online: the next capture sends the spool first, then its own turn.
+    const back = await runInstalled(me.settings, 'Stop', input, me.env);
+    expect(back.code).toBe(0);
+    expect(await readdir(path.join(me.state, 'spool'))).toEqual([]);
+    await importsSettled();
+    expect((await messagesOf(session)).sort()).toEqual([
+      'answer 0',
+      'answer 1',
+      'answer 2',
+      'question 0',
+      'question 1',
+      'question 2',
+    ]);
+  });
+
+  it('without a key yet, capture keeps the turn in the spool until one is saved', async () => {
+    const me = await newHome();
+    await devctx(['hook', 'install'], me.env);
+    const cwd = await workingCopy();
+    const session = 'hook-no-key';
+    const transcript = path.join(cwd, `${session}.jsonl`);
+    await writeFile(transcript, turn(session, 0));
+    const input = { session_id: session, transcript_path: transcript, cwd };
+    const { DEVCTX_API_KEY: _, ...noKey } = me.env;
+    expect((await runInstalled(me.settings, 'Stop', input, noKey)).code).toBe(0);
+    expect(await readdir(path.join(me.state, 'spool'))).toHaveLength(1);
+    await devctx(['login', '--url', h.server.baseUrl, '--key', key], noKey);
+    expect((await runInstalled(me.settings, 'SessionEnd', input, noKey)).code).toBe(0);
+    await importsSettled();
+    expect(await messagesOf(session)).toHaveLength(2);
+  });
+
+  it('garbage on stdin, a missing transcript, a folder without git: exit 0 and print nothing', async () => {
+    const me = await newHome();
+    await devctx(['hook', 'install'], me.env);
+    const plain = await mkdtemp(path.join(tmpdir(), 'devctx-hooks-plain-'));
+    for (const input of [
+      { cwd: plain, transcript_path: path.join(plain, 'missing.jsonl') },
+      { cwd: plain, transcript_path: 'relative/path.jsonl', session_id: '../../etc' },
+    ])
+      for (const event of ['Stop', 'SessionStart']) {
+        const run = await runInstalled(me.settings, event, input, me.env);
+        expect(run).toMatchObject({ code: 0, stdout: '' });
+      }
+    const child = spawn(process.execPath, [CLI, 'hook', 'capture'], { env: me.env });
+    child.stdin.end('not json {');
+    expect(await new Promise((r) => child.on('close', r))).toBe(0);
+  });
+});
