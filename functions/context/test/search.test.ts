@@ -28,6 +28,7 @@ beforeAll(async () => {
       { role: 'user', content: 'Die Fehlerbehebung für den Importer ist fertig.' },
       { role: 'assistant', content: '検索インデックスを再構築しました。' },
       { role: 'user', content: 'Render <script>alert(1)</script> safely' },
+      { role: 'user', content: 'Why does the tokenizer drop <tags> & quotes?' },
     ],
   });
 });
@@ -80,6 +81,13 @@ describe('message search', () => {
       result.items.find((i: { snippet: string }) => i.snippet.includes('alert'))?.snippet ?? '';
     expect(snippet).not.toContain('<script>');
     expect(snippet).toContain('&#60;');
+  });
+
+  it('keeps what looks like a tag in a snippet, escaped', async () => {
+    const result = await search('tokenizer');
+    expect(result.items[0].snippet).toContain(
+      'the <mark>tokenizer</mark> drop &#60;tags&#62; &#38; quotes',
+    );
   });
 
   it('never crosses tenants', async () => {

@@ -37,6 +37,10 @@ export const searchHitSchema = z.object({
 // Markers no message contains, swapped for <mark> after the text is HTML-escaped.
 const OPEN = '\u0001';
 const CLOSE = '\u0002';
+// ts_headline drops what looks like an HTML tag (`<div>`, `Map<string>`): angle brackets go
+// to it as these, and come back before escaping.
+const LT = '\u0003';
+const GT = '\u0004';
 
 /** Where the previous page ended: its last hit's body (rank, hash) and message (at, id). */
 export interface SearchPosition {
@@ -124,7 +128,7 @@ export async function searchMessages(
     select p.id, p.session_id, p.conversation_id, p.sequence, p.role, p.occurred_at, p.tags,
            p.title, p.rank::text as rank, encode(p.hash, 'hex') as hash, p.at::text as at,
            left(b.content, 2000) as content,
-           ts_headline('english', left(b.content, 20000), q.tsq,
+           ts_headline('english', translate(left(b.content, 20000), '<>', ${`${LT}${GT}`}), q.tsq,
                        ${`StartSel=${OPEN}, StopSel=${CLOSE}, MaxFragments=2, MaxWords=24, MinWords=6, FragmentDelimiter=" … "`}) as headline
       from page p
       join message_bodies b on b.tenant_id = ${tenantId} and b.hash = p.hash
@@ -136,7 +140,7 @@ export async function searchMessages(
 
 /** ts_headline's fragments; for a substring-only match, the text around the substring. */
 function snippet(headline: string, content: string, q: string): string {
-  let marked = headline;
+  let marked = headline.replaceAll(LT, '<').replaceAll(GT, '>');
   if (!headline.includes(OPEN)) {
     const at = content.toLowerCase().indexOf(q.toLowerCase());
     if (at >= 0) {
