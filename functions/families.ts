@@ -4,6 +4,7 @@
 import { contextFamily } from '@devctx/context/family';
 import { gitWebhooksFamily } from '@devctx/git-webhooks/family';
 import { identityFamily } from '@devctx/identity/family';
+import { mcpFamily } from '@devctx/mcp/family';
 import { projectsFamily } from '@devctx/projects/family';
 import { repositoriesFamily } from '@devctx/repositories/family';
 import type { AnyJob, Family } from '@devctx/shared';
@@ -14,6 +15,7 @@ export const families: Family[] = [
   contextFamily,
   repositoriesFamily,
   gitWebhooksFamily,
+  mcpFamily,
 ];
 
 /**

@@ -57,7 +57,13 @@ export type {
   RepositoriesTable,
 } from './db/schema.ts';
 export { databaseName, urlForDatabase, urlForRole } from './db/urls.ts';
-export { actorScope, type TenantScope, type Trx, withTenant } from './db/with-tenant.ts';
+export {
+  actorScope,
+  type TenantScope,
+  type Trx,
+  withRequestTransaction,
+  withTenant,
+} from './db/with-tenant.ts';
 export { AppError, type FieldError, notFound } from './errors/app-error.ts';
 export { type ErrorCode, errorCatalogue } from './errors/catalogue.ts';
 export { PROBLEM_CONTENT_TYPE, type Problem, toProblem } from './errors/problem.ts';
@@ -65,6 +71,7 @@ export { defineFamily, type Family } from './family.ts';
 export { googleClientOptions } from './google-clients.ts';
 export { healthRoutes } from './health/routes.ts';
 export { createApp, type RequestListener } from './http/app.ts';
+export { type CallRoute, type RouteCall, routeCaller } from './http/call-route.ts';
 export { etagOf, matchesEtag } from './http/conditional.ts';
 export { instantSchema, isInstant, parseInstant } from './http/instant.ts';
 export { MAX_JSON_DEPTH, wellFormedJson } from './http/json-input.ts';

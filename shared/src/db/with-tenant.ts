@@ -66,6 +66,9 @@ export function withRequestTransaction<T>(
   return runTransaction(scope, fn, true);
 }
 
+/** Whether this code runs inside a request's transaction (withRequestTransaction). */
+export const inRequestTransaction = () => ambient.getStore() !== undefined;
+
 async function runTransaction<T>(
   scope: TenantScope,
   fn: (trx: Trx) => Promise<T>,

@@ -11,6 +11,7 @@ export const errorCatalogue = {
   not_found: { status: 404, title: 'Not found' },
   route_not_found: { status: 404, title: 'No such endpoint' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this endpoint' },
+  not_acceptable: { status: 406, title: 'No answer in a format the Accept header allows' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   idempotency_key_in_use: {
     status: 409,

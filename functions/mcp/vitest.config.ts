@@ -1,0 +1,3 @@
+import { packageTestConfig } from '@devctx/shared/testing/vitest-config';
+
+export default packageTestConfig();
