@@ -3,6 +3,7 @@
 // scenario could not run at all.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { claudeCodeScenario } from './claude-code.ts';
 import { coldStartScenario } from './cold-start.ts';
 import { contextBriefScenario } from './context-brief.ts';
 import { ingestMessagesScenario } from './ingest-messages.ts';
@@ -20,6 +21,7 @@ const scenarios = [
   searchMessagesScenario,
   insightsScenario,
   contextBriefScenario,
+  claudeCodeScenario,
   coldStartScenario,
 ];
 const report = [];

@@ -305,7 +305,7 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
     expect(await messagesOf(session)).toHaveLength(2);
   });
 
-  it('garbage on stdin, a missing transcript, a folder without git: exit 0 and print nothing', async () => {
+  it('garbage on stdin, a missing transcript, a folder without git, DEVCTX_HOOKS=off: exit 0 and print nothing', async () => {
     const me = await newHome();
     await devctx(['hook', 'install'], me.env);
     const plain = await mkdtemp(path.join(tmpdir(), 'devctx-hooks-plain-'));
@@ -317,6 +317,22 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
         const run = await runInstalled(me.settings, event, input, me.env);
         expect(run).toMatchObject({ code: 0, stdout: '' });
       }
+    // A session kept out: nothing read, spooled or sent.
+    const kept = await workingCopy();
+    const transcript = path.join(kept, 'private.jsonl');
+    await writeFile(transcript, turn('private', 0));
+    const quiet = await newHome();
+    await devctx(['hook', 'install'], quiet.env);
+    const off = { ...quiet.env, DEVCTX_HOOKS: 'off' };
+    const input = { session_id: 'private', transcript_path: transcript, cwd: kept };
+    for (const event of ['Stop', 'SessionStart'])
+      expect(await runInstalled(quiet.settings, event, input, off)).toMatchObject({
+        code: 0,
+        stdout: '',
+      });
+    expect(await readdir(quiet.state).catch(() => [])).toEqual([]);
+    expect(await messagesOf('private')).toEqual([]);
+
     const child = spawn(process.execPath, [CLI, 'hook', 'capture'], { env: me.env });
     child.stdin.end('not json {');
     expect(await new Promise((r) => child.on('close', r))).toBe(0);

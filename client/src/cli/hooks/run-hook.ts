@@ -18,6 +18,8 @@ export async function runHook(
   flags: { url?: string | undefined; key?: string | undefined },
   print: (text: string) => void,
 ) {
+  // A session kept out of Dev Context (`DEVCTX_HOOKS=off claude`): nothing is read or sent.
+  if (process.env.DEVCTX_HOOKS === 'off') return;
   const budget = budgetOf(process.env.DEVCTX_HOOK_TIMEOUT_MS);
   const deadline = Date.now() + budget;
   setTimeout(() => process.exit(0), budget + 500).unref();
