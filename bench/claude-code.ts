@@ -49,18 +49,21 @@ export async function claudeCodeScenario() {
       DEVCTX_URL: env.baseUrl,
       DEVCTX_API_KEY: key as string,
     };
+    // The hooks as `devctx hook install` sets them up: its bundled script.
+    await promisify(execFile)(process.execPath, [CLI, 'hook', 'install'], { env: hookEnv });
+    const script = path.join(hookEnv.HOME, '.local', 'state', 'devctx', 'bin', 'devctx.mjs');
     const transcript = path.join(cwd, 'bench.jsonl');
     const input = JSON.stringify({ session_id: 'bench', transcript_path: transcript, cwd });
     await writeFile(transcript, Array.from({ length: HISTORY_TURNS }, (_, n) => turn(n)).join(''));
-    await runHook('capture', input, hookEnv); // the history, once
+    await runHook(script, 'capture', input, hookEnv); // the history, once
 
     const capture: number[] = [];
     for (let n = HISTORY_TURNS; n < HISTORY_TURNS + MEASURED_TURNS; n++) {
       await appendFile(transcript, turn(n));
-      capture.push(await runHook('capture', input, hookEnv));
+      capture.push(await runHook(script, 'capture', input, hookEnv));
     }
     const start: number[] = [];
-    for (let n = 0; n < 10; n++) start.push(await runHook('session-start', input, hookEnv));
+    for (let n = 0; n < 10; n++) start.push(await runHook(script, 'session-start', input, hookEnv));
     const bare: number[] = [];
     for (let n = 0; n < 10; n++) bare.push(await timed(process.execPath, ['-e', '0'], '', hookEnv));
 
@@ -132,8 +135,8 @@ export async function claudeCodeScenario() {
 const turn = (n: number) =>
   `${JSON.stringify({ type: 'user', uuid: `u${n}`, sessionId: 'bench', timestamp: new Date(Date.UTC(2026, 11, 1, 0, 0, n)).toISOString(), message: { role: 'user', content: `question ${n} about src/module${n % 40}.ts` } })}\n${JSON.stringify({ type: 'assistant', uuid: `a${n}`, sessionId: 'bench', timestamp: new Date(Date.UTC(2026, 11, 1, 0, 0, n)).toISOString(), message: { id: `m${n}`, role: 'assistant', content: [{ type: 'text', text: `answer ${n}: edited src/module${n % 40}.ts and ran npm test` }] } })}\n`;
 
-function runHook(hook: string, input: string, env: Record<string, string>) {
-  return timed(process.execPath, [CLI, 'hook', hook], input, env);
+function runHook(script: string, hook: string, input: string, env: Record<string, string>) {
+  return timed(process.execPath, [script, 'hook', hook], input, env);
 }
 
 /** Wall time of one process, from spawn to exit, as the caller waits for it. */

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { CliError, EXIT } from './errors.ts';
 
 export interface Problem {
@@ -16,17 +18,9 @@ export type Answer<T> = { ok: true; data: T } | { ok: false; problem: Problem };
  */
 export function api(settings: { url: string; key: string }, timeoutMs = 30_000) {
   return async function call<T>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(`${settings.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${settings.key}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await send(`${settings.url}${path}`, method, settings.key, body, timeoutMs);
     } catch (error) {
       const reason =
         (error as Error).name === 'TimeoutError' ? 'did not answer in time' : 'cannot be reached';
@@ -35,9 +29,8 @@ export function api(settings: { url: string; key: string }, timeoutMs = 30_000) 
         EXIT.unavailable,
       );
     }
-    const text = await response.text();
-    const json = text ? safeJson(text) : undefined;
-    if (response.ok) return { ok: true, data: json as T };
+    const json = response.text ? safeJson(response.text) : undefined;
+    if (response.status < 300) return { ok: true, data: json as T };
     const problem: Problem = { status: response.status, ...(json as object) };
     if (response.status === 401)
       throw new CliError(
@@ -52,6 +45,48 @@ export function api(settings: { url: string; key: string }, timeoutMs = 30_000) 
     }
     return { ok: false, problem };
   };
+}
+
+/**
+ * One request over node:http(s), not fetch: a hook is a short process, and loading fetch's
+ * HTTP stack costs it about 100 ms at every start. The whole exchange, answer included,
+ * ends within timeoutMs.
+ */
+function send(url: string, method: string, key: string, body: unknown, timeoutMs: number) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const target = new URL(url);
+  const transport = target.protocol === 'https:' ? https : http;
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const request = transport.request(
+      target,
+      {
+        method,
+        headers: {
+          authorization: `Bearer ${key}`,
+          accept: 'application/json',
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', (error: Error) =>
+      reject(error.name === 'AbortError' ? Object.assign(error, { name: 'TimeoutError' }) : error),
+    );
+    request.end(payload);
+  });
 }
 
 export type Api = ReturnType<typeof api>;

@@ -1,11 +1,16 @@
-import jsonc from 'jsonc-parser';
+import * as jsoncModule from 'jsonc-parser';
+
+// Node loads jsonc-parser's UMD build (its API is the default export); the bundle of the
+// hook script (esbuild) its ESM build (the API is the namespace).
+export const jsonc: typeof jsoncModule =
+  (jsoncModule as unknown as { default?: typeof jsoncModule }).default ?? jsoncModule;
 
 /**
  * Sets (or, with undefined, removes) one value of a JSON text as a text edit: only what is
  * inserted is formatted (in the file's own indentation and line ends), so the rest of the
  * file — other settings, comments, formatting — stays byte for byte as it was.
  */
-export function editJson(text: string, at: jsonc.JSONPath, value: unknown): string {
+export function editJson(text: string, at: jsoncModule.JSONPath, value: unknown): string {
   const edits = jsonc.modify(text, at, value, {});
   let result = jsonc.applyEdits(text, edits);
   if (value === undefined) return result;
@@ -27,7 +32,7 @@ function indentationOf(text: string) {
 
 /** The text as a JSON object (comments and trailing commas allowed), or undefined. */
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  const errors: jsonc.ParseError[] = [];
+  const errors: jsoncModule.ParseError[] = [];
   const value = jsonc.parse(text, errors, { allowTrailingComma: true });
   return errors.length === 0 && typeof value === 'object' && value !== null && !Array.isArray(value)
     ? value

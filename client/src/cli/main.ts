@@ -1,9 +1,10 @@
-import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { readSaved, resolveSettings, save } from './config.ts';
 import { CliError, EXIT } from './errors.ts';
 import { installHooks, settingsFile, uninstallHooks } from './hooks/claude-settings.ts';
+import { hookCommands } from './hooks/hook-script.ts';
 import { type HookKind, runHook } from './hooks/run-hook.ts';
+import { stateDir } from './hooks/state.ts';
 import { api, describe } from './http.ts';
 import { listImports, showImport, summarise } from './imports.ts';
 import { mcpCommand } from './mcp.ts';
@@ -131,7 +132,7 @@ export function program(out: (line: string) => void = (line) => process.stdout.w
     .option('--project', 'to this project’s .claude/settings.json instead')
     .action(async (options: { project?: boolean }) => {
       const file = settingsFile(options.project ? callersDir() : undefined);
-      const changed = await installHooks(file, hookCommand);
+      const changed = await installHooks(file, await hookCommands(stateDir()));
       out(changed ? `Added the devctx hooks to ${file}.` : `${file} has the devctx hooks already.`);
       await resolveSettings(cli.opts()).catch(() =>
         out(
@@ -163,12 +164,6 @@ export function program(out: (line: string) => void = (line) => process.stdout.w
 
   return cli;
 }
-
-/** How Claude Code runs a hook: this Node (24, which runs TypeScript) on this CLI. */
-const CLI_SCRIPT = path.resolve(import.meta.dirname, '..', 'cli.ts');
-const hookCommand = (hook: string) =>
-  `${shellQuote(process.execPath)} ${shellQuote(CLI_SCRIPT)} hook ${hook}`;
-const shellQuote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
 /** Runs the CLI and ends the process with its exit code. */
 export async function main(argv: string[]) {

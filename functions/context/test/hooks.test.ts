@@ -162,8 +162,11 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
     expect(await devctx(['hook', 'install'], me.env)).toContain('Added the devctx hooks');
     const installed = await readFile(me.settings, 'utf8');
     const parsed = JSON.parse(installed.replace('// mine', ''));
+    // The bundled script in the state folder, run by this Node.
     for (const event of ['SessionStart', 'PreCompact', 'Stop', 'SessionEnd'])
-      expect(parsed.hooks[event].at(-1).hooks[0].command).toMatch(/hook (session-start|capture)$/);
+      expect(parsed.hooks[event].at(-1).hooks[0].command).toBe(
+        `'${process.execPath}' '${path.join(me.state, 'bin', 'devctx.mjs')}' hook ${event === 'SessionStart' ? 'session-start' : 'capture'}`,
+      );
     expect(parsed.hooks.Stop[0].hooks[0].command).toBe('say done');
     expect(parsed.hooks.PreToolUse).toHaveLength(1);
     expect(parsed.permissions).toEqual({ allow: ['Bash(npm test)'] });
@@ -330,7 +333,8 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
         code: 0,
         stdout: '',
       });
-    expect(await readdir(quiet.state).catch(() => [])).toEqual([]);
+    // Only the hook script install bundled: no cursor, no spool, no log.
+    expect(await readdir(quiet.state)).toEqual(['bin']);
     expect(await messagesOf('private')).toEqual([]);
 
     const child = spawn(process.execPath, [CLI, 'hook', 'capture'], { env: me.env });

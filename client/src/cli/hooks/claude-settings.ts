@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import jsonc from 'jsonc-parser';
+import type { JSONPath, Node } from 'jsonc-parser';
 import { CliError, EXIT } from '../errors.ts';
-import { editJson, parseJsonObject } from '../json-edit.ts';
+import { editJson, jsonc, parseJsonObject } from '../json-edit.ts';
 import { ensureDir, writeAtomically } from './state.ts';
 
 /**
@@ -28,8 +28,11 @@ export function settingsFile(project: string | undefined, env = process.env): st
   return path.join(env.CLAUDE_CONFIG_DIR || path.join(homedir(), '.claude'), 'settings.json');
 }
 
-/** Ours: a command hook running this CLI's `hook session-start` or `hook capture`. */
-const OURS = /cli\.ts'? hook (session-start|capture)$/;
+/**
+ * Ours: a command hook running this CLI's `hook session-start` or `hook capture`, from its
+ * bundle or its sources (hook-script.ts).
+ */
+const OURS = /(devctx\.mjs|cli\.ts)'? hook (session-start|capture)$/;
 const isOurs = (hook: unknown) =>
   typeof hook === 'object' &&
   hook !== null &&
@@ -124,8 +127,8 @@ function parse(text: string, file: string): Settings {
  * Removes one array item with exactly the separator inserting it added (the comma and
  * line break before it), so the text around it is as it was before.
  */
-function removeItem(text: string, array: jsonc.JSONPath, index: number): string {
-  const node = jsonc.findNodeAtLocation(jsonc.parseTree(text) as jsonc.Node, array);
+function removeItem(text: string, array: JSONPath, index: number): string {
+  const node = jsonc.findNodeAtLocation(jsonc.parseTree(text) as Node, array);
   const items = node?.children ?? [];
   const item = items[index];
   if (!item) return text;
