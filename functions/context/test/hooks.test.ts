@@ -104,6 +104,21 @@ const turn = (session: string, n: number) =>
     )
     .join('\n')}\n`;
 
+/** A home with the hooks installed, and a working copy whose transcript has one turn. */
+async function installedWithTranscript(session: string) {
+  const me = await newHome();
+  await devctx(['hook', 'install'], me.env);
+  const cwd = await workingCopy();
+  const transcript = path.join(cwd, `${session}.jsonl`);
+  await writeFile(transcript, turn(session, 0));
+  return {
+    me,
+    session,
+    transcript,
+    input: { session_id: session, transcript_path: transcript, cwd },
+  };
+}
+
 async function sessionByExternalId(externalId: string) {
   const items = (await owner.client.get('/v1/sessions?tool=claude-code&limit=200')).body.items;
   return items.find((s: { externalId: string }) => s.externalId === externalId);
@@ -249,13 +264,7 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
   });
 
   it('with the server down or hanging both hooks exit 0 within their budget; the spool is sent by the next call', async () => {
-    const me = await newHome();
-    await devctx(['hook', 'install'], me.env);
-    const cwd = await workingCopy();
-    const session = 'hook-offline';
-    const transcript = path.join(cwd, `${session}.jsonl`);
-    await writeFile(transcript, turn(session, 0));
-    const input = { session_id: session, transcript_path: transcript, cwd };
+    const { me, session, transcript, input } = await installedWithTranscript('hook-offline');
     const hanging = await hangingServer();
     try {
       for (const url of ['http://127.0.0.1:9', hanging.url]) {
@@ -291,14 +300,22 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('a line longer than a run reads (32 MiB) is skipped, and the turns after it still arrive', async () => {
+    const { me, session, transcript, input } = await installedWithTranscript('hook-huge-line');
+    await appendFile(transcript, `${'x'.repeat(33 * 1024 * 1024)}\n${turn(session, 1)}`);
+    for (let run = 0; run < 3; run++)
+      expect((await runInstalled(me.settings, 'Stop', input, me.env)).code).toBe(0);
+    await importsSettled();
+    expect((await messagesOf(session)).sort()).toEqual([
+      'answer 0',
+      'answer 1',
+      'question 0',
+      'question 1',
+    ]);
+  });
+
   it('without a key yet, capture keeps the turn in the spool until one is saved', async () => {
-    const me = await newHome();
-    await devctx(['hook', 'install'], me.env);
-    const cwd = await workingCopy();
-    const session = 'hook-no-key';
-    const transcript = path.join(cwd, `${session}.jsonl`);
-    await writeFile(transcript, turn(session, 0));
-    const input = { session_id: session, transcript_path: transcript, cwd };
+    const { me, session, input } = await installedWithTranscript('hook-no-key');
     const { DEVCTX_API_KEY: _, ...noKey } = me.env;
     expect((await runInstalled(me.settings, 'Stop', input, noKey)).code).toBe(0);
     expect(await readdir(path.join(me.state, 'spool'))).toHaveLength(1);

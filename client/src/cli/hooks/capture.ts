@@ -28,21 +28,22 @@ export async function capture(
       await logHook(dir, `capture: cannot read ${transcript}: ${(error as Error).message}`);
       return { text: '', offset: undefined };
     });
-    if (text && offset !== undefined) {
+    const captured = parts(text);
+    if (captured.length > 0) {
       const cwd = input.cwd && path.isAbsolute(input.cwd) ? input.cwd : undefined;
       const { remote } = cwd
         ? await describeWorkingCopy(cwd, Math.min(1000, deadline - Date.now()))
         : { remote: undefined };
       const sessionId = input.session_id || path.basename(transcript, '.jsonl');
-      for (const part of parts(text))
+      for (const part of captured)
         await spoolCapture(dir, {
           kind: 'claude-code',
           transcript: part,
           sessionId,
           ...(remote ? { repository: remote.slice(0, 500) } : {}),
         });
-      await saveCursor(dir, transcript, offset);
     }
+    if (offset !== undefined) await saveCursor(dir, transcript, offset);
   }
   // Without a server and key yet (`devctx login` not run), captures wait in the spool.
   return settings ? flushSpool(dir, settings, deadline) : undefined;

@@ -24,14 +24,20 @@ export async function readNewLines(dir: string, transcript: string) {
   try {
     const { size } = await file.stat();
     const from = cursor && cursor.offset <= size ? cursor.offset : 0;
-    const buffer = Buffer.alloc(size - from);
+    // A long history is read a window per run, so one run's memory and time stay bounded.
+    const buffer = Buffer.alloc(Math.min(size - from, READ_WINDOW_BYTES));
     const { bytesRead } = await file.read(buffer, 0, buffer.length, from);
     const end = buffer.subarray(0, bytesRead).lastIndexOf(0x0a) + 1;
+    // A single line longer than the window cannot be sent whole: it is skipped (the rest of
+    // it reaches the server as a line it counts as malformed) rather than block the rest.
+    if (end === 0 && bytesRead === READ_WINDOW_BYTES) return { text: '', offset: from + bytesRead };
     return { text: buffer.subarray(0, end).toString('utf8'), offset: from + end };
   } finally {
     await file.close();
   }
 }
+
+const READ_WINDOW_BYTES = 32 * 1024 * 1024;
 
 async function readCursor(dir: string, transcript: string): Promise<Cursor | undefined> {
   try {
