@@ -41,9 +41,10 @@ export async function mcpCommand(settings: Settings, projectDir: string, install
         .map((l) => `  ${l}`),
     );
   }
+  lines.push(
+    'The key (sessions:read; projects:read and projects:write for the task tools) comes from DEVCTX_API_KEY: `claude mcp add` stores it once; the .mcp.json entry is read each time claude starts.',
+  );
   if (!process.env.DEVCTX_API_KEY)
-    lines.push(
-      'Claude Code must find the key in DEVCTX_API_KEY: export it where you start claude (a key with sessions:read, and projects:read/write for tasks).',
-    );
+    lines.push('DEVCTX_API_KEY is not set in this shell: export DEVCTX_API_KEY=dck_… first.');
   return lines;
 }
