@@ -1719,7 +1719,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "unauthenticated" | "forbidden" | "quota_exceeded" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "validation_failed" | "malformed_json" | "unauthenticated" | "forbidden" | "quota_exceeded" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
             requestId: string;
             /** @description For validation errors: each offending field. */
             errors?: {
@@ -12261,7 +12261,7 @@ export interface operations {
                             /** Format: date-time */
                             startedAt: string;
                             endedAt: string | null;
-                            /** @description The most referenced files. */
+                            /** @description The most referenced files, relative to the session’s working folder. */
                             files: string[];
                             commands: string[];
                         }[];

@@ -227,4 +227,38 @@ describe('repositories from git remotes', () => {
     expect(text).toContain('👩‍💻…');
     expect(text.isWellFormed()).toBe(true);
   });
+
+  it('names files relative to the session’s working folder, and says its times are UTC', async () => {
+    const t = await signup(h.anonymous, 'brief-paths');
+    const repo = (
+      await t.client.post('/v1/repositories', { provider: 'github', fullName: 'acme/paths' })
+    ).body;
+    const session = (
+      await t.client.post('/v1/sessions', {
+        tool: 'claude-code',
+        repositoryId: repo.id,
+        workingDir: '/home/ada/app',
+        startedAt: '2026-12-01T10:00:00Z',
+      })
+    ).body;
+    const conversation = (await t.client.post(`/v1/sessions/${session.id}/conversations`, {})).body;
+    await t.client.post(`/v1/conversations/${conversation.id}/messages`, {
+      messages: [
+        {
+          role: 'assistant',
+          content: 'edited',
+          fileReferences: [
+            { path: '/home/ada/app/src/parser.ts', operation: 'edit' },
+            { path: '/home/ada/app-other/x.ts', operation: 'read' },
+          ],
+        },
+      ],
+    });
+    const brief = (await t.client.get(`/v1/context/brief?repositoryId=${repo.id}`)).body;
+    expect([...brief.sessions[0].files].sort()).toEqual([
+      '/home/ada/app-other/x.ts',
+      'src/parser.ts',
+    ]);
+    expect(brief.text).toContain('- 2026-12-01 10:00 UTC');
+  });
 });

@@ -1,3 +1,4 @@
+import { relativeTo } from '@devctx/context/file-paths';
 import type { CallRoute, Permission, RequestContext } from '@devctx/shared';
 import { z } from 'zod';
 
@@ -182,7 +183,7 @@ export const tools: Tool[] = [
     input: { sessionId: uuid('From recent_sessions, search_context or context_brief.') },
     run: async (ctx, call, { sessionId }) => {
       const params = { id: sessionId };
-      const session = await call<Session & { model: string | null }>(
+      const session = await call<Session & { model: string | null; workingDir: string | null }>(
         ctx,
         'GET',
         '/v1/sessions/{id}',
@@ -212,7 +213,9 @@ export const tools: Tool[] = [
         byRole: stats.byRole,
         tokens: { input: stats.inputTokens, output: stats.outputTokens },
         durationSeconds: stats.durationSeconds,
-        files: stats.filesTouched.slice(0, 30).map((f) => `${f.path} (${f.operations.join(', ')})`),
+        files: stats.filesTouched
+          .slice(0, 30)
+          .map((f) => `${relativeTo(session.workingDir, f.path)} (${f.operations.join(', ')})`),
         commands: stats.commands.slice(0, 15),
         commits: commits.commits.slice(0, 20).map((c) => `${c.shortSha} ${c.subject}`),
       };

@@ -1,5 +1,6 @@
 import { actorOf, actorScope, type RequestContext, withTenant } from '@devctx/shared';
 import { z } from 'zod';
+import { relativeTo } from '../sessions/file-paths.ts';
 import {
   commitsSince,
   findBriefRepository,
@@ -47,7 +48,9 @@ export const briefSchema = z.object({
       user: z.object({ id: z.uuid(), name: z.string() }).nullable(),
       startedAt: z.iso.datetime(),
       endedAt: z.iso.datetime().nullable(),
-      files: z.array(z.string()).describe('The most referenced files.'),
+      files: z
+        .array(z.string())
+        .describe('The most referenced files, relative to the session’s working folder.'),
       commands: z.array(z.string()),
     }),
   ),
@@ -134,7 +137,9 @@ export async function buildBrief(
           user: s.user_id ? { id: s.user_id, name: s.user_name ?? '' } : null,
           startedAt: s.started_at.toISOString(),
           endedAt: s.ended_at?.toISOString() ?? null,
-          files: mine.filter((t) => t.kind === 'file').map((t) => t.term),
+          files: mine
+            .filter((t) => t.kind === 'file')
+            .map((t) => relativeTo(s.working_dir, t.term)),
           commands: mine
             .filter((t) => t.kind === 'command')
             .slice(0, COMMANDS_PER_SESSION)
@@ -189,7 +194,7 @@ export function briefText(brief: Omit<Brief, 'text'>): string {
     const who = s.user ? ` by ${short(s.user.name, 60)}` : '';
     const branch = s.gitBranch ? ` on ${short(s.gitBranch, 60)}` : '';
     lines.push(
-      `- ${s.startedAt.slice(0, 16).replace('T', ' ')}${who}${branch}: ${short(s.title ?? 'untitled')} (session ${s.id})`,
+      `- ${s.startedAt.slice(0, 16).replace('T', ' ')} UTC${who}${branch}: ${short(s.title ?? 'untitled')} (session ${s.id})`,
     );
     if (s.files.length) lines.push(`  files: ${short(s.files.join(', '), 300)}`);
     if (s.commands.length) lines.push(`  commands: ${short(s.commands.join('; '), 200)}`);

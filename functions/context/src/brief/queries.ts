@@ -56,6 +56,7 @@ export async function recentSessions(
         's.id',
         's.title',
         's.git_branch',
+        's.working_dir',
         's.user_id',
         'u.name as user_name',
         's.started_at',
