@@ -38,3 +38,9 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
     ? value
     : undefined;
 }
+
+/** A whole JSON text laid out with two-space indentation (for a file this CLI creates). */
+export function formatJson(text: string): string {
+  const options = { insertSpaces: true, tabSize: 2, eol: '\n' };
+  return `${jsonc.applyEdits(text, jsonc.format(text, undefined, options)).trimEnd()}\n`;
+}

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { readSaved, resolveSettings, save } from './config.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -129,9 +130,12 @@ export function program(out: (line: string) => void = (line) => process.stdout.w
   hook
     .command('install')
     .description('Add the hooks to ~/.claude/settings.json, keeping everything else in it')
-    .option('--project', 'to this project’s .claude/settings.json instead')
-    .action(async (options: { project?: boolean }) => {
-      const file = settingsFile(options.project ? callersDir() : undefined);
+    .option(
+      '--project [folder]',
+      'to a project’s .claude/settings.json instead (the folder npm ran in, or the one named)',
+    )
+    .action(async (options: { project?: boolean | string }) => {
+      const file = settingsFile(projectFolder(options.project));
       const changed = await installHooks(file, await hookCommands(stateDir()));
       out(changed ? `Added the devctx hooks to ${file}.` : `${file} has the devctx hooks already.`);
       await resolveSettings(cli.opts()).catch(() =>
@@ -143,9 +147,9 @@ export function program(out: (line: string) => void = (line) => process.stdout.w
   hook
     .command('uninstall')
     .description('Remove the hooks install added, and nothing else')
-    .option('--project', 'from this project’s .claude/settings.json instead')
-    .action(async (options: { project?: boolean }) => {
-      const file = settingsFile(options.project ? callersDir() : undefined);
+    .option('--project [folder]', 'from a project’s .claude/settings.json instead')
+    .action(async (options: { project?: boolean | string }) => {
+      const file = settingsFile(projectFolder(options.project));
       out(
         (await uninstallHooks(file))
           ? `Removed the devctx hooks from ${file}.`
@@ -156,13 +160,26 @@ export function program(out: (line: string) => void = (line) => process.stdout.w
   cli
     .command('mcp')
     .description('The configuration that connects Claude Code to this server’s MCP endpoint')
-    .option('--install', 'write it to this project’s .mcp.json')
-    .action(async (options: { install?: boolean }) => {
-      for (const line of await mcpCommand(await settings(), callersDir(), options.install === true))
+    .option(
+      '--install [folder]',
+      'write it to a project’s .mcp.json (the folder npm ran in, or the one named)',
+    )
+    .action(async (options: { install?: boolean | string }) => {
+      for (const line of await mcpCommand(await settings(), projectFolder(options.install)))
         out(line);
     });
 
   return cli;
+}
+
+/**
+ * The project folder an option names: `--project ~/code/app`, or a bare `--project` for
+ * the folder npm was run in (npm runs the CLI in this checkout, so `npm run devctx` from a
+ * project needs `npm --prefix <checkout>`, or the folder given).
+ */
+function projectFolder(option: boolean | string | undefined): string | undefined {
+  if (option === undefined || option === false) return undefined;
+  return option === true ? callersDir() : path.resolve(callersDir(), option);
 }
 
 /** Runs the CLI and ends the process with its exit code. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Settings } from './config.ts';
 import { CliError, EXIT } from './errors.ts';
 import { writeAtomically } from './hooks/state.ts';
-import { editJson, parseJsonObject } from './json-edit.ts';
+import { editJson, formatJson, parseJsonObject } from './json-edit.ts';
 
 const NAME = 'devctx';
 /**
@@ -18,19 +18,21 @@ const KEY_REFERENCE = '${DEVCTX_API_KEY}';
  * `claude mcp add` command, and the project's `.mcp.json` entry (written with --install,
  * next to whatever servers the file names already).
  */
-export async function mcpCommand(settings: Settings, projectDir: string, install: boolean) {
+export async function mcpCommand(settings: Settings, projectDir: string | undefined) {
   const url = `${settings.url}/mcp`;
   const entry = { type: 'http', url, headers: { Authorization: `Bearer ${KEY_REFERENCE}` } };
   const lines = [
     'For every project (your user settings):',
     `  claude mcp add --transport http --scope user ${NAME} ${url} --header "Authorization: Bearer $DEVCTX_API_KEY"`,
   ];
-  if (install) {
+  if (projectDir) {
     const file = path.join(projectDir, '.mcp.json');
-    const text = await readFile(file, 'utf8').catch(() => '{}\n');
+    const existing = await readFile(file, 'utf8').catch(() => undefined);
+    const text = existing ?? '{}\n';
     if (!parseJsonObject(text))
       throw new CliError(`${file} is not a JSON object; left as it is.`, EXIT.data);
-    const updated = editJson(text, ['mcpServers', NAME], entry);
+    const edited = editJson(text, ['mcpServers', NAME], entry);
+    const updated = existing === undefined ? formatJson(edited) : edited;
     if (updated !== text) await writeAtomically(file, updated);
     lines.push(`${updated === text ? 'Already in' : 'Written to'} ${file} (for this project).`);
   } else {

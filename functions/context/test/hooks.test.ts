@@ -197,19 +197,26 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
     expect(await devctx(['hook', 'uninstall'], me.env)).toContain('has no devctx hooks');
   });
 
-  it('install --project writes the project’s .claude/settings.json; a broken settings file is left alone', async () => {
+  it('install --project writes a project’s .claude/settings.json (the folder npm ran in, or the one named); uninstall removes the file it made; a broken one is left alone', async () => {
     const me = await newHome();
     const project = await mkdtemp(path.join(tmpdir(), 'devctx-hooks-project-'));
-    await devctx(['hook', 'install', '--project'], { ...me.env, INIT_CWD: project });
     const file = path.join(project, '.claude', 'settings.json');
-    expect(Object.keys(JSON.parse(await readFile(file, 'utf8')).hooks)).toEqual([
-      'SessionStart',
-      'PreCompact',
-      'Stop',
-      'SessionEnd',
-    ]);
-    await devctx(['hook', 'uninstall', '--project'], { ...me.env, INIT_CWD: project });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({});
+    for (const [args, env] of [
+      [['--project'], { INIT_CWD: project }],
+      [['--project', project], {}],
+    ] as const) {
+      await devctx(['hook', 'install', ...args], { ...me.env, ...env });
+      const made = await readFile(file, 'utf8');
+      expect(made.startsWith('{\n  "hooks": {\n    "SessionStart": [')).toBe(true);
+      expect(Object.keys(JSON.parse(made).hooks)).toEqual([
+        'SessionStart',
+        'PreCompact',
+        'Stop',
+        'SessionEnd',
+      ]);
+      await devctx(['hook', 'uninstall', ...args], { ...me.env, ...env });
+      expect(await readdir(path.dirname(file))).toEqual([]);
+    }
 
     await writeFile(file, '{ "hooks": ');
     const broken = await promisify(execFile)(
@@ -337,7 +344,7 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
         const run = await runInstalled(me.settings, event, input, me.env);
         expect(run).toMatchObject({ code: 0, stdout: '' });
       }
-    // A session kept out: nothing read, spooled or sent.
+    // A session kept out: none of what it wrote is ever sent.
     const kept = await workingCopy();
     const transcript = path.join(kept, 'private.jsonl');
     await writeFile(transcript, turn('private', 0));
@@ -350,9 +357,14 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
         code: 0,
         stdout: '',
       });
-    // Only the hook script install bundled: no cursor, no spool, no log.
-    expect(await readdir(quiet.state)).toEqual(['bin']);
+    // Nothing sent or spooled; the transcript is only passed over.
+    expect((await readdir(quiet.state)).sort()).toEqual(['bin', 'cursors']);
     expect(await messagesOf('private')).toEqual([]);
+    // Resumed with the hooks on, only what comes after is sent.
+    await appendFile(transcript, turn('private', 1));
+    expect((await runInstalled(quiet.settings, 'Stop', input, quiet.env)).code).toBe(0);
+    await importsSettled();
+    expect((await messagesOf('private')).sort()).toEqual(['answer 1', 'question 1']);
 
     const child = spawn(process.execPath, [CLI, 'hook', 'capture'], { env: me.env });
     child.stdin.end('not json {');

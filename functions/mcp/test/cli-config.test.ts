@@ -51,8 +51,14 @@ describe('devctx mcp', { timeout: 60_000 }, () => {
       written.startsWith('{\n\t"mcpServers": {\n\t\t"other": { "command": "other-server" },'),
     ).toBe(true);
     expect(written).not.toContain(key);
-    await devctx(['mcp', '--install'], { DEVCTX_API_KEY: key, INIT_CWD: project });
+    await devctx(['mcp', '--install', project], { DEVCTX_API_KEY: key });
     expect(await readFile(file, 'utf8')).toBe(written);
+    // A project without one gets a file of its own, laid out.
+    const fresh = await mkdtemp(path.join(tmpdir(), 'devctx-mcp-fresh-'));
+    await devctx(['mcp', '--install', fresh], { DEVCTX_API_KEY: key });
+    expect(await readFile(path.join(fresh, '.mcp.json'), 'utf8')).toBe(
+      `${JSON.stringify({ mcpServers: { devctx: JSON.parse(written).mcpServers.devctx } }, null, 2)}\n`,
+    );
 
     // As Claude Code reads it: the variable from the environment.
     const entry = JSON.parse(written).mcpServers.devctx;

@@ -1,9 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { JSONPath, Node } from 'jsonc-parser';
 import { CliError, EXIT } from '../errors.ts';
-import { editJson, jsonc, parseJsonObject } from '../json-edit.ts';
+import { editJson, formatJson, jsonc, parseJsonObject } from '../json-edit.ts';
 import { ensureDir, writeAtomically } from './state.ts';
 
 /**
@@ -65,7 +65,7 @@ export async function installHooks(file: string, commandFor: (hook: string) => s
   }
   if (text === original) return false;
   await ensureDir(path.dirname(file));
-  await writeAtomically(file, text);
+  await writeAtomically(file, original === undefined ? formatJson(text) : text);
   return true;
 }
 
@@ -93,7 +93,9 @@ export async function uninstallHooks(file: string) {
   if (text !== original && hooks && Object.keys(hooks).length === 0)
     text = editJson(text, ['hooks'], undefined);
   if (text === original) return false;
-  await writeAtomically(file, text);
+  // A file left holding nothing at all (install made it) goes, as it came.
+  if (text.replace(/\s/g, '') === '{}') await unlink(file);
+  else await writeAtomically(file, text);
   return true;
 }
 

@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { resolveSettings } from '../config.ts';
 import { capture } from './capture.ts';
 import { readHookInput } from './hook-input.ts';
 import { sessionStart } from './session-start.ts';
 import { logHook, stateDir } from './state.ts';
+import { skipToEnd } from './transcript-cursor.ts';
 
 export type HookKind = 'session-start' | 'capture';
 
@@ -18,14 +20,19 @@ export async function runHook(
   flags: { url?: string | undefined; key?: string | undefined },
   print: (text: string) => void,
 ) {
-  // A session kept out of Dev Context (`DEVCTX_HOOKS=off claude`): nothing is read or sent.
-  if (process.env.DEVCTX_HOOKS === 'off') return;
   const budget = budgetOf(process.env.DEVCTX_HOOK_TIMEOUT_MS);
   const deadline = Date.now() + budget;
   setTimeout(() => process.exit(0), budget + 500).unref();
   const dir = stateDir();
   try {
     const input = await readHookInput(deadline);
+    if (process.env.DEVCTX_HOOKS === 'off') {
+      // A session kept out (`DEVCTX_HOOKS=off claude`): nothing is sent, and what it wrote
+      // is passed over for good, so resuming it later with the hooks on sends none of it.
+      if (kind === 'capture' && input.transcript_path && path.isAbsolute(input.transcript_path))
+        await skipToEnd(dir, input.transcript_path);
+      return;
+    }
     const settings = await resolveSettings(flags).catch(() => undefined);
     if (kind === 'capture') await capture(input, settings, dir, deadline);
     else if (settings) await sessionStart(input, settings, dir, deadline, print);

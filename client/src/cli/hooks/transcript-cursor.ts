@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureDir, writeAtomically } from './state.ts';
 
@@ -53,4 +53,9 @@ async function readCursor(dir: string, transcript: string): Promise<Cursor | und
 export async function saveCursor(dir: string, transcript: string, offset: number) {
   await ensureDir(path.join(dir, 'cursors'));
   await writeAtomically(cursorFile(dir, transcript), JSON.stringify({ transcript, offset }));
+}
+
+/** Moves a transcript's cursor to its end without reading it: what it holds is never sent. */
+export async function skipToEnd(dir: string, transcript: string) {
+  await saveCursor(dir, transcript, (await stat(transcript)).size);
 }
