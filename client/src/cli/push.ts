@@ -147,12 +147,17 @@ async function pushTranscript(
   // The new message lines, and what names the session (its summary lines).
   const summaries = lines.filter((l) => l.type === 'summary');
   const transcript = [...summaries, ...fresh].map((l) => l.text).join('\n');
-  return upload(
+  const pushed = await upload(
     call,
     file,
     { kind: 'claude-code', transcript, sessionId, ...project(options) },
     events,
   );
+  // What is left once the held lines are out are lines the importer stores no message for
+  // (a thinking-only line, say): the transcript is up to date, not "no transcript".
+  return pushed.outcome === 'skipped' && known.size > 0
+    ? { ...pushed, reason: 'up to date' }
+    : pushed;
 }
 
 async function knownIdentities(

@@ -114,6 +114,26 @@ describe('devctx', { timeout: 60_000 }, () => {
     ).toHaveLength(6);
   });
 
+  it('says a pushed transcript is up to date even when it holds lines the importer stores nothing for', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'devctx-cli-thinking-'));
+    const file = path.join(dir, 'thinking.jsonl');
+    const thinking = JSON.stringify({
+      type: 'assistant',
+      uuid: 'thinking-u9',
+      sessionId: 'thinking',
+      message: {
+        id: 'thinking-m9',
+        role: 'assistant',
+        content: [{ type: 'thinking', thinking: '' }],
+      },
+    });
+    await writeFile(file, `${transcript('thinking', 2)}\n${thinking}\n`);
+    expect((await devctx(['push', file], withKey())).code).toBe(0);
+    const again = await devctx(['push', file], withKey());
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('skipped (up to date)');
+  });
+
   it('skips a file that is not a transcript, creating nothing', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'devctx-cli-garbage-'));
     await writeFile(path.join(dir, 'garbage.jsonl'), 'not json at all\n{"hello":"world"}\n');
