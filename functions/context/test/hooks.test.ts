@@ -321,6 +321,18 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('a turn of lines the importer stores nothing for (thinking only) leaves nothing behind', async () => {
+    const { me, session, transcript, input } = await installedWithTranscript('hook-thinking');
+    expect((await runInstalled(me.settings, 'Stop', input, me.env)).code).toBe(0);
+    await appendFile(
+      transcript,
+      `${JSON.stringify({ type: 'assistant', uuid: 't1', sessionId: session, message: { id: 'only-thinking', role: 'assistant', content: [{ type: 'thinking', thinking: '' }] } })}\n`,
+    );
+    expect((await runInstalled(me.settings, 'Stop', input, me.env)).code).toBe(0);
+    expect((await readdir(me.state)).sort()).toEqual(['bin', 'cursors', 'sending', 'spool']);
+    expect(await readdir(path.join(me.state, 'spool'))).toEqual([]);
+  });
+
   it('without a key yet, capture keeps the turn in the spool until one is saved', async () => {
     const { me, session, input } = await installedWithTranscript('hook-no-key');
     const { DEVCTX_API_KEY: _, ...noKey } = me.env;

@@ -66,6 +66,11 @@ async function sendOne(
       await unlink(claimed);
       return 'sent';
     }
+    // Lines the importer stores nothing for (a thinking-only answer): nothing to keep.
+    if (answer.problem.status === 400 && /Nothing to import/.test(answer.problem.detail ?? '')) {
+      await unlink(claimed);
+      return 'sent';
+    }
     if (!isPermanent(answer.problem.status, answer.problem.code)) {
       await logHook(dir, `capture ${name} kept: ${describe(answer.problem)}`);
       await rename(claimed, spooled);
