@@ -13947,17 +13947,12 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": ({
+                "application/json": {
                     /** @constant */
                     jsonrpc: "2.0";
                 } & {
                     [key: string]: unknown;
-                }) | ({
-                    /** @constant */
-                    jsonrpc: "2.0";
-                } & {
-                    [key: string]: unknown;
-                })[];
+                };
             };
         };
         responses: {

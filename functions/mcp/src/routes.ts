@@ -21,7 +21,9 @@ export const mcpRoutes: AnyRoute[] = [
     // The base of every tool; the tools that also need projects permissions are offered
     // only to callers holding them.
     permission: 'sessions:read',
-    body: z.union([jsonRpcMessage, z.array(jsonRpcMessage).min(1).max(20)]),
+    // One message per request: MCP dropped JSON-RPC batches (2025-06-18), and a request
+    // that may make only one tool call has a bounded cost.
+    body: jsonRpcMessage,
     responses: {
       200: { description: 'The JSON-RPC answer (application/json)' },
       202: { description: 'A notification or response, accepted' },

@@ -23,6 +23,8 @@ const uuid = (what: string) => z.uuid().describe(what);
 const limit = (max: number, fallback: number) =>
   z.number().int().min(1).max(max).default(fallback).describe(`How many (at most ${max}).`);
 const cursor = z.string().max(400).optional().describe('nextCursor of the previous answer.');
+/** The lists of a project list_tasks reads at most (each read is one API call). */
+const MAX_LISTS = 50;
 const taskStatus = z.enum(['pending', 'in_progress', 'completed', 'blocked', 'cancelled']);
 
 type Page<T> = { items: T[]; nextCursor: string | null };
@@ -245,16 +247,19 @@ export const tools: Tool[] = [
       const max = args.limit as number;
       if (!taskListId && !projectId) throw new ToolRefusal('Name a taskListId or a projectId.');
       const lists = taskListId
-        ? [taskListId]
-        : (
-            await call<Page<{ id: string }>>(ctx, 'GET', '/v1/projects/{id}/task-lists', {
-              params: { id: projectId },
-              query: { limit: 20 },
-            })
-          ).items.map((l) => l.id);
+        ? { items: [{ id: taskListId }], nextCursor: null }
+        : await call<Page<{ id: string }>>(ctx, 'GET', '/v1/projects/{id}/task-lists', {
+            params: { id: projectId },
+            query: { limit: MAX_LISTS },
+          });
       const tasks: ReturnType<typeof taskLine>[] = [];
-      for (const id of lists) {
-        if (tasks.length >= max) break;
+      // Whether every matching task is in the answer; if not, the model narrows the question.
+      let complete = lists.nextCursor === null;
+      for (const { id } of lists.items) {
+        if (tasks.length >= max) {
+          complete = false;
+          break;
+        }
         const page = await call<Page<Task>>(ctx, 'GET', '/v1/task-lists/{id}/tasks', {
           params: { id },
           query: {
@@ -264,8 +269,15 @@ export const tools: Tool[] = [
           },
         });
         tasks.push(...page.items.map(taskLine));
+        if (page.nextCursor) complete = false;
       }
-      return { tasks };
+      return complete
+        ? { tasks }
+        : {
+            tasks,
+            complete: false,
+            hint: 'More tasks match: ask for one taskListId, a status, or mine.',
+          };
     },
   },
   {

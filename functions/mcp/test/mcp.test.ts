@@ -188,6 +188,72 @@ describe('the MCP server', () => {
     expect((open.json as { tasks: unknown[] }).tasks).toHaveLength(1);
   });
 
+  it('each API call a tool makes costs what it would over HTTP; one message per request; a replayed Idempotency-Key runs again', async () => {
+    const key = await keyFor(a, FULL);
+    const rpc = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${h.server.baseUrl}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
+        body: JSON.stringify(body),
+      });
+    const remaining = (response: Response) =>
+      Number(/r=(\d+)/.exec(response.headers.get('ratelimit') ?? '')?.[1]);
+    const getSession = {
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'get_session', arguments: { sessionId: world.sessionId } },
+    };
+    const first = await rpc(getSession);
+    expect(first.status).toBe(200);
+    const second = await rpc(getSession);
+    // The request itself, then the session, its statistics and its commits.
+    expect(remaining(first) - remaining(second)).toBe(4);
+
+    const batch = await rpc([getSession, { ...getSession, id: 8 }]);
+    expect(batch.status).toBe(400);
+
+    const task = (
+      await a.client.post(`/v1/task-lists/${world.taskListId}/tasks`, { title: 'Replayed' })
+    ).body;
+    const comment = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'update_task', arguments: { taskId: task.id, comment: 'again' } },
+    };
+    for (const _ of [1, 2]) {
+      const answer = await rpc(comment, { 'idempotency-key': 'mcp-replay-1' });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ id: 1, result: { content: [{ type: 'text' }] } });
+    }
+    // JSON-RPC requests carry their own ids: the key does not replay an empty answer.
+    expect((await a.client.get(`/v1/tasks/${task.id}/comments`)).body.items).toHaveLength(2);
+  });
+
+  it('list_tasks says when a project holds more than it answered', async () => {
+    const project = (await a.client.post('/v1/projects', { slug: 'wide', name: 'Wide' })).body;
+    for (const n of [1, 2, 3])
+      await a.client.post(`/v1/projects/${project.id}/task-lists`, {
+        name: `List ${n}`,
+        markdown: '- [ ] one\n- [ ] two\n',
+      });
+    const all = await callTool(full, 'list_tasks', { projectId: project.id });
+    expect(all.json).toEqual({ tasks: expect.any(Array) });
+    expect((all.json as { tasks: unknown[] }).tasks).toHaveLength(6);
+    const cut = await callTool(full, 'list_tasks', { projectId: project.id, limit: 3 });
+    expect(cut.json).toMatchObject({
+      complete: false,
+      hint: expect.stringContaining('taskListId'),
+    });
+    expect((cut.json as { tasks: unknown[] }).tasks).toHaveLength(3);
+  });
+
   it('another tenant’s key gets nothing of A through any tool, and changes nothing', async () => {
     const other = await mcpClient(h.server.baseUrl, await keyFor(b, FULL));
     const attempts: [string, Record<string, unknown>][] = [

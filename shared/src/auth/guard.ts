@@ -96,6 +96,7 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
         sessionId: sessionId ?? undefined,
         apiKeyId: row.api_key_id ?? undefined,
         permissions,
+        requestsPerHour: row.requests_per_hour,
       };
       return { actor, headers };
     },

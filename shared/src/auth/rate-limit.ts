@@ -96,3 +96,17 @@ export function failureBudget(
     spend: () => takeRateLimit(db, bucket.key, bucket.limit, bucket.windowSeconds, 1),
   };
 }
+
+/**
+ * One more request from an authenticated caller's hourly budget: for work a request does
+ * on the caller's behalf beyond its own (each API call an MCP tool makes), so one request
+ * cannot do the work of hundreds for the price of one. 429 when the budget is spent.
+ */
+export async function chargeCaller(ctx: {
+  db: Db;
+  actor?: { userId: string; requestsPerHour?: number | undefined } | undefined;
+}) {
+  const limit = ctx.actor?.requestsPerHour;
+  if (!ctx.actor || limit === undefined) return;
+  enforceRateLimit(await takeRateLimit(ctx.db, `user:${ctx.actor.userId}`, limit, 3600), 3600);
+}

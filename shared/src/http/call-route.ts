@@ -1,3 +1,4 @@
+import { chargeCaller } from '../auth/rate-limit.ts';
 import { actorScope, inRequestTransaction, withRequestTransaction } from '../db/with-tenant.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { AnyRoute, HttpMethod, RequestContext } from './route.ts';
@@ -11,7 +12,7 @@ export interface RouteCall {
 
 /**
  * Calls routes in process, as the HTTP pipeline would after authentication: the route's
- * permission, its input validation, its handler — a write in one transaction, like a write
+ * permission, its rate limit, its input validation, its handler — a write in one transaction, like a write
  * over HTTP (or in the caller's request transaction, to land with its other writes). For surfaces that speak the API's use cases in another protocol (MCP), so each
  * answers exactly what the API does, with the same refusals.
  */
@@ -27,6 +28,8 @@ export function routeCaller(routes: AnyRoute[]) {
     if (!route) throw new Error(`no route ${method} ${path}`);
     if (route.permission !== null && !ctx.actor?.permissions.has(route.permission))
       throw new AppError('forbidden', `This needs the ${route.permission} permission.`);
+    // Each call costs what the same call over HTTP would.
+    await chargeCaller(ctx);
     const input = {
       params: validate(route.params, call.params ?? {}, 'params'),
       query: validate(route.query, call.query ?? {}, 'query'),

@@ -116,7 +116,10 @@ export async function runIdempotently(
     await forget(tenant, where);
     throw error;
   }
-  await remember(tenant, where, result);
+  // Only a JSON answer can be replayed; after a raw one (MCP's) the key is released, and a
+  // retry runs again rather than replaying an empty answer.
+  if (result.raw) await forget(tenant, where);
+  else await remember(tenant, where, result);
   return result;
 }
 

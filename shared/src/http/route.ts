@@ -19,6 +19,8 @@ export interface Actor {
   /** The sign-in session behind a JWT. */
   sessionId?: string | undefined;
   apiKeyId?: string | undefined;
+  /** The tier's hourly request budget this caller draws on (set by authentication). */
+  requestsPerHour?: number | undefined;
 }
 
 /** What every use case receives: who asks, in which request, and the handles it may use. */
