@@ -135,9 +135,13 @@ export function program(out: (line: string) => void = (line) => process.stdout.w
       'to a project’s .claude/settings.json instead (the folder npm ran in, or the one named)',
     )
     .action(async (options: { project?: boolean | string }) => {
-      const file = settingsFile(projectFolder(options.project));
-      const changed = await installHooks(file, await hookCommands(stateDir()));
-      out(changed ? `Added the devctx hooks to ${file}.` : `${file} has the devctx hooks already.`);
+      const settings = await settingsFile(projectFolder(options.project));
+      const changed = await installHooks(settings, await hookCommands(stateDir()), stateDir());
+      out(
+        changed
+          ? `Added the devctx hooks to ${settings.named}.`
+          : `${settings.named} has the devctx hooks already.`,
+      );
       await resolveSettings(cli.opts()).catch(() =>
         out(
           'No server or key saved yet: run `devctx login --url … --key dck_…` before the next session.',
@@ -149,11 +153,11 @@ export function program(out: (line: string) => void = (line) => process.stdout.w
     .description('Remove the hooks install added, and nothing else')
     .option('--project [folder]', 'from a project’s .claude/settings.json instead')
     .action(async (options: { project?: boolean | string }) => {
-      const file = settingsFile(projectFolder(options.project));
+      const settings = await settingsFile(projectFolder(options.project));
       out(
-        (await uninstallHooks(file))
-          ? `Removed the devctx hooks from ${file}.`
-          : `${file} has no devctx hooks.`,
+        (await uninstallHooks(settings, stateDir()))
+          ? `Removed the devctx hooks from ${settings.named}.`
+          : `${settings.named} has no devctx hooks.`,
       );
     });
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from './config.ts';
+import { confinedPath } from './confined-path.ts';
 import { CliError, EXIT } from './errors.ts';
 import { writeAtomically } from './hooks/state.ts';
 import { editJson, formatJson, parseJsonObject } from './json-edit.ts';
@@ -26,7 +27,7 @@ export async function mcpCommand(settings: Settings, projectDir: string | undefi
     `  claude mcp add --transport http --scope user ${NAME} ${url} --header "Authorization: Bearer $DEVCTX_API_KEY"`,
   ];
   if (projectDir) {
-    const file = path.join(projectDir, '.mcp.json');
+    const file = await confinedPath(path.join(projectDir, '.mcp.json'), projectDir);
     const existing = await readFile(file, 'utf8').catch(() => undefined);
     const text = existing ?? '{}\n';
     if (!parseJsonObject(text))

@@ -1,5 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -195,6 +205,56 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
     expect(await devctx(['hook', 'uninstall'], me.env)).toContain('Removed the devctx hooks');
     expect(await readFile(me.settings, 'utf8')).toBe(original);
     expect(await devctx(['hook', 'uninstall'], me.env)).toContain('has no devctx hooks');
+
+    // Changed by its owner in between: only our hooks go, the change stays.
+    await devctx(['hook', 'install'], me.env);
+    const changed = (await readFile(me.settings, 'utf8')).replace('"opus"', '"sonnet"');
+    await writeFile(me.settings, changed);
+    await devctx(['hook', 'uninstall'], me.env);
+    expect(await readFile(me.settings, 'utf8')).toBe(original.replace('"opus"', '"sonnet"'));
+  });
+
+  it('leaves alone a settings file it cannot edit safely: repeated keys, hooks of another shape, a link out of the project', async () => {
+    const me = await newHome();
+    await mkdir(path.dirname(me.settings), { recursive: true });
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, [CLI, ...args], { env: me.env, timeout: 20_000 }).then(
+        () => ({ code: 0 }),
+        (e: { code: number }) => ({ code: e.code }),
+      );
+    for (const text of [
+      '{"hooks":{"Notification":[]},"hooks":{"Stop":[{"hooks":[{"type":"command","command":"x/devctx.mjs hook capture"}]}]}}',
+      '{"hooks":{"Stop":"echo hi"}}',
+      '{"hooks":null}',
+    ]) {
+      await writeFile(me.settings, text);
+      expect(await run(['hook', 'install'])).toEqual({ code: 65 });
+      expect(await run(['hook', 'uninstall'])).toEqual({ code: 65 });
+      expect(await readFile(me.settings, 'utf8')).toBe(text);
+    }
+
+    // A project whose .claude/settings.json links to the file holding the key.
+    const project = await mkdtemp(path.join(tmpdir(), 'devctx-hooks-link-'));
+    const secret = path.join(me.dir, 'secret.json');
+    await writeFile(secret, '{"key": "dck_secret"}\n');
+    await mkdir(path.join(project, '.claude'));
+    await symlink(secret, path.join(project, '.claude', 'settings.json'));
+    expect(await run(['hook', 'install', '--project', project])).toEqual({ code: 65 });
+    expect(await readFile(secret, 'utf8')).toBe('{"key": "dck_secret"}\n');
+    expect((await lstat(path.join(project, '.claude', 'settings.json'))).isSymbolicLink()).toBe(
+      true,
+    );
+
+    // The user's own settings kept as a link (dotfiles): edited where the link leads.
+    const dotfiles = path.join(me.dir, 'dotfiles-settings.json');
+    await writeFile(dotfiles, '{"model": "opus"}\n');
+    await rm(me.settings);
+    await symlink(dotfiles, me.settings);
+    expect(await run(['hook', 'install'])).toEqual({ code: 0 });
+    expect((await lstat(me.settings)).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(dotfiles, 'utf8')).hooks.Stop).toHaveLength(1);
+    await run(['hook', 'uninstall']);
+    expect(await readFile(dotfiles, 'utf8')).toBe('{"model": "opus"}\n');
   });
 
   it('install --project writes a project’s .claude/settings.json (the folder npm ran in, or the one named); uninstall removes the file it made; a broken one is left alone', async () => {
@@ -307,9 +367,9 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
     ]);
   });
 
-  it('a line longer than a run reads (32 MiB) is skipped, and the turns after it still arrive', async () => {
+  it('a line longer than a run reads (8 MiB) is skipped, and the turns after it still arrive', async () => {
     const { me, session, transcript, input } = await installedWithTranscript('hook-huge-line');
-    await appendFile(transcript, `${'x'.repeat(33 * 1024 * 1024)}\n${turn(session, 1)}`);
+    await appendFile(transcript, `${'x'.repeat(9 * 1024 * 1024)}\n${turn(session, 1)}`);
     for (let run = 0; run < 3; run++)
       expect((await runInstalled(me.settings, 'Stop', input, me.env)).code).toBe(0);
     await importsSettled();
@@ -329,8 +389,38 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
       `${JSON.stringify({ type: 'assistant', uuid: 't1', sessionId: session, message: { id: 'only-thinking', role: 'assistant', content: [{ type: 'thinking', thinking: '' }] } })}\n`,
     );
     expect((await runInstalled(me.settings, 'Stop', input, me.env)).code).toBe(0);
-    expect((await readdir(me.state)).sort()).toEqual(['bin', 'cursors', 'sending', 'spool']);
+    expect(await readdir(me.state)).not.toContain('rejected');
     expect(await readdir(path.join(me.state, 'spool'))).toEqual([]);
+  });
+
+  it('a token in the git remote never leaves the machine; a FIFO as transcript does not hang the hook', async () => {
+    const me = await newHome();
+    await devctx(['hook', 'install'], me.env);
+    const cwd = await workingCopy('https://deploy:ghp_SECRET123@github.com/acme/hooked.git');
+    const session = 'hook-token';
+    const transcript = path.join(cwd, `${session}.jsonl`);
+    await writeFile(transcript, turn(session, 0));
+    const input = { session_id: session, transcript_path: transcript, cwd };
+    const offline = { ...me.env, DEVCTX_URL: 'http://127.0.0.1:9' };
+    expect((await runInstalled(me.settings, 'Stop', input, offline)).code).toBe(0);
+    const [spooled = ''] = await readdir(path.join(me.state, 'spool'));
+    const body = await readFile(path.join(me.state, 'spool', spooled), 'utf8');
+    expect(JSON.parse(body).repository).toBe('https://github.com/acme/hooked.git');
+    expect(body).not.toContain('SECRET');
+    expect((await runInstalled(me.settings, 'Stop', input, me.env)).code).toBe(0);
+    await importsSettled();
+    expect((await sessionByExternalId(session)).repositoryId).toBe(repository.id);
+
+    const fifo = path.join(cwd, 'fifo.jsonl');
+    await promisify(execFile)('mkfifo', [fifo]);
+    const stuck = await runInstalled(
+      me.settings,
+      'Stop',
+      { ...input, transcript_path: fifo },
+      { ...me.env, DEVCTX_HOOK_TIMEOUT_MS: '1000' },
+    );
+    expect(stuck.code).toBe(0);
+    expect(stuck.ms).toBeLessThan(4000);
   });
 
   it('without a key yet, capture keeps the turn in the spool until one is saved', async () => {
@@ -370,7 +460,8 @@ describe('Claude Code hooks', { timeout: 120_000 }, () => {
         stdout: '',
       });
     // Nothing sent or spooled; the transcript is only passed over.
-    expect((await readdir(quiet.state)).sort()).toEqual(['bin', 'cursors']);
+    expect(await readdir(quiet.state)).toContain('cursors');
+    expect(await readdir(quiet.state)).not.toContain('spool');
     expect(await messagesOf('private')).toEqual([]);
     // Resumed with the hooks on, only what comes after is sent.
     await appendFile(transcript, turn('private', 1));

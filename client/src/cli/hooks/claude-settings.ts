@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { JSONPath, Node } from 'jsonc-parser';
+import { confinedPath } from '../confined-path.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { editJson, formatJson, jsonc, parseJsonObject } from '../json-edit.ts';
 import { ensureDir, writeAtomically } from './state.ts';
@@ -22,10 +24,21 @@ const EVENTS = {
 /** Claude Code's own limit on one run, in seconds; the hooks keep to their shorter budget. */
 const TIMEOUT_SECONDS = 10;
 
-/** `~/.claude/settings.json` (CLAUDE_CONFIG_DIR respected), or a project's. */
-export function settingsFile(project: string | undefined, env = process.env): string {
-  if (project) return path.join(project, '.claude', 'settings.json');
-  return path.join(env.CLAUDE_CONFIG_DIR || path.join(homedir(), '.claude'), 'settings.json');
+/** A settings file, as named and as really written (links followed). */
+export interface SettingsFile {
+  named: string;
+  file: string;
+}
+
+/** `~/.claude/settings.json` (CLAUDE_CONFIG_DIR respected), or a project's, kept inside it. */
+export async function settingsFile(
+  project: string | undefined,
+  env = process.env,
+): Promise<SettingsFile> {
+  const named = project
+    ? path.join(project, '.claude', 'settings.json')
+    : path.join(env.CLAUDE_CONFIG_DIR || path.join(homedir(), '.claude'), 'settings.json');
+  return { named, file: await confinedPath(named, project) };
 }
 
 /**
@@ -44,9 +57,15 @@ type Settings = { hooks?: Record<string, { hooks?: unknown[] }[]> };
 /**
  * Adds a group with our hook to each event, or points an existing one at `command` when
  * this CLI moved. Running it twice changes nothing the second time. Returns whether the
- * file changed.
+ * file changed. What the file was before is kept in the state folder, so uninstall can put
+ * it back byte for byte.
  */
-export async function installHooks(file: string, commandFor: (hook: string) => string) {
+export async function installHooks(
+  settings: SettingsFile,
+  commandFor: (hook: string) => string,
+  stateDir: string,
+) {
+  const { file } = settings;
   const original = await readSettings(file);
   let text = original ?? '{}\n';
   for (const [event, hook] of Object.entries(EVENTS)) {
@@ -64,18 +83,33 @@ export async function installHooks(file: string, commandFor: (hook: string) => s
       : editJson(text, ['hooks', event], [group]);
   }
   if (text === original) return false;
+  if (original === undefined) text = formatJson(text);
   await ensureDir(path.dirname(file));
-  await writeAtomically(file, original === undefined ? formatJson(text) : text);
+  await writeAtomically(file, text);
+  await remember(stateDir, file, { before: original ?? null, after: text });
   return true;
 }
 
 /**
- * Removes exactly our hooks: the groups install added (and our entry from any group a
- * person merged it into), then an event, and the `hooks` object, left empty by that.
+ * Removes exactly what install added. A file nobody changed since is put back as it was
+ * before install (or removed, if install made it). One changed since loses our groups
+ * only (and our entry from any group a person merged it into), then an event, and the
+ * `hooks` object, left empty by that.
  */
-export async function uninstallHooks(file: string) {
+export async function uninstallHooks(settings: SettingsFile, stateDir: string) {
+  const { file } = settings;
   const original = await readSettings(file);
   if (original === undefined) return false;
+  const installed = await recalled(stateDir, file);
+  const text = installed?.after === original ? installed.before : withoutOurs(original, file);
+  if (text === original) return false;
+  if (text === null) await unlink(file);
+  else await writeAtomically(file, text);
+  await forget(stateDir, file);
+  return true;
+}
+
+function withoutOurs(original: string, file: string): string {
   let text = original;
   for (const event of Object.keys(EVENTS)) {
     for (;;) {
@@ -84,20 +118,46 @@ export async function uninstallHooks(file: string) {
       if (!last || !Array.isArray(groups)) break;
       const [group, index] = last;
       const alone = (groups[group]?.hooks?.length ?? 0) === 1;
+      const before = text;
       if (alone && groups.length === 1) text = editJson(text, ['hooks', event], undefined);
       else if (alone) text = removeItem(text, ['hooks', event], group);
       else text = removeItem(text, ['hooks', event, group, 'hooks'], index);
+      // An edit that changes nothing would loop for ever: refuse instead.
+      if (text === before) throw unchangeable(file);
     }
   }
   const hooks = parse(text, file).hooks;
   if (text !== original && hooks && Object.keys(hooks).length === 0)
     text = editJson(text, ['hooks'], undefined);
-  if (text === original) return false;
-  // A file left holding nothing at all (install made it) goes, as it came.
-  if (text.replace(/\s/g, '') === '{}') await unlink(file);
-  else await writeAtomically(file, text);
-  return true;
+  return text;
 }
+
+const unchangeable = (file: string) =>
+  new CliError(`${file}: our hooks cannot be edited out; left as it is.`, EXIT.data);
+
+/** What install found and left, per settings file (by its real path). */
+interface Installed {
+  before: string | null;
+  after: string;
+}
+const recordOf = (stateDir: string, file: string) =>
+  path.join(stateDir, 'installed', `${createHash('sha256').update(file).digest('hex')}.json`);
+
+async function remember(stateDir: string, file: string, installed: Installed) {
+  await ensureDir(path.join(stateDir, 'installed'));
+  await writeAtomically(recordOf(stateDir, file), JSON.stringify(installed));
+}
+
+async function recalled(stateDir: string, file: string): Promise<Installed | undefined> {
+  try {
+    return JSON.parse(await readFile(recordOf(stateDir, file), 'utf8')) as Installed;
+  } catch {
+    return undefined;
+  }
+}
+
+const forget = (stateDir: string, file: string) =>
+  unlink(recordOf(stateDir, file)).catch(() => undefined);
 
 /** [group index, hook index] of each of our hooks under one event, in document order. */
 function findOurs(groups: unknown): [number, number][] {
@@ -119,10 +179,40 @@ async function readSettings(file: string): Promise<string | undefined> {
 
 function parse(text: string, file: string): Settings {
   const value = parseJsonObject(text);
-  if (!value) throw new CliError(`${file} is not a JSON object; left as it is.`, EXIT.data);
-  if (value.hooks !== undefined && (typeof value.hooks !== 'object' || Array.isArray(value.hooks)))
-    throw new CliError(`${file}: "hooks" is not an object; left as it is.`, EXIT.data);
+  if (!value || hasDuplicateKeys(text))
+    throw new CliError(
+      `${file} is not a JSON object (or repeats a key); left as it is.`,
+      EXIT.data,
+    );
+  const hooks = value.hooks;
+  if (hooks === undefined) return value as Settings;
+  const events = Object.entries(EVENTS).map(
+    ([event]) => (hooks as Record<string, unknown>)?.[event],
+  );
+  if (
+    typeof hooks !== 'object' ||
+    hooks === null ||
+    Array.isArray(hooks) ||
+    events.some((groups) => groups !== undefined && !Array.isArray(groups))
+  )
+    throw new CliError(
+      `${file}: "hooks" is not as Claude Code reads it; left as it is.`,
+      EXIT.data,
+    );
   return value as Settings;
+}
+
+/** Whether some object of the text names a key twice (readers disagree on which counts). */
+function hasDuplicateKeys(text: string): boolean {
+  const walk = (node: Node | undefined): boolean => {
+    if (!node) return false;
+    if (node.type === 'object') {
+      const keys = (node.children ?? []).map((p) => p.children?.[0]?.value);
+      if (new Set(keys).size !== keys.length) return true;
+    }
+    return (node.children ?? []).some(walk);
+  };
+  return walk(jsonc.parseTree(text));
 }
 
 /**

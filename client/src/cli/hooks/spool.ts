@@ -99,8 +99,15 @@ async function sendOne(
 const isPermanent = (status: number, code: string | undefined) =>
   (status === 400 || status === 413 || status === 422) && code !== 'rate_limited';
 
-/** Captures a killed run was sending go back to the spool. */
+/**
+ * Captures a killed run was sending go back to the spool; half-written ones (its temporary
+ * files) go.
+ */
 async function reclaimAbandoned(dir: string) {
+  for (const name of await readdir(path.join(dir, SPOOL)).catch(() => [])) {
+    const pid = /\.(\d+)\.tmp$/.exec(name)?.[1];
+    if (pid && !isAlive(Number(pid))) await unlink(path.join(dir, SPOOL, name)).catch(() => {});
+  }
   const sending = path.join(dir, SENDING);
   for (const name of await readdir(sending).catch(() => [])) {
     const dot = name.lastIndexOf('.');

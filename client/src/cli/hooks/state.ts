@@ -21,7 +21,8 @@ export async function ensureDir(dir: string) {
 /** Written whole or not at all: a crash mid-write never leaves half a file to read. */
 export async function writeAtomically(file: string, data: string) {
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, data, { mode: 0o600 });
+  // 'wx': a file (or a link) already at that name is never written through.
+  await writeFile(temporary, data, { mode: 0o600, flag: 'wx' });
   await rename(temporary, file);
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureDir, writeAtomically } from './state.ts';
@@ -20,9 +21,12 @@ const cursorFile = (dir: string, transcript: string) =>
  */
 export async function readNewLines(dir: string, transcript: string) {
   const cursor = await readCursor(dir, transcript);
-  const file = await open(transcript, 'r');
+  // Non-blocking, and only a regular file: a FIFO or a device must not hang the hook.
+  const file = await open(transcript, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const { size } = await file.stat();
+    const info = await file.stat();
+    if (!info.isFile()) throw new Error('not a regular file');
+    const { size } = info;
     const from = cursor && cursor.offset <= size ? cursor.offset : 0;
     // A long history is read a window per run, so one run's memory and time stay bounded.
     const buffer = Buffer.alloc(Math.min(size - from, READ_WINDOW_BYTES));
@@ -37,7 +41,8 @@ export async function readNewLines(dir: string, transcript: string) {
   }
 }
 
-const READ_WINDOW_BYTES = 32 * 1024 * 1024;
+/** At most one import's worth per run: a long history is sent over a few runs. */
+export const READ_WINDOW_BYTES = 8 * 1024 * 1024;
 
 async function readCursor(dir: string, transcript: string): Promise<Cursor | undefined> {
   try {

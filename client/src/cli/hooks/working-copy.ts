@@ -15,7 +15,7 @@ export async function describeWorkingCopy(cwd: string, timeoutMs: number) {
   const first = remotes?.split('\n')[0];
   const remote = origin ?? (first ? await git(['remote', 'get-url', first]) : undefined);
   return {
-    remote: remote || undefined,
+    remote: remote ? withoutCredentials(remote) : undefined,
     branch: branch && branch !== 'HEAD' ? branch : undefined,
   };
 }
@@ -26,4 +26,20 @@ function run(command: string, args: string[], timeoutMs: number): Promise<string
       resolve(error ? undefined : stdout.trim()),
     );
   });
+}
+
+/**
+ * A remote URL without what its authority may carry besides the host
+ * (`https://deploy:ghp_…@github.com/acme/app` → `https://github.com/acme/app`): the server
+ * needs only the host and the path, and a token must never leave the machine in a query
+ * string, an upload or the spool. scp-like remotes (`git@host:acme/app`) name a user, not a
+ * secret, and stay as they are.
+ */
+export function withoutCredentials(remote: string): string {
+  const scheme = remote.indexOf('://');
+  if (scheme < 0) return remote;
+  const rest = remote.slice(scheme + 3);
+  const slash = rest.indexOf('/');
+  const at = (slash < 0 ? rest : rest.slice(0, slash)).lastIndexOf('@');
+  return at < 0 ? remote : `${remote.slice(0, scheme + 3)}${rest.slice(at + 1)}`;
 }
