@@ -44,7 +44,9 @@ function judge(runs: { status: number; tookMs: number; healthMs: number }[], bas
   const statuses = [...new Set(runs.map((r) => r.status))].join('/');
   return {
     observed: `${runs.length} × 1 MB: ${statuses}, slowest ${ms(slowest)}; /health ≤ ${ms(health)} (idle ${ms(base)})`,
-    ok: runs.every((r) => r.status < 500) && slowest < 1000 && health < Math.max(1000, 10 * base),
+    // A backtracking pattern on 1 MB takes minutes; 3 s leaves room for a loaded machine
+    // (the whole test run shares two cores) without letting one through.
+    ok: runs.every((r) => r.status < 500) && slowest < 3000 && health < Math.max(1000, 10 * base),
   };
 }
 
@@ -70,7 +72,7 @@ export const freezeAttacks: Attack[] = [
   {
     finding: '17.1 backtracking patterns',
     name: 'task list markdown (headings, checkboxes, dependencies)',
-    expected: 'each answered < 1 s; /health not delayed',
+    expected: 'each answered < 3 s; /health not delayed',
     async run(target) {
       const base = await baseline(target);
       const id = await project(target);
@@ -88,7 +90,7 @@ export const freezeAttacks: Attack[] = [
   {
     finding: '17.1 backtracking patterns',
     name: 'plan markdown (phases)',
-    expected: 'each answered < 1 s; /health not delayed',
+    expected: 'each answered < 3 s; /health not delayed',
     async run(target) {
       const base = await baseline(target);
       const id = await project(target);
@@ -101,7 +103,7 @@ export const freezeAttacks: Attack[] = [
   {
     finding: '17.1 backtracking patterns',
     name: 'uploaded git log and commit messages',
-    expected: 'each answered < 1 s; /health not delayed',
+    expected: 'each answered < 3 s; /health not delayed',
     async run(target) {
       const base = await baseline(target);
       const repository = await target.a.owner.client.post('/v1/repositories', {
@@ -134,7 +136,7 @@ export const freezeAttacks: Attack[] = [
   {
     finding: '17.1 backtracking patterns',
     name: 'message batch and search query',
-    expected: 'each answered < 1 s; /health not delayed',
+    expected: 'each answered < 3 s; /health not delayed',
     async run(target) {
       const base = await baseline(target);
       const session = await target.a.owner.client.post('/v1/sessions', {
