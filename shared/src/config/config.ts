@@ -36,6 +36,8 @@ const crossChecks = configSchema.superRefine((config, issues) => {
     });
   }
   if (config.STORAGE_DRIVER === 'gcs') required(['STORAGE_BUCKET'], 'STORAGE_DRIVER=gcs');
+  if (config.MAIL_DRIVER === 'smtp') required(['SMTP_URL'], 'MAIL_DRIVER=smtp');
+  if (config.SMTP_USER && !config.SMTP_PASSWORD) required(['SMTP_PASSWORD'], 'SMTP_USER is set');
   if (config.TASKS_DRIVER === 'cloud-tasks') {
     required(
       ['CLOUD_TASKS_PROJECT', 'CLOUD_TASKS_LOCATION', 'WORKER_URL', 'TASKS_SERVICE_ACCOUNT'],

@@ -6,6 +6,8 @@ import { isPostgresUrl } from '../db/connection.ts';
  * stops start-up with one message that names it (see ConfigError), never later at first use.
  */
 const port = z.coerce.number().int().min(0).max(65535); // 0: any free port (tests)
+/** true/false (also 1/0, yes/no), as environment variables spell them. */
+const booleanFlag = z.stringbool();
 
 export const configSchema = z.object({
   NODE_ENV: z
@@ -261,6 +263,47 @@ export const configSchema = z.object({
     .url()
     .default('https://api.github.com')
     .describe('GitHub REST API base URL (GitHub Enterprise: https://HOST/api/v3).'),
+  APP_URL: z
+    .url()
+    .default('http://localhost:8080')
+    .describe('The dashboard’s public address: the links in e-mails lead there.'),
+  MAIL_DRIVER: z
+    .enum(['local', 'smtp'])
+    .default('local')
+    .describe(
+      'How e-mail goes out: written to MAIL_LOCAL_DIR with its link on the console (local), or through an SMTP relay.',
+    ),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .max(320)
+    .default('Dev Context <no-reply@localhost>')
+    .describe('The sender of every e-mail, e.g. "Dev Context <no-reply@example.com>".'),
+  MAIL_LOCAL_DIR: z.string().default('.data/mail').describe('The folder when MAIL_DRIVER=local.'),
+  SMTP_URL: z
+    .url()
+    .refine((v) => /^smtps?:$/.test(new URL(v).protocol) && !new URL(v).username, {
+      message: 'smtp://host:port (STARTTLS) or smtps://host:port, without credentials',
+    })
+    .optional()
+    .describe(
+      'The relay when MAIL_DRIVER=smtp: smtps:// for TLS from the start, smtp:// for STARTTLS.',
+    ),
+  SMTP_USER: z.string().max(320).optional().describe('The relay’s user name, if it wants one.'),
+  SMTP_PASSWORD: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('The relay’s password (a secret: mounted from Secret Manager in production).'),
+  SMTP_CA_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'A PEM file of certificate authorities to trust besides the usual ones (a relay with a private CA).',
+    ),
+  SMTP_REQUIRE_TLS: booleanFlag
+    .default(true)
+    .describe('With smtp://, refuse a relay that does not offer STARTTLS.'),
   SHUTDOWN_GRACE_MS: z.coerce
     .number()
     .int()

@@ -3,6 +3,7 @@ export { eventually } from './eventually.ts';
 export { type CreatedTask, type FakeGoogle, startFakeGoogle } from './fake-google.ts';
 export { freePort } from './free-port.ts';
 export { Client, type Reply } from './http-client.ts';
+export { type MailServer, startMailServer } from './mail-server.ts';
 export {
   adminQuery,
   createEmptyDatabase,

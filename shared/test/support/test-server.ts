@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   type AnyJob,
   type AnyRoute,
@@ -16,6 +18,7 @@ export interface TestServer {
 
 /** A fresh key per test process: webhook secrets are encrypted as in production. */
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+const TEST_MAIL_DIR = path.join(tmpdir(), `devctx-test-mail-${process.pid}`);
 
 /** The real pipeline on a real socket (127.0.0.1, random port), connected as the runtime role. */
 export async function startTestServer(
@@ -38,6 +41,8 @@ export async function startTestServer(
       JWT_KEYS: 'memory',
       ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       RATE_LIMIT_ANONYMOUS_PER_HOUR: '100000',
+      // Mail a test does not read goes to a folder of its own, never the checkout's .data.
+      MAIL_LOCAL_DIR: TEST_MAIL_DIR,
       ...env,
     },
   });

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/config.ts';
+import { LocalMailer } from './local-mailer.ts';
+import type { Mailer } from './mailer.ts';
+import { SmtpMailer } from './smtp-mailer.ts';
+
+const mailers = new WeakMap<Config, Mailer>();
+
+/** The mailer these (validated) settings name, made once per process. */
+export function mailerFor(config: Config): Mailer {
+  let mailer = mailers.get(config);
+  if (!mailer) {
+    mailer =
+      config.MAIL_DRIVER === 'smtp'
+        ? new SmtpMailer({
+            url: config.SMTP_URL as string,
+            from: config.MAIL_FROM,
+            user: config.SMTP_USER,
+            password: config.SMTP_PASSWORD,
+            requireTls: config.SMTP_REQUIRE_TLS,
+            ca: config.SMTP_CA_FILE ? readFileSync(config.SMTP_CA_FILE, 'utf8') : undefined,
+          })
+        : new LocalMailer(
+            config.MAIL_LOCAL_DIR,
+            config.MAIL_FROM,
+            // A laptop's console shows each link; a test run's stays quiet.
+            config.NODE_ENV === 'test' ? () => undefined : undefined,
+          );
+    mailers.set(config, mailer);
+  }
+  return mailer;
+}
