@@ -1,5 +1,10 @@
 import { defineFamily } from '@devctx/shared';
 import { identityRoutes } from './routes.ts';
+import { invitationMailJob } from './users/invitation-mail.ts';
 
 /** Auth, the tenant, users, roles, teams, API keys, the audit log and the jobs view. */
-export const identityFamily = defineFamily({ name: 'identity', routes: identityRoutes, jobs: [] });
+export const identityFamily = defineFamily({
+  name: 'identity',
+  routes: identityRoutes,
+  jobs: [invitationMailJob],
+});

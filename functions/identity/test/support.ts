@@ -7,6 +7,7 @@ import {
   type TestDatabase,
   type TestServer,
 } from '@devctx/shared/testing';
+import { identityFamily } from '../src/family.ts';
 import { identityRoutes } from '../src/routes.ts';
 
 export { Client };
@@ -30,7 +31,7 @@ export async function startIdentity(
     [...healthRoutes, ...identityRoutes, ...otherRoutes],
     database.appUrl,
     env,
-    jobs,
+    [...identityFamily.jobs, ...jobs],
     writeLog,
   );
   return {

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { assertCanGrant, permissionsOfRole } from '../roles/guard-grants.ts';
 import { findSystemRole, roleColumns } from '../roles/queries.ts';
+import { queueInvitationMail } from './invitation-mail.ts';
 import { emailSchema, toUserView, userColumns, userSchema } from './representation.ts';
 
 export const inviteBody = z
@@ -27,7 +28,11 @@ export const inviteBody = z
 export const inviteResponse = z.object({
   user: userSchema,
   invitation: z.object({
-    token: z.string().describe('Shown once: hand it to the invitee, who accepts with a password.'),
+    token: z
+      .string()
+      .describe(
+        'Shown once. The invitee also gets it by e-mail, as an accept link; hand it over yourself only where mail cannot reach.',
+      ),
     expiresAt: z.iso.datetime(),
   }),
 });
@@ -83,7 +88,7 @@ export async function inviteUser(ctx: RequestContext, body: z.infer<typeof invit
       .execute();
     const invitation = createOpaqueToken('inv', tenantId);
     const expiresAt = new Date(Date.now() + ctx.config.INVITATION_TTL_SECONDS * 1000);
-    await trx
+    const { id } = await trx
       .insertInto('invitations')
       .values({
         tenant_id: tenantId,
@@ -93,7 +98,9 @@ export async function inviteUser(ctx: RequestContext, body: z.infer<typeof invit
         expires_at: expiresAt,
         accepted_at: null,
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await queueInvitationMail(trx, ctx, tenantId, { id, token: invitation.token }, actor.userId);
     await recordAudit(trx, ctx, tenantId, {
       action: 'user.invited',
       targetType: 'user',

@@ -14,6 +14,7 @@ import { rolesOfUser } from '../me/queries.ts';
 import { acceptBody, acceptInvitation, acceptResponse } from './accept-invitation.ts';
 import { deactivateUser, reactivateUser } from './deactivate-user.ts';
 import { inviteBody, inviteResponse, inviteUser } from './invite-user.ts';
+import { resendInvitation, resentSchema, revokeInvitation } from './manage-invitation.ts';
 import { findUserById, listUsers, renameUser } from './queries.ts';
 import { toUserView, userSchema } from './representation.ts';
 
@@ -56,7 +57,7 @@ export const userRoutes = [
   defineRoute({
     method: 'POST',
     path: '/v1/users',
-    summary: 'Invite a user; returns a one-time invitation token',
+    summary: 'Invite a user: they get an accept link by e-mail (the token is also returned, once)',
     tags,
     permission: 'users:invite',
     body: inviteBody,
@@ -66,6 +67,38 @@ export const userRoutes = [
       409: { description: 'The email is already a user' },
     },
     handler: async (ctx, { body }) => ({ status: 201, body: await inviteUser(ctx, body) }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users/{id}/invitation',
+    summary: 'Mail an invited user a fresh accept link (the one sent before stops working)',
+    tags,
+    permission: 'users:invite',
+    params: idParams,
+    responses: {
+      200: { description: 'Mail queued', schema: resentSchema },
+      404: { description: 'No such user' },
+      409: { description: 'The user has no open invitation' },
+    },
+    handler: async (ctx, { params }) => ({ body: await resendInvitation(ctx, params.id) }),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/users/{id}/invitation',
+    summary:
+      'Revoke an invitation not yet accepted: its link stops working, the user is deactivated',
+    tags,
+    permission: 'users:invite',
+    params: idParams,
+    responses: {
+      204: { description: 'Revoked' },
+      404: { description: 'No such user' },
+      409: { description: 'The user has no open invitation' },
+    },
+    handler: async (ctx, { params }) => {
+      await revokeInvitation(ctx, params.id);
+      return { status: 204 };
+    },
   }),
   defineRoute({
     method: 'POST',

@@ -1,0 +1,88 @@
+import {
+  composeMail,
+  defineJob,
+  enqueueJob,
+  mailerFor,
+  type RequestContext,
+  secretBoxFor,
+  type Trx,
+} from '@devctx/shared';
+import { z } from 'zod';
+
+/**
+ * Mails an invitation its accept link. The token rides in the job's payload sealed
+ * (AES-256-GCM, bound to the invitation), so the outbox holds no usable token; in the link
+ * it sits in the fragment (`#/invitation/…`), which browsers never send to a server, so no
+ * request path or log ever holds it. An invitation accepted, revoked or re-sent since is
+ * not mailed (its token no longer works).
+ */
+export const invitationMailJob = defineJob({
+  kind: 'identity.invitation-mail',
+  queue: 'mail',
+  payload: z.object({ invitationId: z.uuid(), sealedToken: z.string().max(2000) }),
+  maxAttempts: 8,
+  run: async (ctx, { invitationId, sealedToken }, trx) => {
+    const invitation = await trx
+      .selectFrom('invitations as i')
+      .innerJoin('users as u', (j) =>
+        j.onRef('u.tenant_id', '=', 'i.tenant_id').onRef('u.id', '=', 'i.user_id'),
+      )
+      .innerJoin('users as by', (j) =>
+        j.onRef('by.tenant_id', '=', 'i.tenant_id').onRef('by.id', '=', 'i.invited_by'),
+      )
+      .innerJoin('tenants as t', 't.id', 'i.tenant_id')
+      .select([
+        'i.token_hash',
+        'i.expires_at',
+        'u.email',
+        'u.name',
+        'by.name as inviter',
+        't.name as tenant',
+      ])
+      .where('i.tenant_id', '=', ctx.tenantId)
+      .where('i.id', '=', invitationId)
+      .where('i.accepted_at', 'is', null)
+      .where('i.revoked_at', 'is', null)
+      .where('i.expires_at', '>', new Date())
+      .executeTakeFirst();
+    if (!invitation) return { sent: false, reason: 'accepted, revoked or expired' };
+    const box = await secretBoxFor(ctx.config);
+    const token = box.open(Buffer.from(sealedToken, 'base64'), invitationId);
+    const link = `${ctx.config.APP_URL.replace(/\/$/, '')}/#/invitation/${encodeURIComponent(token)}`;
+    await mailerFor(ctx.config).send(
+      composeMail({
+        to: invitation.email,
+        subject: `${invitation.inviter} invited you to ${invitation.tenant}`,
+        intro: [
+          `Hello ${invitation.name},`,
+          `${invitation.inviter} invited you to join ${invitation.tenant} on Dev Context, where the team keeps what it did with AI coding assistants.`,
+        ],
+        action: { label: 'Accept the invitation', url: link },
+        outro: [
+          `The link works once, until ${invitation.expires_at.toUTCString()}. If you did not expect this invitation, ignore this e-mail.`,
+        ],
+      }),
+    );
+    return { sent: true };
+  },
+});
+
+/** Queues the invitation's mail in the transaction that made (or renewed) its token. */
+export async function queueInvitationMail(
+  trx: Trx,
+  ctx: RequestContext,
+  tenantId: string,
+  invitation: { id: string; token: string },
+  createdBy: string,
+) {
+  const box = await secretBoxFor(ctx.config);
+  const sealedToken = box.seal(invitation.token, invitation.id).toString('base64');
+  await enqueueJob(
+    trx,
+    ctx.dispatcher,
+    tenantId,
+    invitationMailJob,
+    { invitationId: invitation.id, sealedToken },
+    { createdBy },
+  );
+}

@@ -1,0 +1,147 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { adminQuery, eventually, type MailServer, startMailServer } from '@devctx/shared/testing';
+import type { ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addUser,
+  type IdentityHarness,
+  PASSWORD,
+  type SignedUp,
+  signup,
+  startIdentity,
+} from './support.ts';
+
+// Invitations by e-mail, through a real SMTP server (STARTTLS) in the test process: the
+// mail arrives with a link whose token accepts; resend and revoke; the token is in no URL
+// path, no log and no outbox row.
+let h: IdentityHarness;
+let smtp: MailServer;
+let owner: SignedUp;
+const logLines: string[] = [];
+beforeAll(async () => {
+  smtp = await startMailServer();
+  const ca = path.join(tmpdir(), `devctx-smtp-ca-${process.pid}.pem`);
+  await writeFile(ca, smtp.ca);
+  h = await startIdentity(
+    {
+      TASKS_POLL_MS: '50',
+      MAIL_DRIVER: 'smtp',
+      SMTP_URL: smtp.url,
+      SMTP_CA_FILE: ca,
+      MAIL_FROM: 'Dev Context <no-reply@devctx.test>',
+      APP_URL: 'https://app.devctx.test/',
+      LOG_LEVEL: 'info',
+    },
+    [],
+    [],
+    (line) => logLines.push(line),
+  );
+  owner = await signup(h.anonymous, 'mail');
+});
+afterAll(async () => {
+  await h.close();
+  await smtp.close();
+});
+
+const mailsTo = (address: string) =>
+  smtp.received.filter((m) => m.to && 'text' in m.to && m.to.text === address);
+async function nextMailTo(address: string, count: number): Promise<ParsedMail> {
+  const mails = await eventually(
+    async () => mailsTo(address),
+    (found) => found.length >= count,
+  );
+  expect(mails).toHaveLength(count);
+  return mails[count - 1] as ParsedMail;
+}
+const tokenIn = (mail: ParsedMail) =>
+  decodeURIComponent(/#\/invitation\/([^\s"]+)/.exec(mail.text ?? '')?.[1] ?? '');
+const accept = (token: string) =>
+  h.anonymous.post('/v1/invitations/accept', { token, password: PASSWORD });
+
+describe('invitations by e-mail', () => {
+  it('the invitee gets a mail whose link (token in the fragment) accepts, once', async () => {
+    const invited = await owner.client.post('/v1/users', {
+      email: 'grace@mail.example',
+      name: 'Grace',
+    });
+    expect(invited.status).toBe(201);
+    const mail = await nextMailTo('grace@mail.example', 1);
+    expect(mail.from?.value).toEqual([{ name: 'Dev Context', address: 'no-reply@devctx.test' }]);
+    expect(mail.subject).toBe('Owner invited you to mail Inc — Dev Context');
+    expect(mail.text).toContain('Hello Grace,');
+    expect(mail.text).toMatch(/https:\/\/app\.devctx\.test\/#\/invitation\/inv_/);
+    expect(mail.html).toContain('href="https://app.devctx.test/#/invitation/inv_');
+    const token = tokenIn(mail);
+    expect((await accept(token)).status).toBe(200);
+    expect((await accept(token)).status).toBe(404);
+  });
+
+  it('resend mails a fresh link and the old one stops working; revoke stops the link and frees the seat', async () => {
+    const invited = await owner.client.post('/v1/users', {
+      email: 'lin@mail.example',
+      name: 'Lin',
+    });
+    const first = tokenIn(await nextMailTo('lin@mail.example', 1));
+    const resent = await owner.client.post(`/v1/users/${invited.body.user.id}/invitation`, {});
+    expect(resent.status).toBe(200);
+    expect(resent.body.expiresAt).toEqual(expect.any(String));
+    expect(resent.body).not.toHaveProperty('token');
+    const second = tokenIn(await nextMailTo('lin@mail.example', 2));
+    expect(second).not.toBe(first);
+    expect((await accept(first)).status).toBe(404);
+
+    expect((await owner.client.delete(`/v1/users/${invited.body.user.id}/invitation`)).status).toBe(
+      204,
+    );
+    expect((await accept(second)).status).toBe(404);
+    expect((await owner.client.get(`/v1/users/${invited.body.user.id}`)).body.status).toBe(
+      'deactivated',
+    );
+    expect((await owner.client.delete(`/v1/users/${invited.body.user.id}/invitation`)).status).toBe(
+      409,
+    );
+    expect(
+      (await owner.client.post(`/v1/users/${invited.body.user.id}/invitation`, {})).status,
+    ).toBe(409);
+    const audit = (await owner.client.get('/v1/audit-log?limit=10')).body.items.map(
+      (e: { action: string }) => e.action,
+    );
+    expect(audit).toEqual(
+      expect.arrayContaining(['user.invitation_resent', 'user.invitation_revoked']),
+    );
+  });
+
+  it('another tenant gets 404 and a member without users:invite 403, and nothing is mailed', async () => {
+    const invited = await owner.client.post('/v1/users', {
+      email: 'kay@mail.example',
+      name: 'Kay',
+    });
+    await nextMailTo('kay@mail.example', 1);
+    const other = await signup(h.anonymous, 'mail-other');
+    const member = (await addUser(owner, 'member')).client;
+    const id = invited.body.user.id;
+    expect((await other.client.post(`/v1/users/${id}/invitation`, {})).status).toBe(404);
+    expect((await other.client.delete(`/v1/users/${id}/invitation`)).status).toBe(404);
+    expect((await member.post(`/v1/users/${id}/invitation`, {})).status).toBe(403);
+    expect((await member.delete(`/v1/users/${id}/invitation`)).status).toBe(403);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mailsTo('kay@mail.example')).toHaveLength(1);
+    expect((await owner.client.get(`/v1/users/${id}`)).body.status).toBe('invited');
+  });
+
+  it('no outbox row and no log line holds a usable token', async () => {
+    const rows = await adminQuery<{ payload: unknown }>(
+      h.database.adminUrl,
+      `select payload from jobs where kind = 'identity.invitation-mail'`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    const tokens = smtp.received.map(tokenIn).filter(Boolean);
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const token of tokens) {
+      expect(JSON.stringify(rows)).not.toContain(token.slice(4));
+      expect(logLines.join('\n')).not.toContain(token.slice(4));
+    }
+  });
+});
