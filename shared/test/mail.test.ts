@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
+import { PermanentJobError } from '../src/jobs/run-job.ts';
 import { LocalMailer } from '../src/mail/local-mailer.ts';
+import { mailerFor } from '../src/mail/mailer-for.ts';
 import { SmtpMailer } from '../src/mail/smtp-mailer.ts';
 import { composeMail } from '../src/mail/templates.ts';
 import { type MailServer, startMailServer } from './support/index.ts';
@@ -76,6 +78,15 @@ describe('e-mail', () => {
     expect(eml).toContain('To: grace@acme.example');
     expect(eml).toContain('Content-Type: text/html');
     expect(printed.join('\n')).toContain('https://app.example/#/invitation/inv_x?y=1&z=2');
+  });
+
+  it('in production without a relay, a mail fails for good, saying why, rather than vanish', async () => {
+    const config = loadConfig({ ...database, NODE_ENV: 'test' });
+    const production = { ...config, NODE_ENV: 'production' as const };
+    await expect(mailerFor(production).send(message)).rejects.toThrow(
+      /E-mail is not configured on this server/,
+    );
+    await expect(mailerFor(production).send(message)).rejects.toBeInstanceOf(PermanentJobError);
   });
 
   it('checks its settings at start-up', () => {

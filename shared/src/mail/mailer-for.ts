@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.ts';
+import { PermanentJobError } from '../jobs/run-job.ts';
 import { LocalMailer } from './local-mailer.ts';
 import type { Mailer } from './mailer.ts';
 import { SmtpMailer } from './smtp-mailer.ts';
@@ -8,6 +9,16 @@ const mailers = new WeakMap<Config, Mailer>();
 
 /** The mailer these (validated) settings name, made once per process. */
 export function mailerFor(config: Config): Mailer {
+  // A container's disk is no mailbox: in production an unconfigured mailer fails the mail's
+  // job for good (dead, with this reason, in the jobs view) instead of losing it quietly.
+  if (config.NODE_ENV === 'production' && config.MAIL_DRIVER === 'local')
+    return {
+      send: async () => {
+        throw new PermanentJobError(
+          'E-mail is not configured on this server (MAIL_DRIVER=local in production).',
+        );
+      },
+    };
   let mailer = mailers.get(config);
   if (!mailer) {
     mailer =
