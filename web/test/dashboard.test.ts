@@ -294,6 +294,22 @@ describe('dashboard (tenant A)', () => {
     await row.getByText('deactivated').waitFor();
   });
 
+  it('mails an invitation again, and revokes one', async () => {
+    await page.goto('/#/admin/users');
+    await page.getByLabel('Email').fill('kay@web-a.example');
+    await page.getByLabel('Name').fill('Kay');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await page.getByText('An invitation is on its way to kay@web-a.example by e-mail.').waitFor();
+    const row = rowsOf(page, 'Users').filter({ hasText: 'kay@web-a.example' });
+    await row.getByRole('button', { name: 'Resend' }).click();
+    await page.getByLabel('Invitation link').waitFor({ state: 'detached' });
+    await page.getByText('An invitation is on its way to kay@web-a.example by e-mail.').waitFor();
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('deactivated').waitFor();
+    expect(await row.getByRole('button', { name: 'Resend' }).count()).toBe(0);
+  });
+
   it('meets WCAG 2 AA in every main view (axe-core: contrast, names, labels)', async () => {
     const views = [
       '/',

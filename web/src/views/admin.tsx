@@ -62,7 +62,7 @@ function Users(props: { canInvite: boolean; canDeactivate: boolean; myId: string
     (cursor) => api.GET('/v1/users', { params: { query: { limit: 100, cursor } } }),
     [],
   );
-  const [invitation, setInvitation] = useState<{ email: string; link: string } | null>(null);
+  const [invitation, setInvitation] = useState<{ email: string; link: string | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const invite = async (event: Event) => {
     event.preventDefault();
@@ -80,6 +80,21 @@ function Users(props: { canInvite: boolean; canDeactivate: boolean; myId: string
       email: data.user.email,
       link: `${location.origin}/#/invitation/${encodeURIComponent(data.invitation.token)}`,
     });
+    pages.reload();
+  };
+  const resend = async (user: { id: string; email: string }) => {
+    const { error } = await api.POST('/v1/users/{id}/invitation', {
+      params: { path: { id: user.id } },
+    });
+    setError(error ? problemText(error) : null);
+    if (!error) setInvitation({ email: user.email, link: null });
+  };
+  const revoke = async (user: { id: string; name: string }) => {
+    if (!confirm(`Revoke ${user.name}'s invitation? Its link stops working.`)) return;
+    const { error } = await api.DELETE('/v1/users/{id}/invitation', {
+      params: { path: { id: user.id } },
+    });
+    setError(error ? problemText(error) : null);
     pages.reload();
   };
   const deactivate = async (user: { id: string; name: string }) => {
@@ -114,13 +129,19 @@ function Users(props: { canInvite: boolean; canDeactivate: boolean; myId: string
       {error && <ErrorNote text={error} />}
       {invitation && (
         <article class="once" aria-live="polite">
-          Send this link to {invitation.email}. It is shown only now:
-          <input
-            readOnly
-            value={invitation.link}
-            aria-label="Invitation link"
-            onFocus={(e) => e.currentTarget.select()}
-          />
+          An invitation is on its way to {invitation.email} by e-mail.
+          {invitation.link && (
+            <>
+              {' '}
+              Where mail cannot reach, send this link yourself. It is shown only now:
+              <input
+                readOnly
+                value={invitation.link}
+                aria-label="Invitation link"
+                onFocus={(e) => e.currentTarget.select()}
+              />
+            </>
+          )}
         </article>
       )}
       <PagedTable
@@ -133,10 +154,23 @@ function Users(props: { canInvite: boolean; canDeactivate: boolean; myId: string
           u.email,
           u.status === 'invited' ? <span class="badge">invited</span> : u.status,
           when(u.createdAt),
-          canDeactivate && u.status !== 'deactivated' && u.id !== myId && (
-            <button type="button" class="secondary outline small" onClick={() => deactivate(u)}>
-              Deactivate
-            </button>
+          canInvite && u.status === 'invited' ? (
+            <>
+              <button type="button" class="secondary outline small" onClick={() => resend(u)}>
+                Resend
+              </button>{' '}
+              <button type="button" class="secondary outline small" onClick={() => revoke(u)}>
+                Revoke
+              </button>
+            </>
+          ) : (
+            canDeactivate &&
+            u.status !== 'deactivated' &&
+            u.id !== myId && (
+              <button type="button" class="secondary outline small" onClick={() => deactivate(u)}>
+                Deactivate
+              </button>
+            )
           ),
         ]}
       />
