@@ -131,6 +131,25 @@ describe('invitations by e-mail', () => {
     expect((await owner.client.get(`/v1/users/${id}`)).body.status).toBe('invited');
   });
 
+  it('one invitation is mailed at most 5 times an hour: the next resend is 429 and changes nothing', async () => {
+    const invited = await owner.client.post('/v1/users', { email: 'bo@mail.example', name: 'Bo' });
+    const resend = () => owner.client.post(`/v1/users/${invited.body.user.id}/invitation`, {});
+    await nextMailTo('bo@mail.example', 1);
+    for (let n = 2; n <= 5; n++) {
+      expect((await resend()).status).toBe(200);
+      await nextMailTo('bo@mail.example', n);
+    }
+    const refused = await resend();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    // The refused resend changed nothing: the link of the last mail still works (the mails
+    // may arrive in any order; exactly one of their links is live).
+    const accepted = [];
+    for (const mail of mailsTo('bo@mail.example'))
+      accepted.push((await accept(tokenIn(mail))).status);
+    expect(accepted.sort()).toEqual([200, 404, 404, 404, 404]);
+  });
+
   it('no outbox row and no log line holds a usable token', async () => {
     const rows = await adminQuery<{ payload: unknown }>(
       h.database.adminUrl,

@@ -1,11 +1,14 @@
 import {
   composeMail,
   defineJob,
+  enforceRateLimit,
   enqueueJob,
+  hashToken,
   mailerFor,
   type RequestContext,
   secretBoxFor,
   type Trx,
+  takeRateLimit,
 } from '@devctx/shared';
 import { z } from 'zod';
 
@@ -22,6 +25,8 @@ export const invitationMailJob = defineJob({
   payload: z.object({ invitationId: z.uuid(), sealedToken: z.string().max(2000) }),
   maxAttempts: 8,
   run: async (ctx, { invitationId, sealedToken }, trx) => {
+    const box = await secretBoxFor(ctx.config);
+    const token = box.open(Buffer.from(sealedToken, 'base64'), invitationId);
     const invitation = await trx
       .selectFrom('invitations as i')
       .innerJoin('users as u', (j) =>
@@ -31,23 +36,16 @@ export const invitationMailJob = defineJob({
         j.onRef('by.tenant_id', '=', 'i.tenant_id').onRef('by.id', '=', 'i.invited_by'),
       )
       .innerJoin('tenants as t', 't.id', 'i.tenant_id')
-      .select([
-        'i.token_hash',
-        'i.expires_at',
-        'u.email',
-        'u.name',
-        'by.name as inviter',
-        't.name as tenant',
-      ])
+      .select(['i.expires_at', 'u.email', 'u.name', 'by.name as inviter', 't.name as tenant'])
       .where('i.tenant_id', '=', ctx.tenantId)
       .where('i.id', '=', invitationId)
+      // Only the live token: a mail queued before a resend is not sent.
+      .where('i.token_hash', '=', hashToken(token))
       .where('i.accepted_at', 'is', null)
       .where('i.revoked_at', 'is', null)
       .where('i.expires_at', '>', new Date())
       .executeTakeFirst();
-    if (!invitation) return { sent: false, reason: 'accepted, revoked or expired' };
-    const box = await secretBoxFor(ctx.config);
-    const token = box.open(Buffer.from(sealedToken, 'base64'), invitationId);
+    if (!invitation) return { sent: false, reason: 'accepted, revoked, re-sent or expired' };
     const link = `${ctx.config.APP_URL.replace(/\/$/, '')}/#/invitation/${encodeURIComponent(token)}`;
     await mailerFor(ctx.config).send(
       composeMail({
@@ -67,7 +65,16 @@ export const invitationMailJob = defineJob({
   },
 });
 
-/** Queues the invitation's mail in the transaction that made (or renewed) its token. */
+const HOUR = 3600;
+/** Mail a tenant may have the product send for it, per hour: no tenant turns the relay into a spam cannon. */
+const MAILS_PER_TENANT_PER_HOUR = 100;
+/** Sends of one invitation per hour (the first and its resends): no one address is bombarded. */
+const MAILS_PER_INVITATION_PER_HOUR = 5;
+
+/**
+ * Queues the invitation's mail in the transaction that made (or renewed) its token, within
+ * the tenant's and the invitation's mail budgets (429 beyond them, and nothing changes).
+ */
 export async function queueInvitationMail(
   trx: Trx,
   ctx: RequestContext,
@@ -75,6 +82,11 @@ export async function queueInvitationMail(
   invitation: { id: string; token: string },
   createdBy: string,
 ) {
+  for (const [key, limit] of [
+    [`mail:${tenantId}`, MAILS_PER_TENANT_PER_HOUR],
+    [`invitation-mail:${invitation.id}`, MAILS_PER_INVITATION_PER_HOUR],
+  ] as const)
+    enforceRateLimit(await takeRateLimit(trx, key, limit, HOUR), HOUR, 'mail');
   const box = await secretBoxFor(ctx.config);
   const sealedToken = box.seal(invitation.token, invitation.id).toString('base64');
   await enqueueJob(
