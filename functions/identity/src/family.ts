@@ -1,4 +1,5 @@
 import { defineFamily } from '@devctx/shared';
+import { passwordResetMailJob } from './auth/password-reset.ts';
 import { identityRoutes } from './routes.ts';
 import { invitationMailJob } from './users/invitation-mail.ts';
 
@@ -6,5 +7,5 @@ import { invitationMailJob } from './users/invitation-mail.ts';
 export const identityFamily = defineFamily({
   name: 'identity',
   routes: identityRoutes,
-  jobs: [invitationMailJob],
+  jobs: [invitationMailJob, passwordResetMailJob],
 });

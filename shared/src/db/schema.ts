@@ -28,6 +28,7 @@ export interface Database {
   refresh_tokens: identity.RefreshTokensTable;
   api_keys: identity.ApiKeysTable;
   invitations: identity.InvitationsTable;
+  password_resets: identity.PasswordResetsTable;
   audit_log: identity.AuditLogTable;
   idempotency_keys: infrastructure.IdempotencyKeysTable;
   jobs: infrastructure.JobsTable;

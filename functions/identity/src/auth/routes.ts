@@ -1,6 +1,13 @@
 import { defineRoute } from '@devctx/shared';
 import { login, loginBody, loginResponse } from './login.ts';
 import { logout } from './logout.ts';
+import {
+  confirmPasswordReset,
+  requestPasswordReset,
+  resetConfirmBody,
+  resetRequestBody,
+  resetRequestedSchema,
+} from './password-reset.ts';
 import { refresh, refreshBody } from './refresh.ts';
 import { clearedRefreshCookie, deliverTokens, refreshTokenFromCookie } from './refresh-cookie.ts';
 import { tokenPairSchema } from './sessions.ts';
@@ -62,6 +69,40 @@ export const authRoutes = [
         : body.refreshToken;
       const { tenantId, tokens } = await refresh(ctx, presented, body.tenantId);
       return deliverTokens(ctx, headers, tenantId, tokens);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/auth/password-reset',
+    summary:
+      'Ask for a link to choose a new password, by e-mail (the same answer whether or not the address exists)',
+    tags,
+    permission: null,
+    body: resetRequestBody,
+    responses: {
+      202: { description: 'Accepted', schema: resetRequestedSchema },
+      429: { description: 'Too many requests for this address, or from this IP' },
+    },
+    handler: async (ctx, { body }) => ({
+      status: 202,
+      body: await requestPasswordReset(ctx, body),
+    }),
+  }),
+  defineRoute({
+    method: 'POST',
+    // The token travels in the body, never in a URL a log or a proxy would keep.
+    path: '/v1/auth/password-reset/confirm',
+    summary: 'Choose a new password with the mailed link’s token; every session of the user ends',
+    tags,
+    permission: null,
+    body: resetConfirmBody,
+    responses: {
+      204: { description: 'The password is changed; sign in with it' },
+      404: { description: 'Unknown, expired or already used' },
+    },
+    handler: async (ctx, { body }) => {
+      await confirmPasswordReset(ctx, body);
+      return { status: 204 };
     },
   }),
   defineRoute({

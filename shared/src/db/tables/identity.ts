@@ -134,6 +134,16 @@ export interface InvitationsTable {
   created_at: CreatedAt;
 }
 
+export interface PasswordResetsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  token_hash: Buffer;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface AuditLogTable {
   tenant_id: string;
   id: Generated<string>;
