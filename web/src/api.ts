@@ -123,6 +123,26 @@ export async function acceptInvitation(token: string, body: { name?: string; pas
   return problem;
 }
 
+/** Asks for a password-reset link by e-mail; the answer is the same for any address. */
+export async function requestPasswordReset(tenant: string, email: string) {
+  const { data, problem } = await post<{ detail: string }>('/v1/auth/password-reset', {
+    tenant,
+    email,
+  });
+  return { detail: data?.detail, problem };
+}
+
+/** Sets a new password with a mailed link's token. */
+export async function resetPassword(token: string, password: string) {
+  const reply = await fetch('/v1/auth/password-reset/confirm', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token, password }),
+  });
+  const problem = reply.ok ? undefined : ((await reply.json().catch(() => null)) as Problem);
+  return { detail: undefined, problem };
+}
+
 /** Switches to another tenant this browser is signed in to. */
 export function switchTenant(slug: string) {
   const stored = read();

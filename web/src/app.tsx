@@ -6,6 +6,7 @@ import { Commit } from './views/commit.tsx';
 import { Import } from './views/import.tsx';
 import { Insights } from './views/insights.tsx';
 import { Overview } from './views/overview.tsx';
+import { isPasswordPage, PasswordReset } from './views/password-reset.tsx';
 import { Project, Projects } from './views/projects.tsx';
 import { Search } from './views/search.tsx';
 import { SessionView } from './views/session.tsx';
@@ -61,6 +62,8 @@ const sectionOf = (path: string) => sectionByFirstSegment[path.split('/')[1] ?? 
 
 export function App() {
   const tenant = currentTenant.value;
+  // A forgotten password's pages open whether or not this browser is signed in.
+  if (isPasswordPage(route.value.path)) return <PasswordReset />;
   // Signed out (or the session expired): sign-in, with the URL kept, so the same page
   // opens again afterwards.
   if (!tenant)

@@ -450,6 +450,41 @@ describe('the tenant switcher', () => {
   });
 });
 
+describe('a forgotten password', () => {
+  it('mails a link from the sign-in page, and the link sets a new password', async () => {
+    const someone = await newPage(env.browser, env.baseUrl);
+    await signUpInBrowser(someone.page, 'web-forgot');
+    await someone.close();
+    const fresh = await newPage(env.browser, env.baseUrl);
+    await fresh.page.goto('/');
+    await fresh.page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await fresh.page.getByLabel('Tenant (slug)').fill('web-forgot');
+    await fresh.page.getByLabel('Email').fill('owner@web-forgot.example');
+    await fresh.page.getByRole('button', { name: 'Mail me a link' }).click();
+    await fresh.page
+      .getByRole('status')
+      .filter({ hasText: 'a link to choose a new password is on its way' })
+      .waitFor();
+
+    const link = await env.mailedLink('owner@web-forgot.example', 'Choose a new password');
+    expect(new URL(link).hash).toMatch(/^#\/reset-password\/pwr_/);
+    await fresh.page.goto(new URL(link).hash ? `/${new URL(link).hash}` : link);
+    await fresh.page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await fresh.page.getByLabel('New password', { exact: true }).fill('my brand new passphrase');
+    await fresh.page.getByRole('button', { name: 'Change my password' }).click();
+    await fresh.page.getByRole('status').filter({ hasText: 'Your password is changed' }).waitFor();
+
+    await fresh.page.getByRole('link', { name: 'Back to sign-in' }).click();
+    await fresh.page.getByLabel('Tenant (slug)').fill('web-forgot');
+    await fresh.page.getByLabel('Email').fill('owner@web-forgot.example');
+    await fresh.page.getByLabel('Password').fill('my brand new passphrase');
+    await fresh.page.getByRole('button', { name: 'Sign in' }).click();
+    await fresh.page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(fresh.errors).toEqual([]);
+    await fresh.close();
+  });
+});
+
 describe('tenant B', () => {
   it("never sees tenant A's data in any view, even with A's ids in the URL", async () => {
     const b = await newPage(env.browser, env.baseUrl);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startApiServer } from '@devctx/api/testing';
+import { simpleParser } from 'mailparser';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Screenshots of each main view: kept as CI artifacts (web/test-results/screenshots/). */
@@ -16,8 +17,10 @@ export { V1_SAMPLE_DIR as V1_SAMPLE } from '@devctx/context/test-fixtures';
  * networking is off so the browser calls nothing outside 127.0.0.1.
  */
 export async function startDashboard() {
+  const mailDir = await mkdtemp(path.join(tmpdir(), 'devctx-web-mail-'));
   const api = await startApiServer({
     STORAGE_LOCAL_DIR: await mkdtemp(path.join(tmpdir(), 'devctx-web-')),
+    MAIL_LOCAL_DIR: mailDir,
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -27,6 +30,25 @@ export async function startDashboard() {
   return {
     baseUrl: api.baseUrl,
     browser,
+    /** The link of the latest mail to an address whose subject starts so (the local mailer's .eml files). */
+    async mailedLink(to: string, subject: string): Promise<string> {
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        const mails = await Promise.all(
+          (await readdir(mailDir))
+            .sort()
+            .map(async (name) => simpleParser(await readFile(path.join(mailDir, name)))),
+        );
+        const mail = mails
+          .filter(
+            (m) => m.to && 'text' in m.to && m.to.text === to && m.subject?.startsWith(subject),
+          )
+          .at(-1);
+        const link = /https?:\/\/\S+/.exec(mail?.text ?? '')?.[0];
+        if (link) return link;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no mail "${subject}" to ${to}`);
+    },
     async close() {
       await browser.close();
       await api.close();

@@ -106,6 +106,7 @@ export function SignIn({ reason }: { reason?: string }) {
         <button type="submit" aria-busy={busy}>
           {titles[mode]}
         </button>
+        {mode === 'in' && <a href="#/forgot-password">Forgot your password?</a>}
       </form>
       {mode !== 'invitation' && (
         <button
