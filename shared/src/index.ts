@@ -121,7 +121,7 @@ export { LocalMailer } from './mail/local-mailer.ts';
 export type { Mailer, MailMessage } from './mail/mailer.ts';
 export { mailerFor } from './mail/mailer-for.ts';
 export { SmtpMailer, type SmtpSettings } from './mail/smtp-mailer.ts';
-export { composeMail, escapeHtml, type MailContent } from './mail/templates.ts';
+export { composeMail, escapeHtml, type MailContent, mailValue } from './mail/templates.ts';
 export { buildOpenApiDocument, type OpenApiDocument, operationId } from './openapi/document.ts';
 export { apiInfo, documentationRoutes } from './openapi/routes.ts';
 export { SecretBox } from './secrets/secret-box.ts';

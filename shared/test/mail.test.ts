@@ -67,6 +67,31 @@ describe('e-mail', () => {
     expect(server.received).toEqual([]);
   });
 
+  it('a recipient or login the relay refuses ends the mail for good, saying why; a relay away is retried', async () => {
+    server = await startMailServer({ refuse: ['nobody@acme.example'] });
+    const mailer = new SmtpMailer({
+      url: server.url,
+      from: 'x@acme.example',
+      requireTls: true,
+      ca: server.ca,
+    });
+    const refused = mailer.send({ ...message, to: 'nobody@acme.example' });
+    await expect(refused).rejects.toBeInstanceOf(PermanentJobError);
+    await expect(refused).rejects.toThrow(
+      'The mail server refused the message to nobody@acme.example (550).',
+    );
+    mailer.close();
+    const away = new SmtpMailer({
+      url: 'smtp://127.0.0.1:9',
+      from: 'x@acme.example',
+      requireTls: true,
+    });
+    const failed = await away.send(message).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(Error);
+    expect(failed).not.toBeInstanceOf(PermanentJobError);
+    away.close();
+  });
+
   it('on a laptop: writes each message as an .eml file and prints its link', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'devctx-mail-'));
     const printed: string[] = [];

@@ -1,7 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { adminQuery, eventually, type MailServer, startMailServer } from '@devctx/shared/testing';
+import {
+  adminQuery,
+  eventually,
+  type MailServer,
+  setTenantTier,
+  startMailServer,
+} from '@devctx/shared/testing';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -39,6 +45,7 @@ beforeAll(async () => {
     (line) => logLines.push(line),
   );
   owner = await signup(h.anonymous, 'mail');
+  await setTenantTier(h.database.adminUrl, owner.tenant.id, 'pro'); // room for more than 5 users
 });
 afterAll(async () => {
   await h.close();
@@ -78,7 +85,7 @@ describe('invitations by e-mail', () => {
     expect((await accept(token)).status).toBe(404);
   });
 
-  it('resend mails a fresh link and the old one stops working; revoke stops the link and frees the seat', async () => {
+  it('resend mails a fresh link and the old one stops working; revoke stops the link, frees the seat and the address', async () => {
     const invited = await owner.client.post('/v1/users', {
       email: 'lin@mail.example',
       name: 'Lin',
@@ -96,15 +103,13 @@ describe('invitations by e-mail', () => {
       204,
     );
     expect((await accept(second)).status).toBe(404);
-    expect((await owner.client.get(`/v1/users/${invited.body.user.id}`)).body.status).toBe(
-      'deactivated',
-    );
+    // Never active, the user goes with the invitation: the address may be invited again.
+    expect((await owner.client.get(`/v1/users/${invited.body.user.id}`)).status).toBe(404);
     expect((await owner.client.delete(`/v1/users/${invited.body.user.id}/invitation`)).status).toBe(
-      409,
+      404,
     );
-    expect(
-      (await owner.client.post(`/v1/users/${invited.body.user.id}/invitation`, {})).status,
-    ).toBe(409);
+    const again = await owner.client.post('/v1/users', { email: 'lin@mail.example', name: 'Lin' });
+    expect(again.status).toBe(201);
     const audit = (await owner.client.get('/v1/audit-log?limit=10')).body.items.map(
       (e: { action: string }) => e.action,
     );
@@ -148,6 +153,70 @@ describe('invitations by e-mail', () => {
     for (const mail of mailsTo('bo@mail.example'))
       accepted.push((await accept(tokenIn(mail))).status);
     expect(accepted.sort()).toEqual([200, 404, 404, 404, 404]);
+  });
+
+  it('a lesser role may not resend or revoke the invitation of someone who would hold more', async () => {
+    const ownerRole = (await owner.client.get('/v1/roles')).body.items.find(
+      (r: { name: string }) => r.name === 'owner',
+    );
+    const invited = await owner.client.post('/v1/users', {
+      email: 'co-owner@mail.example',
+      name: 'Co',
+      roleIds: [ownerRole.id],
+    });
+    const admin = (await addUser(owner, 'admin')).client;
+    const id = invited.body.user.id;
+    expect((await admin.post(`/v1/users/${id}/invitation`, {})).status).toBe(403);
+    expect((await admin.delete(`/v1/users/${id}/invitation`)).status).toBe(403);
+    expect((await owner.client.get(`/v1/users/${id}`)).body.status).toBe('invited');
+  });
+
+  it('a name cannot start new lines, paragraphs or right-to-left text in the mail', async () => {
+    const hostile = 'Eve\r\nBcc: spy@evil.example\r\n\r\nSubject: PWNED \u202Egnp.exe';
+    await owner.client.post('/v1/users', { email: 'target@mail.example', name: hostile });
+    const mail = await nextMailTo('target@mail.example', 1);
+    expect(mail.text).toContain('Hello Eve Bcc: spy@evil.example Subject: PWNED gnp.exe,');
+    expect(mail.text).not.toContain('\u202E');
+    expect(mail.bcc).toBeUndefined();
+  });
+
+  it('one address gets at most 5 mails a day, whichever tenants send them', async () => {
+    const others = [await signup(h.anonymous, 'mail-x'), await signup(h.anonymous, 'mail-y')];
+    const invited = await others[0]?.client.post('/v1/users', {
+      email: 'ceo+a@big.example',
+      name: 'C',
+    });
+    for (let n = 2; n <= 5; n++)
+      expect(
+        (await others[0]?.client.post(`/v1/users/${invited?.body.user.id}/invitation`, {}))?.status,
+      ).toBe(200);
+    const refused = await others[1]?.client.post('/v1/users', {
+      email: 'CEO+b@big.example',
+      name: 'C',
+    });
+    expect(refused?.status).toBe(429);
+    expect((await others[1]?.client.get('/v1/users?q=big.example'))?.body.items).toEqual([]);
+  });
+
+  it('an invite sent with an Idempotency-Key is not kept for replay: its token is shown once', async () => {
+    const first = await owner.client.post(
+      '/v1/users',
+      { email: 'once@mail.example', name: 'Once' },
+      { 'idempotency-key': 'invite-once-1' },
+    );
+    expect(first.status).toBe(201);
+    const again = await owner.client.post(
+      '/v1/users',
+      { email: 'once@mail.example', name: 'Once' },
+      { 'idempotency-key': 'invite-once-1' },
+    );
+    expect(again.status).toBe(409);
+    expect(JSON.stringify(again.body)).not.toContain('inv_');
+    const stored = await adminQuery<{ response_body: string | null }>(
+      h.database.adminUrl,
+      `select response_body from idempotency_keys`,
+    );
+    expect(JSON.stringify(stored)).not.toContain(first.body.invitation.token);
   });
 
   it('no outbox row and no log line holds a usable token', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { redactOpaqueTokens } from '../auth/opaque-tokens.ts';
 import { withTenant } from '../db/with-tenant.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { RequestContext, RouteResult } from './route.ts';
@@ -117,8 +118,9 @@ export async function runIdempotently(
     throw error;
   }
   // Only a JSON answer can be replayed; after a raw one (MCP's) the key is released, and a
-  // retry runs again rather than replaying an empty answer.
-  if (result.raw) await forget(tenant, where);
+  // retry runs again rather than replaying an empty answer. An answer that holds a secret
+  // shown once (an API key, an invitation token) is never stored: it is released too.
+  if (result.raw || holdsSecret(result.body)) await forget(tenant, where);
   else await remember(tenant, where, result);
   return result;
 }
@@ -153,3 +155,8 @@ async function forget(tenant: Tenant, where: Where) {
       .execute(),
   );
 }
+
+const holdsSecret = (body: unknown) => {
+  const json = JSON.stringify(body ?? null);
+  return redactOpaqueTokens(json) !== json;
+};

@@ -35,6 +35,8 @@ export class LocalMailer implements Mailer {
     const file = path.join(this.dir, name);
     await writeFile(file, raw, { mode: 0o600 });
     const link = /https?:\/\/\S+/.exec(message.text)?.[0];
-    this.print(`mail to ${message.to}: ${message.subject} (${file})${link ? `\n  ${link}` : ''}`);
+    this.print(
+      `mail to ${message.to}: ${JSON.stringify(message.subject)} (${file})${link ? `\n  ${link}` : ''}`,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { PermanentJobError } from '../jobs/run-job.ts';
 import type { Mailer, MailMessage } from './mailer.ts';
 
 export interface SmtpSettings {
@@ -35,8 +36,24 @@ export class SmtpMailer implements Mailer {
     });
   }
 
+  /**
+   * A refusal that sending again cannot change (the relay rejects the recipient or the
+   * login) ends the mail's job at once, with a reason its tenant may read; anything else
+   * (the relay away, a timeout) is retried.
+   */
   async send(message: MailMessage): Promise<void> {
-    await this.transport.sendMail({ from: this.from, ...message });
+    try {
+      await this.transport.sendMail({ from: this.from, ...message });
+    } catch (error) {
+      const { responseCode, code } = error as { responseCode?: number; code?: string };
+      if (code === 'EAUTH')
+        throw new PermanentJobError('The mail relay refused the server’s login.');
+      if (responseCode !== undefined && responseCode >= 500)
+        throw new PermanentJobError(
+          `The mail server refused the message to ${message.to} (${responseCode}).`,
+        );
+      throw error;
+    }
   }
 
   close() {

@@ -45,3 +45,17 @@ export function escapeHtml(text: string): string {
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 }
+
+/**
+ * A value someone typed (a name, a tenant's name), fit to stand inside a mail's sentence:
+ * control and bidirectional-override characters out, white space collapsed to one line, cut
+ * to `max` characters. So nobody's name starts a new line or paragraph of the product's
+ * mail, or turns its text right to left.
+ */
+export function mailValue(text: string, max = 80): string {
+  const line = text
+    .replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -24,7 +24,12 @@ export interface MailServer {
  * (mailparser) into `received`.
  */
 export async function startMailServer(
-  options: { account?: { user: string; password: string }; starttls?: boolean } = {},
+  options: {
+    account?: { user: string; password: string };
+    starttls?: boolean;
+    /** Recipients refused with 550, as a mail server refuses a mailbox that does not exist. */
+    refuse?: string[];
+  } = {},
 ): Promise<MailServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'devctx-smtp-'));
   const key = path.join(dir, 'key.pem');
@@ -64,6 +69,13 @@ export async function startMailServer(
       callback(
         ok ? null : new Error('Invalid username or password'),
         ok ? { user: auth.username } : undefined,
+      );
+    },
+    onRcptTo(address, _session, callback) {
+      callback(
+        options.refuse?.includes(address.address)
+          ? Object.assign(new Error('No such mailbox'), { responseCode: 550 })
+          : undefined,
       );
     },
     onData(stream, _session, callback) {

@@ -6,6 +6,7 @@ import {
   enforceRateLimit,
   enqueueJob,
   mailerFor,
+  mailValue,
   parseOpaqueToken,
   type RequestContext,
   recordAudit,
@@ -15,6 +16,7 @@ import {
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { slugSchema } from '../tenant/representation.ts';
+import { takeMailBudgets } from '../users/mail-budgets.ts';
 import { emailSchema } from '../users/representation.ts';
 import { passwordSchema, passwordsFor } from './passwords.ts';
 import { revokeSessions } from './sessions.ts';
@@ -24,8 +26,6 @@ const TOKEN_MINUTES = 30;
 /** Requests for one address per hour, and from one IP: no guessing, no mail bombing. */
 const REQUESTS_PER_ADDRESS = 5;
 const REQUESTS_PER_IP = 30;
-/** Reset mails a tenant may send per hour (its own budget: invitations keep theirs). */
-const MAILS_PER_TENANT = 100;
 
 export const resetRequestBody = z.object({
   tenant: slugSchema.describe('The tenant slug.'),
@@ -86,8 +86,13 @@ export const passwordResetMailJob = defineJob({
       .where('u.status', '=', 'active')
       .executeTakeFirst();
     if (!user) return { sent: false, reason: 'no active user with that address' };
-    const budget = await takeRateLimit(trx, `reset-mail:${ctx.tenantId}`, MAILS_PER_TENANT, HOUR);
-    if (!budget.allowed) return { sent: false, reason: 'the tenant’s hourly mail budget is spent' };
+    try {
+      await takeMailBudgets(trx, ctx.tenantId, 'password-reset', email);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'rate_limited')
+        return { sent: false, reason: 'a mail budget is spent' };
+      throw error;
+    }
     // One live link per user: a new request retires the ones before it.
     await trx
       .updateTable('password_resets')
@@ -112,10 +117,10 @@ export const passwordResetMailJob = defineJob({
     await mailerFor(ctx.config).send(
       composeMail({
         to: email,
-        subject: `Choose a new password for ${user.tenant}`,
+        subject: `Choose a new password for ${mailValue(user.tenant, 60)}`,
         intro: [
-          `Hello ${user.name},`,
-          `Someone (you, we hope) asked to choose a new password for your account in ${user.tenant} (${user.slug}) on Dev Context.`,
+          `Hello ${mailValue(user.name, 60)},`,
+          `Someone (you, we hope) asked to choose a new password for your account in “${mailValue(user.tenant, 60)}” (${user.slug}) on Dev Context.`,
         ],
         action: { label: 'Choose a new password', url: link },
         outro: [

@@ -33,7 +33,6 @@ export async function acceptInvitation(ctx: RequestContext, body: z.infer<typeof
       .where('tenant_id', '=', tenantId)
       .where('token_hash', '=', token.hash)
       .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
       .where('expires_at', '>', new Date())
       .returning(['id', 'user_id'])
       .executeTakeFirst();

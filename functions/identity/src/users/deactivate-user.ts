@@ -61,7 +61,7 @@ export async function reactivateUser(ctx: RequestContext, userId: string) {
 }
 
 /** The actor must hold every permission the user holds. */
-async function assertMayChange(trx: Trx, actor: Actor, userId: string, what: string) {
+export async function assertMayChange(trx: Trx, actor: Actor, userId: string, what: string) {
   const held = new Set<string>();
   for (const role of await rolesHeldBy(trx, actor.tenantId, userId))
     for (const permission of permissionsOfRole(role)) held.add(permission);

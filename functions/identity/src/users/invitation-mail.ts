@@ -5,12 +5,14 @@ import {
   enqueueJob,
   hashToken,
   mailerFor,
+  mailValue,
   type RequestContext,
   secretBoxFor,
   type Trx,
   takeRateLimit,
 } from '@devctx/shared';
 import { z } from 'zod';
+import { takeMailBudgets } from './mail-budgets.ts';
 
 /**
  * Mails an invitation its accept link. The token rides in the job's payload sealed
@@ -42,18 +44,20 @@ export const invitationMailJob = defineJob({
       // Only the live token: a mail queued before a resend is not sent.
       .where('i.token_hash', '=', hashToken(token))
       .where('i.accepted_at', 'is', null)
-      .where('i.revoked_at', 'is', null)
       .where('i.expires_at', '>', new Date())
       .executeTakeFirst();
     if (!invitation) return { sent: false, reason: 'accepted, revoked, re-sent or expired' };
     const link = `${ctx.config.APP_URL.replace(/\/$/, '')}/#/invitation/${encodeURIComponent(token)}`;
+    const [name, inviter, tenant] = [invitation.name, invitation.inviter, invitation.tenant].map(
+      (value) => mailValue(value, 60),
+    );
     await mailerFor(ctx.config).send(
       composeMail({
         to: invitation.email,
-        subject: `${invitation.inviter} invited you to ${invitation.tenant}`,
+        subject: `${inviter} invited you to ${tenant}`,
         intro: [
-          `Hello ${invitation.name},`,
-          `${invitation.inviter} invited you to join ${invitation.tenant} on Dev Context, where the team keeps what it did with AI coding assistants.`,
+          `Hello ${name},`,
+          `${inviter} invited you to join “${tenant}” on Dev Context, where the team keeps what it did with AI coding assistants.`,
         ],
         action: { label: 'Accept the invitation', url: link },
         outro: [
@@ -65,28 +69,31 @@ export const invitationMailJob = defineJob({
   },
 });
 
-const HOUR = 3600;
-/** Mail a tenant may have the product send for it, per hour: no tenant turns the relay into a spam cannon. */
-const MAILS_PER_TENANT_PER_HOUR = 100;
-/** Sends of one invitation per hour (the first and its resends): no one address is bombarded. */
+/** Sends of one invitation per hour (the first and its resends). */
 const MAILS_PER_INVITATION_PER_HOUR = 5;
 
 /**
  * Queues the invitation's mail in the transaction that made (or renewed) its token, within
- * the tenant's and the invitation's mail budgets (429 beyond them, and nothing changes).
+ * the mail budgets (429 beyond them, and nothing changes).
  */
 export async function queueInvitationMail(
   trx: Trx,
   ctx: RequestContext,
   tenantId: string,
-  invitation: { id: string; token: string },
+  invitation: { id: string; token: string; email: string },
   createdBy: string,
 ) {
-  for (const [key, limit] of [
-    [`mail:${tenantId}`, MAILS_PER_TENANT_PER_HOUR],
-    [`invitation-mail:${invitation.id}`, MAILS_PER_INVITATION_PER_HOUR],
-  ] as const)
-    enforceRateLimit(await takeRateLimit(trx, key, limit, HOUR), HOUR, 'mail');
+  await takeMailBudgets(trx, tenantId, 'invitation', invitation.email);
+  enforceRateLimit(
+    await takeRateLimit(
+      trx,
+      `invitation-mail:${invitation.id}`,
+      MAILS_PER_INVITATION_PER_HOUR,
+      3600,
+    ),
+    3600,
+    'mail-invitation',
+  );
   const box = await secretBoxFor(ctx.config);
   const sealedToken = box.seal(invitation.token, invitation.id).toString('base64');
   await enqueueJob(

@@ -100,7 +100,13 @@ export async function inviteUser(ctx: RequestContext, body: z.infer<typeof invit
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await queueInvitationMail(trx, ctx, tenantId, { id, token: invitation.token }, actor.userId);
+    await queueInvitationMail(
+      trx,
+      ctx,
+      tenantId,
+      { id, token: invitation.token, email: user.email },
+      actor.userId,
+    );
     await recordAudit(trx, ctx, tenantId, {
       action: 'user.invited',
       targetType: 'user',

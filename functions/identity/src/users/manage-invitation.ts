@@ -1,4 +1,5 @@
 import {
+  type Actor,
   AppError,
   actorOf,
   actorScope,
@@ -10,14 +11,20 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
+import { assertMayChange } from './deactivate-user.ts';
 import { queueInvitationMail } from './invitation-mail.ts';
 
 export const resentSchema = z.object({
   expiresAt: z.iso.datetime().describe('The new link’s end; the old link no longer works.'),
 });
 
-/** The open invitation of an invited user, locked: one resend or revoke at a time. */
-async function openInvitation(trx: Trx, tenantId: string, userId: string) {
+/**
+ * The open invitation of an invited user, locked (one resend or revoke at a time), for an
+ * actor who holds every permission the invited user would: no lesser role re-sends or
+ * revokes an owner's invitation.
+ */
+async function openInvitation(trx: Trx, actor: Actor, userId: string, what: string) {
+  const tenantId = actor.tenantId;
   const user = await trx
     .selectFrom('users')
     .select(['id', 'status', 'email'])
@@ -32,11 +39,11 @@ async function openInvitation(trx: Trx, tenantId: string, userId: string) {
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', userId)
     .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
   if (user.status !== 'invited' || !invitation)
     throw new AppError('conflict', 'This user has no open invitation (accepted or revoked).');
+  await assertMayChange(trx, actor, userId, what);
   return { user, invitation };
 }
 
@@ -47,7 +54,7 @@ async function openInvitation(trx: Trx, tenantId: string, userId: string) {
 export async function resendInvitation(ctx: RequestContext, userId: string) {
   const actor = actorOf(ctx);
   return withTenant(actorScope(ctx), async (trx) => {
-    const { user, invitation } = await openInvitation(trx, actor.tenantId, userId);
+    const { user, invitation } = await openInvitation(trx, actor, userId, 'resend this invitation');
     const token = createOpaqueToken('inv', actor.tenantId);
     const expiresAt = new Date(Date.now() + ctx.config.INVITATION_TTL_SECONDS * 1000);
     await trx
@@ -60,7 +67,7 @@ export async function resendInvitation(ctx: RequestContext, userId: string) {
       trx,
       ctx,
       actor.tenantId,
-      { id: invitation.id, token: token.token },
+      { id: invitation.id, token: token.token, email: user.email },
       actor.userId,
     );
     await recordAudit(trx, ctx, actor.tenantId, {
@@ -75,23 +82,20 @@ export async function resendInvitation(ctx: RequestContext, userId: string) {
 
 /**
  * Withdraws an invitation not yet accepted: its link stops working, a mail still queued is
- * not sent, and the invited user is deactivated (the seat is free again).
+ * not sent, and the invited user is removed (the seat is free, the address may be invited
+ * again).
  */
 export async function revokeInvitation(ctx: RequestContext, userId: string) {
   const actor = actorOf(ctx);
   await withTenant(actorScope(ctx), async (trx) => {
-    const { user, invitation } = await openInvitation(trx, actor.tenantId, userId);
+    const { user } = await openInvitation(trx, actor, userId, 'revoke this invitation');
+    // Never active, so nothing is theirs: the user goes with the invitation (its row goes
+    // with them), the seat is free and the address may be invited again.
     await trx
-      .updateTable('invitations')
-      .set({ revoked_at: new Date() })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('id', '=', invitation.id)
-      .execute();
-    await trx
-      .updateTable('users')
-      .set({ status: 'deactivated' })
+      .deleteFrom('users')
       .where('tenant_id', '=', actor.tenantId)
       .where('id', '=', user.id)
+      .where('status', '=', 'invited')
       .execute();
     await recordAudit(trx, ctx, actor.tenantId, {
       action: 'user.invitation_revoked',

@@ -130,7 +130,6 @@ export interface InvitationsTable {
   invited_by: string;
   expires_at: Date;
   accepted_at: Date | null;
-  revoked_at: Generated<Date | null>;
   created_at: CreatedAt;
 }
 
