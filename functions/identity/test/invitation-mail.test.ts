@@ -1,69 +1,26 @@
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import {
-  adminQuery,
-  eventually,
-  type MailServer,
-  setTenantTier,
-  startMailServer,
-} from '@devctx/shared/testing';
-import type { ParsedMail } from 'mailparser';
+import { adminQuery, setTenantTier } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addUser,
-  type IdentityHarness,
-  PASSWORD,
-  type SignedUp,
-  signup,
-  startIdentity,
-} from './support.ts';
+import { tokenIn as linkToken, startIdentityWithMail } from './mail-support.ts';
+import { addUser, type IdentityHarness, PASSWORD, type SignedUp, signup } from './support.ts';
 
 // Invitations by e-mail, through a real SMTP server (STARTTLS) in the test process: the
 // mail arrives with a link whose token accepts; resend and revoke; the token is in no URL
 // path, no log and no outbox row.
+let mail: Awaited<ReturnType<typeof startIdentityWithMail>>;
 let h: IdentityHarness;
-let smtp: MailServer;
 let owner: SignedUp;
 const logLines: string[] = [];
 beforeAll(async () => {
-  smtp = await startMailServer();
-  const ca = path.join(tmpdir(), `devctx-smtp-ca-${process.pid}.pem`);
-  await writeFile(ca, smtp.ca);
-  h = await startIdentity(
-    {
-      TASKS_POLL_MS: '50',
-      MAIL_DRIVER: 'smtp',
-      SMTP_URL: smtp.url,
-      SMTP_CA_FILE: ca,
-      MAIL_FROM: 'Dev Context <no-reply@devctx.test>',
-      APP_URL: 'https://app.devctx.test/',
-      LOG_LEVEL: 'info',
-    },
-    [],
-    [],
-    (line) => logLines.push(line),
-  );
+  mail = await startIdentityWithMail((line) => logLines.push(line));
+  h = mail.h;
   owner = await signup(h.anonymous, 'mail');
   await setTenantTier(h.database.adminUrl, owner.tenant.id, 'pro'); // room for more than 5 users
 });
-afterAll(async () => {
-  await h.close();
-  await smtp.close();
-});
+afterAll(() => mail.close());
 
-const mailsTo = (address: string) =>
-  smtp.received.filter((m) => m.to && 'text' in m.to && m.to.text === address);
-async function nextMailTo(address: string, count: number): Promise<ParsedMail> {
-  const mails = await eventually(
-    async () => mailsTo(address),
-    (found) => found.length >= count,
-  );
-  expect(mails).toHaveLength(count);
-  return mails[count - 1] as ParsedMail;
-}
-const tokenIn = (mail: ParsedMail) =>
-  decodeURIComponent(/#\/invitation\/([^\s"]+)/.exec(mail.text ?? '')?.[1] ?? '');
+const mailsTo = (address: string) => mail.mailsTo(address);
+const nextMailTo = (address: string, count: number) => mail.mailTo(address, count);
+const tokenIn = (received: Parameters<typeof linkToken>[0]) => linkToken(received, 'invitation');
 const accept = (token: string) =>
   h.anonymous.post('/v1/invitations/accept', { token, password: PASSWORD });
 
@@ -74,13 +31,15 @@ describe('invitations by e-mail', () => {
       name: 'Grace',
     });
     expect(invited.status).toBe(201);
-    const mail = await nextMailTo('grace@mail.example', 1);
-    expect(mail.from?.value).toEqual([{ name: 'Dev Context', address: 'no-reply@devctx.test' }]);
-    expect(mail.subject).toBe('Owner invited you to mail Inc — Dev Context');
-    expect(mail.text).toContain('Hello Grace,');
-    expect(mail.text).toMatch(/https:\/\/app\.devctx\.test\/#\/invitation\/inv_/);
-    expect(mail.html).toContain('href="https://app.devctx.test/#/invitation/inv_');
-    const token = tokenIn(mail);
+    const received = await nextMailTo('grace@mail.example', 1);
+    expect(received.from?.value).toEqual([
+      { name: 'Dev Context', address: 'no-reply@devctx.test' },
+    ]);
+    expect(received.subject).toBe('Owner invited you to mail Inc — Dev Context');
+    expect(received.text).toContain('Hello Grace,');
+    expect(received.text).toMatch(/https:\/\/app\.devctx\.test\/#\/invitation\/inv_/);
+    expect(received.html).toContain('href="https://app.devctx.test/#/invitation/inv_');
+    const token = tokenIn(received);
     expect((await accept(token)).status).toBe(200);
     expect((await accept(token)).status).toBe(404);
   });
@@ -150,8 +109,8 @@ describe('invitations by e-mail', () => {
     // The refused resend changed nothing: the link of the last mail still works (the mails
     // may arrive in any order; exactly one of their links is live).
     const accepted = [];
-    for (const mail of mailsTo('bo@mail.example'))
-      accepted.push((await accept(tokenIn(mail))).status);
+    for (const received of mailsTo('bo@mail.example'))
+      accepted.push((await accept(tokenIn(received))).status);
     expect(accepted.sort()).toEqual([200, 404, 404, 404, 404]);
   });
 
@@ -174,10 +133,10 @@ describe('invitations by e-mail', () => {
   it('a name cannot start new lines, paragraphs or right-to-left text in the mail', async () => {
     const hostile = 'Eve\r\nBcc: spy@evil.example\r\n\r\nSubject: PWNED \u202Egnp.exe';
     await owner.client.post('/v1/users', { email: 'target@mail.example', name: hostile });
-    const mail = await nextMailTo('target@mail.example', 1);
-    expect(mail.text).toContain('Hello Eve Bcc: spy@evil.example Subject: PWNED gnp.exe,');
-    expect(mail.text).not.toContain('\u202E');
-    expect(mail.bcc).toBeUndefined();
+    const received = await nextMailTo('target@mail.example', 1);
+    expect(received.text).toContain('Hello Eve Bcc: spy@evil.example Subject: PWNED gnp.exe,');
+    expect(received.text).not.toContain('\u202E');
+    expect(received.bcc).toBeUndefined();
   });
 
   it('one address gets at most 5 mails a day, whichever tenants send them', async () => {
@@ -225,7 +184,7 @@ describe('invitations by e-mail', () => {
       `select payload from jobs where kind = 'identity.invitation-mail'`,
     );
     expect(rows.length).toBeGreaterThan(0);
-    const tokens = smtp.received.map(tokenIn).filter(Boolean);
+    const tokens = mail.smtp.received.map(tokenIn).filter(Boolean);
     expect(tokens.length).toBeGreaterThan(0);
     for (const token of tokens) {
       expect(JSON.stringify(rows)).not.toContain(token.slice(4));

@@ -1,60 +1,26 @@
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { adminQuery, eventually, type MailServer, startMailServer } from '@devctx/shared/testing';
-import type { ParsedMail } from 'mailparser';
+import { adminQuery } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addUser,
-  type IdentityHarness,
-  PASSWORD,
-  type SignedUp,
-  signup,
-  startIdentity,
-} from './support.ts';
+import { tokenIn as linkToken, startIdentityWithMail } from './mail-support.ts';
+import { addUser, type IdentityHarness, PASSWORD, type SignedUp, signup } from './support.ts';
 
 // Password reset through a real SMTP server: the same answer whether or not the address
 // exists, a single-use link valid 30 minutes, every session ended, audited.
+let mail: Awaited<ReturnType<typeof startIdentityWithMail>>;
 let h: IdentityHarness;
-let smtp: MailServer;
 let owner: SignedUp;
 beforeAll(async () => {
-  smtp = await startMailServer();
-  const ca = path.join(tmpdir(), `devctx-smtp-ca-reset-${process.pid}.pem`);
-  await writeFile(ca, smtp.ca);
-  h = await startIdentity({
-    TASKS_POLL_MS: '50',
-    MAIL_DRIVER: 'smtp',
-    SMTP_URL: smtp.url,
-    SMTP_CA_FILE: ca,
-    APP_URL: 'https://app.devctx.test',
-  });
+  mail = await startIdentityWithMail();
+  h = mail.h;
   owner = await signup(h.anonymous, 'reset');
 });
-afterAll(async () => {
-  await h.close();
-  await smtp.close();
-});
+afterAll(() => mail.close());
 
 /** Reset mails to an address (addUser's invitation mails go there too). */
-const mailsTo = (address: string) =>
-  smtp.received.filter(
-    (m) =>
-      m.to &&
-      'text' in m.to &&
-      m.to.text === address &&
-      m.subject?.startsWith('Choose a new password'),
-  );
-async function mailTo(address: string, count: number): Promise<ParsedMail> {
-  const mails = await eventually(
-    async () => mailsTo(address),
-    (found) => found.length >= count,
-  );
-  expect(mails).toHaveLength(count);
-  return mails[count - 1] as ParsedMail;
-}
-const tokenIn = (mail: ParsedMail) =>
-  decodeURIComponent(/#\/reset-password\/([^\s"]+)/.exec(mail.text ?? '')?.[1] ?? '');
+const SUBJECT = 'Choose a new password';
+const mailsTo = (address: string) => mail.mailsTo(address, SUBJECT);
+const mailTo = (address: string, count: number) => mail.mailTo(address, count, SUBJECT);
+const tokenIn = (received: Parameters<typeof linkToken>[0]) =>
+  linkToken(received, 'reset-password');
 const ask = (tenant: string, email: string) =>
   h.anonymous.post('/v1/auth/password-reset', { tenant, email });
 const confirm = (token: string, password: string) =>
@@ -69,10 +35,10 @@ describe('password reset', () => {
     expect(before.status).toBe(200);
     const asked = await ask(owner.tenant.slug, member.user.email);
     expect(asked.status).toBe(202);
-    const mail = await mailTo(member.user.email, 1);
-    expect(mail.subject).toBe('Choose a new password for reset Inc — Dev Context');
-    expect(mail.text).toContain('https://app.devctx.test/#/reset-password/pwr_');
-    const token = tokenIn(mail);
+    const received = await mailTo(member.user.email, 1);
+    expect(received.subject).toBe('Choose a new password for reset Inc — Dev Context');
+    expect(received.text).toContain('https://app.devctx.test/#/reset-password/pwr_');
+    const token = tokenIn(received);
     expect((await confirm(token, 'a brand new passphrase')).status).toBe(204);
     expect((await confirm(token, 'another new passphrase')).status).toBe(404);
     expect((await member.client.get('/v1/me')).status).toBe(401);
