@@ -117,10 +117,8 @@ export {
 } from './jobs/transports/cloud-tasks.ts';
 export { LocalDispatcher } from './jobs/transports/local.ts';
 export { createLogger, type Logger } from './logging/logger.ts';
-export { LocalMailer } from './mail/local-mailer.ts';
 export type { Mailer, MailMessage } from './mail/mailer.ts';
 export { mailerFor } from './mail/mailer-for.ts';
-export { SmtpMailer, type SmtpSettings } from './mail/smtp-mailer.ts';
 export { composeMail, escapeHtml, type MailContent, mailValue } from './mail/templates.ts';
 export { buildOpenApiDocument, type OpenApiDocument, operationId } from './openapi/document.ts';
 export { apiInfo, documentationRoutes } from './openapi/routes.ts';

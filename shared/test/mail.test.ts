@@ -108,10 +108,12 @@ describe('e-mail', () => {
   it('in production without a relay, a mail fails for good, saying why, rather than vanish', async () => {
     const config = loadConfig({ ...database, NODE_ENV: 'test' });
     const production = { ...config, NODE_ENV: 'production' as const };
-    await expect(mailerFor(production).send(message)).rejects.toThrow(
+    await expect((await mailerFor(production)).send(message)).rejects.toThrow(
       /E-mail is not configured on this server/,
     );
-    await expect(mailerFor(production).send(message)).rejects.toBeInstanceOf(PermanentJobError);
+    await expect((await mailerFor(production)).send(message)).rejects.toBeInstanceOf(
+      PermanentJobError,
+    );
   });
 
   it('checks its settings at start-up', () => {

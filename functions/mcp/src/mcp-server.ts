@@ -6,8 +6,6 @@ import {
   translateDatabaseError,
   withRequestTransaction,
 } from '@devctx/shared';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type Tool, ToolRefusal, tools } from './tools.ts';
 
@@ -25,6 +23,7 @@ export async function answerMcp(
   headers: Record<string, string | string[] | undefined>,
   message: unknown,
 ) {
+  const { McpServer, WebStandardStreamableHTTPServerTransport } = await sdk();
   const server = new McpServer(
     { name: 'devctx', title: 'Dev Context', version: '1.0.0' },
     { instructions: INSTRUCTIONS },
@@ -61,6 +60,24 @@ export async function answerMcp(
     await server.close();
   }
 }
+
+/**
+ * The SDK, loaded on the first MCP request: the api variant serves every family, and most
+ * of its instances never answer one (its size shows in every cold start otherwise).
+ */
+let loaded:
+  | Promise<
+      typeof import('@modelcontextprotocol/sdk/server/mcp.js') &
+        typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js')
+    >
+  | undefined;
+const sdk = () => {
+  loaded ??= Promise.all([
+    import('@modelcontextprotocol/sdk/server/mcp.js'),
+    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+  ]).then(([mcp, transport]) => ({ ...mcp, ...transport }));
+  return loaded;
+};
 
 /** The headers the transport reads; nothing else (the key stays out of it). */
 function forwarded(headers: Record<string, string | string[] | undefined>) {

@@ -114,7 +114,7 @@ export const passwordResetMailJob = defineJob({
       })
       .execute();
     const link = `${ctx.config.APP_URL.replace(/\/$/, '')}/#/reset-password/${encodeURIComponent(token.token)}`;
-    await mailerFor(ctx.config).send(
+    await (await mailerFor(ctx.config)).send(
       composeMail({
         to: email,
         subject: `Choose a new password for ${mailValue(user.tenant, 60)}`,

@@ -51,7 +51,7 @@ export const invitationMailJob = defineJob({
     const [name, inviter, tenant] = [invitation.name, invitation.inviter, invitation.tenant].map(
       (value) => mailValue(value, 60),
     );
-    await mailerFor(ctx.config).send(
+    await (await mailerFor(ctx.config)).send(
       composeMail({
         to: invitation.email,
         subject: `${inviter} invited you to ${tenant}`,
