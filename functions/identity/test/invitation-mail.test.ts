@@ -130,10 +130,36 @@ describe('invitations by e-mail', () => {
     expect((await owner.client.get(`/v1/users/${id}`)).body.status).toBe('invited');
   });
 
-  it('a name cannot start new lines, paragraphs or right-to-left text in the mail', async () => {
+  it('a name cannot start new lines, paragraphs or right-to-left text: refused, and cleaned in a mail', async () => {
     const hostile = 'Eve\r\nBcc: spy@evil.example\r\n\r\nSubject: PWNED \u202Egnp.exe';
-    await owner.client.post('/v1/users', { email: 'target@mail.example', name: hostile });
-    const received = await nextMailTo('target@mail.example', 1);
+    for (const [path, body] of [
+      ['/v1/users', { email: 'target@mail.example', name: hostile }],
+      [
+        '/v1/auth/signup',
+        {
+          tenant: { name: hostile, slug: 'hostile-name' },
+          user: { email: 'x@hostile.example', password: PASSWORD, name: 'X' },
+        },
+      ],
+    ] as const) {
+      const refused = await owner.client.post(path, body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.detail).toContain('one line of visible text');
+    }
+    expect((await owner.client.patch('/v1/me', { name: 'Owner \u202Eevil' })).status).toBe(400);
+
+    // A name stored before the rule (or by hand) is cleaned where a mail shows it.
+    const invited = await owner.client.post('/v1/users', {
+      email: 'target@mail.example',
+      name: 'Eve',
+    });
+    await nextMailTo('target@mail.example', 1);
+    await adminQuery(h.database.adminUrl, 'update users set name = $1 where id = $2', [
+      hostile,
+      invited.body.user.id,
+    ]);
+    await owner.client.post(`/v1/users/${invited.body.user.id}/invitation`, {});
+    const received = await nextMailTo('target@mail.example', 2);
     expect(received.text).toContain('Hello Eve Bcc: spy@evil.example Subject: PWNED gnp.exe,');
     expect(received.text).not.toContain('\u202E');
     expect(received.bcc).toBeUndefined();

@@ -8,17 +8,17 @@ import {
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { slugSchema } from '../tenant/representation.ts';
-import { emailSchema, userColumns } from '../users/representation.ts';
+import { emailSchema, nameSchema, userColumns } from '../users/representation.ts';
 import { passwordSchema, passwordsFor } from './passwords.ts';
 import { signedInSchema, signIn } from './sessions.ts';
 
 export const signupBody = z
   .object({
-    tenant: z.object({ name: z.string().trim().min(1).max(200), slug: slugSchema }),
+    tenant: z.object({ name: nameSchema, slug: slugSchema }),
     user: z.object({
       email: emailSchema,
       password: passwordSchema,
-      name: z.string().trim().min(1).max(200),
+      name: nameSchema,
     }),
   })
   .meta({

@@ -1,7 +1,7 @@
 import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
 import { z } from 'zod';
 import { renameUser } from '../users/queries.ts';
-import { toUserView, userSchema } from '../users/representation.ts';
+import { nameSchema, toUserView, userSchema } from '../users/representation.ts';
 import { changePassword, changePasswordBody } from './change-password.ts';
 import { findUser, rolesOfUser } from './queries.ts';
 
@@ -47,7 +47,7 @@ export const meRoutes = [
     summary: 'Change your own name',
     tags,
     permission: 'profile:update',
-    body: z.object({ name: z.string().trim().min(1).max(200) }),
+    body: z.object({ name: nameSchema }),
     responses: { 200: { description: 'Updated profile', schema: userSchema } },
     handler: async (ctx, { body }) => {
       const actor = actorOf(ctx);

@@ -1,5 +1,6 @@
 import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
 import { z } from 'zod';
+import { nameSchema } from '../users/representation.ts';
 import { findTenant, renameTenant } from './queries.ts';
 import { tenantSchema, toTenantView } from './representation.ts';
 import { tenantUsage, usageSchema } from './usage.ts';
@@ -27,7 +28,7 @@ export const tenantRoutes = [
     summary: 'Rename the tenant',
     tags,
     permission: 'tenant:update',
-    body: z.object({ name: z.string().trim().min(1).max(200) }),
+    body: z.object({ name: nameSchema }),
     responses: { 200: { description: 'The tenant', schema: tenantSchema } },
     handler: async (ctx, { body }) => {
       const actor = actorOf(ctx);

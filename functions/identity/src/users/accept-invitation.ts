@@ -8,12 +8,12 @@ import {
 import { z } from 'zod';
 import { passwordSchema, passwordsFor } from '../auth/passwords.ts';
 import { signedInSchema, signIn } from '../auth/sessions.ts';
-import { userColumns } from './representation.ts';
+import { nameSchema, userColumns } from './representation.ts';
 
 export const acceptBody = z.object({
   token: z.string().min(1).max(200).describe('The invitation token (inv_…).'),
   password: passwordSchema,
-  name: z.string().trim().min(1).max(200).optional(),
+  name: nameSchema.optional(),
 });
 export const acceptResponse = signedInSchema;
 

@@ -11,12 +11,12 @@ import { z } from 'zod';
 import { assertCanGrant, permissionsOfRole } from '../roles/guard-grants.ts';
 import { findSystemRole, roleColumns } from '../roles/queries.ts';
 import { queueInvitationMail } from './invitation-mail.ts';
-import { emailSchema, toUserView, userColumns, userSchema } from './representation.ts';
+import { emailSchema, nameSchema, toUserView, userColumns, userSchema } from './representation.ts';
 
 export const inviteBody = z
   .object({
     email: emailSchema,
-    name: z.string().trim().min(1).max(200),
+    name: nameSchema,
     roleIds: z
       .array(z.uuid())
       .max(20)

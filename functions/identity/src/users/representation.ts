@@ -6,6 +6,23 @@ export const emailSchema = z
   .transform((email) => email.trim().toLowerCase())
   .describe('Email address; compared case-insensitively.');
 
+/** Control characters and the ones that turn text's direction (a name shown in a mail). */
+const HIDDEN = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * A person's or a tenant's name: one line of visible text. It is shown to others — in the
+ * dashboard, in the mails the product sends — so it may not start a new line there or
+ * turn the text around it right to left.
+ */
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((name) => !HIDDEN.test(name), {
+    message: 'must be one line of visible text (no control or direction characters)',
+  });
+
 export const userSchema = z.object({
   id: z.uuid(),
   email: z.string(),

@@ -16,7 +16,7 @@ import { deactivateUser, reactivateUser } from './deactivate-user.ts';
 import { inviteBody, inviteResponse, inviteUser } from './invite-user.ts';
 import { resendInvitation, resentSchema, revokeInvitation } from './manage-invitation.ts';
 import { findUserById, listUsers, renameUser } from './queries.ts';
-import { toUserView, userSchema } from './representation.ts';
+import { nameSchema, toUserView, userSchema } from './representation.ts';
 
 const tags = ['users'];
 const idParams = z.object({ id: z.uuid() });
@@ -150,7 +150,7 @@ export const userRoutes = [
     tags,
     permission: 'users:update',
     params: idParams,
-    body: z.object({ name: z.string().trim().min(1).max(200) }),
+    body: z.object({ name: nameSchema }),
     responses: {
       200: { description: 'The user', schema: userSchema },
       404: { description: 'No such user' },
