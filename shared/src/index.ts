@@ -119,7 +119,13 @@ export { LocalDispatcher } from './jobs/transports/local.ts';
 export { createLogger, type Logger } from './logging/logger.ts';
 export type { Mailer, MailMessage } from './mail/mailer.ts';
 export { mailerFor } from './mail/mailer-for.ts';
-export { composeMail, escapeHtml, type MailContent, mailValue } from './mail/templates.ts';
+export {
+  composeMail,
+  escapeHtml,
+  hasHiddenCharacters,
+  type MailContent,
+  mailValue,
+} from './mail/templates.ts';
 export { buildOpenApiDocument, type OpenApiDocument, operationId } from './openapi/document.ts';
 export { apiInfo, documentationRoutes } from './openapi/routes.ts';
 export { SecretBox } from './secrets/secret-box.ts';

@@ -46,6 +46,12 @@ export function escapeHtml(text: string): string {
   );
 }
 
+/** Control characters and the ones that turn text's direction: invisible, yet they reshape text. */
+const HIDDEN_CHARACTERS = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** Whether a text holds any of them (for input that may not: names shown to others). */
+export const hasHiddenCharacters = (text: string) => text.replace(HIDDEN_CHARACTERS, '') !== text;
+
 /**
  * A value someone typed (a name, a tenant's name), fit to stand inside a mail's sentence:
  * control and bidirectional-override characters out, white space collapsed to one line, cut
@@ -53,9 +59,6 @@ export function escapeHtml(text: string): string {
  * mail, or turns its text right to left.
  */
 export function mailValue(text: string, max = 80): string {
-  const line = text
-    .replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const line = text.replace(HIDDEN_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

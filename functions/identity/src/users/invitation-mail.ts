@@ -71,6 +71,7 @@ export const invitationMailJob = defineJob({
 
 /** Sends of one invitation per hour (the first and its resends). */
 const MAILS_PER_INVITATION_PER_HOUR = 5;
+const HOUR = 3600;
 
 /**
  * Queues the invitation's mail in the transaction that made (or renewed) its token, within
@@ -89,9 +90,9 @@ export async function queueInvitationMail(
       trx,
       `invitation-mail:${invitation.id}`,
       MAILS_PER_INVITATION_PER_HOUR,
-      3600,
+      HOUR,
     ),
-    3600,
+    HOUR,
     'mail-invitation',
   );
   const box = await secretBoxFor(ctx.config);

@@ -1,3 +1,4 @@
+import { hasHiddenCharacters } from '@devctx/shared';
 import { z } from 'zod';
 
 export const emailSchema = z
@@ -5,9 +6,6 @@ export const emailSchema = z
   .max(320)
   .transform((email) => email.trim().toLowerCase())
   .describe('Email address; compared case-insensitively.');
-
-/** Control characters and the ones that turn text's direction (a name shown in a mail). */
-const HIDDEN = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /**
  * A person's or a tenant's name: one line of visible text. It is shown to others — in the
@@ -19,7 +17,7 @@ export const nameSchema = z
   .trim()
   .min(1)
   .max(200)
-  .refine((name) => !HIDDEN.test(name), {
+  .refine((name) => !hasHiddenCharacters(name), {
     message: 'must be one line of visible text (no control or direction characters)',
   });
 
