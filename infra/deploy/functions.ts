@@ -11,6 +11,7 @@ import {
   instanceConnectionName,
   serviceAccountEmail,
 } from './inputs.ts';
+import { mailRelay } from './mail-relay.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -65,9 +66,21 @@ export function readFunctionsFile(
   };
 }
 
-/** The functions as they will run: every placeholder filled from the inputs. */
+/**
+ * The functions as they will run: every placeholder filled from the inputs, and the mail
+ * relay's settings and password on those that send mail, when the inputs name a relay.
+ */
 export function renderFunctions(inputs: DeployInputs, file = readFunctionsFile()): FunctionSpec[] {
-  return file.functions.map((f) => fillAll(f, inputs, `functions.yaml ${f.name}`));
+  const relay = mailRelay(inputs);
+  return file.functions.map((f) => {
+    const spec = fillAll(f, inputs, `functions.yaml ${f.name}`);
+    if (!relay?.functions.includes(f.name)) return spec;
+    return {
+      ...spec,
+      env: { ...spec.env, ...relay.env },
+      secrets: [...spec.secrets, `SMTP_PASSWORD=${relay.passwordSecret}:latest`],
+    };
+  });
 }
 
 /** The secret (name) behind each variable a function mounts, e.g. DATABASE_PASSWORD → devctx-database-password. */

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { type DeployInputs, fillAll } from './inputs.ts';
+import { type MailRelay, mailRelay } from './mail-relay.ts';
 
 const dir = path.resolve(import.meta.dirname, '..', 'gke');
 
@@ -18,13 +19,33 @@ export function renderGke(inputs: DeployInputs): Manifest[] {
   const { resources } = parse(readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')) as {
     resources: string[];
   };
-  return resources.flatMap((file) =>
+  const manifests = resources.flatMap((file) =>
     parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))
       .map((doc) => doc.toJS() as Manifest | null)
       .filter((m): m is Manifest => m !== null)
       .map((m) => fillAll(m, inputs, `infra/gke/${file} ${m.kind}/${m.metadata.name}`)),
   );
+  const relay = mailRelay(inputs);
+  if (relay) withMailRelay(manifests, relay, inputs.projectId);
+  return manifests;
 }
+
+/** The API server sends mail too (it runs jobs): the relay's settings, its password as a file. */
+function withMailRelay(manifests: Manifest[], relay: MailRelay, project: string): void {
+  const file = 'smtp-password';
+  Object.assign(podEnvironment(manifests), relay.env, {
+    SMTP_PASSWORD_FILE: `${SECRETS_DIR}/${file}`,
+  });
+  const spc = manifest<{ spec: { parameters: { secrets: string } } }>(
+    manifests,
+    'SecretProviderClass',
+    'devctx-api-secrets',
+  );
+  spc.spec.parameters.secrets += `- resourceName: "projects/${project}/secrets/${relay.passwordSecret}/versions/latest"\n  path: "${file}"\n`;
+}
+
+/** Where the CSI driver mounts the secrets in the API server's container. */
+const SECRETS_DIR = '/var/secrets/devctx';
 
 export const toYaml = (manifests: Manifest[]) => manifests.map((m) => stringify(m)).join('---\n');
 

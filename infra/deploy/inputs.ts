@@ -4,27 +4,58 @@ import { z } from 'zod';
  * Everything a deployment needs to know about where it goes. Every file of infra/ that
  * names a project, region, host or instance says so with a placeholder — `${PROJECT_ID}`,
  * `${PROJECT_NUMBER}`, `${REGION}`, `${DOMAIN}`, `${INSTANCE}` (the Cloud SQL connection
- * name), `${DATABASE}`, `${IMAGE_TAG}` — and `fill` replaces them all from one set of
+ * name), `${DATABASE}`, `${IMAGE_TAG}`, and a mail relay's `${SMTP_URL}`, `${SMTP_USER}`,
+ * `${MAIL_FROM}` — and `fill` replaces them all from one set of
  * inputs, or fails naming the one it cannot fill.
  */
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-export const deployInputs = z.object({
-  projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Google Cloud project id'),
-  projectNumber: z.string().regex(/^\d{6,20}$/, 'the project number (digits)'),
-  region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'a region, e.g. europe-west1'),
-  domain: z
-    .string()
-    .max(200)
-    .refine(
-      (d) => d.split('.').length >= 2 && d.split('.').every((label) => DNS_LABEL.test(label)),
-      'a DNS domain, e.g. example.com',
-    ),
-  /** The Cloud SQL instance's name (not its connection name). */
-  instance: z.string().regex(/^[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'a Cloud SQL instance name'),
-  database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a database name'),
-  imageTag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a container image tag'),
-});
+export const deployInputs = z
+  .object({
+    projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Google Cloud project id'),
+    projectNumber: z.string().regex(/^\d{6,20}$/, 'the project number (digits)'),
+    region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'a region, e.g. europe-west1'),
+    domain: z
+      .string()
+      .max(200)
+      .refine(
+        (d) => d.split('.').length >= 2 && d.split('.').every((label) => DNS_LABEL.test(label)),
+        'a DNS domain, e.g. example.com',
+      ),
+    /** The Cloud SQL instance's name (not its connection name). */
+    instance: z.string().regex(/^[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'a Cloud SQL instance name'),
+    database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a database name'),
+    imageTag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'a container image tag'),
+    /** The SMTP relay of the product's e-mail (infra/mail/relay.yaml); none: mail is off. */
+    smtpUrl: z
+      .string()
+      .regex(
+        /^smtps?:\/\/[a-z0-9]([a-z0-9.-]{0,250})(:\d{1,5})?$/i,
+        'smtp://host:587 or smtps://host:465',
+      )
+      .optional(),
+    /** The relay's user name; its password is the secret devctx-smtp-password. */
+    smtpUser: z
+      .string()
+      .regex(/^[^\s|,]{1,320}$/, 'a user name without spaces, commas or |')
+      .optional(),
+    /** The sender of every mail; by default "Dev Context <no-reply@DOMAIN>". */
+    mailFrom: z
+      .string()
+      .regex(/^[^|,\r\n]{3,320}$/, 'a sender without commas, | or line breaks')
+      .optional(),
+  })
+  .superRefine((inputs, issues) => {
+    // Relays authenticate: a relay without a login would leave the password secret unused.
+    if (inputs.smtpUrl && !inputs.smtpUser)
+      issues.addIssue({ code: 'custom', path: ['smtpUser'], message: 'required with smtpUrl' });
+    if (!inputs.smtpUrl && (inputs.smtpUser || inputs.mailFrom))
+      issues.addIssue({
+        code: 'custom',
+        path: ['smtpUrl'],
+        message: 'required with smtpUser or mailFrom',
+      });
+  });
 export type DeployInputs = z.infer<typeof deployInputs>;
 
 export const defaultNames = { instance: 'devctx', database: 'devctx' };
@@ -39,6 +70,14 @@ export function placeholderValues(inputs: DeployInputs): Record<string, string> 
     INSTANCE: instanceConnectionName(inputs),
     DATABASE: inputs.database,
     IMAGE_TAG: inputs.imageTag,
+    // Filled only where a relay is set up (infra/mail/relay.yaml).
+    ...(inputs.smtpUrl
+      ? {
+          SMTP_URL: inputs.smtpUrl,
+          SMTP_USER: inputs.smtpUser ?? '',
+          MAIL_FROM: inputs.mailFrom ?? `Dev Context <no-reply@${inputs.domain}>`,
+        }
+      : {}),
   };
 }
 

@@ -8,11 +8,14 @@ import { type Manifest, toYaml } from './gke.ts';
 import { grantCommand, grants, serviceAccounts } from './iam.ts';
 import { type DeployInputs, hosts, instanceConnectionName, serviceAccountEmail } from './inputs.ts';
 import { loadBalancerSteps } from './load-balancer.ts';
+import { mailRelay } from './mail-relay.ts';
 import { taskAndScheduleCommands } from './tasks-and-schedules.ts';
 
 /** A secret value made by the run itself, never written anywhere but to its target. */
 export type Generated = { generated: 'postgres-password' | 'app-password' | 'encryption-key' };
-export type Arg = string | Generated;
+/** A secret only the operator knows (the mail relay's password), from their shell's environment. */
+export type FromOperator = { fromOperator: 'SMTP_PASSWORD' };
+export type Arg = string | Generated | FromOperator;
 
 export interface Step {
   title: string;
@@ -21,7 +24,7 @@ export interface Step {
   /** A gcloud command that succeeds (printing this, if given) when the step is done. */
   skipWhen?: { args: string[]; contains?: string };
   /** Given to the command's standard input. */
-  stdin?: string | Generated;
+  stdin?: string | Generated | FromOperator;
   /** Extra environment for the command. */
   env?: Record<string, string>;
   /** An `update` that becomes `create` when the thing does not exist yet. */
@@ -211,6 +214,7 @@ export function bootstrapPlan(r: Rendered): Step[] {
         },
       ),
     );
+  const relay = mailRelay(inputs);
   const secret = (name: string, value: Generated, title: string) =>
     gcloud(
       title,
@@ -236,6 +240,25 @@ export function bootstrapPlan(r: Rendered): Step[] {
       { generated: 'encryption-key' },
       'Keep the encryption key of sealed secrets (32 random bytes)',
     ),
+    ...(relay
+      ? [
+          gcloud(
+            "Keep the mail relay's password (from $SMTP_PASSWORD)",
+            [
+              'secrets',
+              'create',
+              relay.passwordSecret,
+              project,
+              '--replication-policy=automatic',
+              '--data-file=-',
+            ],
+            {
+              stdin: { fromOperator: 'SMTP_PASSWORD' },
+              skipWhen: secretExists(relay.passwordSecret),
+            },
+          ),
+        ]
+      : []),
     gcloud(
       'Create the secret of the token signing keys',
       ['secrets', 'create', SECRETS.jwtKeys, project, '--replication-policy=automatic'],

@@ -28,6 +28,8 @@ export const execTool: Exec = (tool, args, options) => {
 
 export interface RunOptions {
   dryRun?: boolean;
+  /** Where secrets only the operator knows come from (their shell's environment). */
+  operatorEnv?: Record<string, string | undefined>;
   exec?: Exec;
   log?: (line: string) => void;
 }
@@ -73,9 +75,17 @@ const generators: Record<Generated['generated'], () => string> = {
 export function runPlan(steps: Step[], options: RunOptions = {}): RollbackPoints {
   const exec = options.exec ?? execTool;
   const log = options.log ?? ((line) => console.log(line));
+  const points: RollbackPoints = { services: new Map() };
+  const operatorEnv = options.operatorEnv ?? process.env;
   const generated = new Map<string, string>();
   const argument = (arg: Arg, shown: boolean): string => {
     if (typeof arg === 'string') return arg;
+    if ('fromOperator' in arg) {
+      if (shown) return `<$${arg.fromOperator}>`;
+      const value = operatorEnv[arg.fromOperator];
+      if (!value) throw new PlanFailed(`Set ${arg.fromOperator} in the environment first.`, points);
+      return value;
+    }
     if (shown) return `<generated ${arg.generated}>`;
     let value = generated.get(arg.generated);
     if (!value) {
@@ -84,7 +94,6 @@ export function runPlan(steps: Step[], options: RunOptions = {}): RollbackPoints
     }
     return value;
   };
-  const points: RollbackPoints = { services: new Map() };
   for (const step of steps) {
     const printed = [step.tool, ...step.args.map((a) => argument(a, true))].join(' ');
     if (options.dryRun) {

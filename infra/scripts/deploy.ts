@@ -2,6 +2,8 @@
 //
 //   npx node infra/scripts/deploy.ts bootstrap --project P --project-number N --region R --domain D [--dry-run]
 //   npx node infra/scripts/deploy.ts deploy    --project P --project-number N --region R --domain D --image-tag T [--all] [--dry-run]
+//   (bootstrap and deploy: add --smtp-url U --smtp-user N [--mail-from F] to send mail through
+//   a relay; bootstrap keeps its password from $SMTP_PASSWORD)
 //   npx node infra/scripts/deploy.ts smoke     --project P --project-number N --region R --domain D
 //
 // bootstrap: once per project, as its owner. deploy: every release (Cloud Build runs it);
@@ -17,7 +19,7 @@ import { PlanFailed, rollBack, runPlan, smokeTest } from '../deploy/run-plan.ts'
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const usage =
-  'usage: deploy.ts bootstrap|deploy|smoke --project P --project-number N --region R --domain D [--image-tag T (deploy: required)] [--instance devctx] [--database devctx] [--cluster devctx] [--all] [--dry-run]';
+  'usage: deploy.ts bootstrap|deploy|smoke --project P --project-number N --region R --domain D [--image-tag T (deploy: required)] [--instance devctx] [--database devctx] [--cluster devctx] [--all] [--dry-run] [--smtp-url smtp://relay:587 --smtp-user U [--mail-from F]]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -33,6 +35,10 @@ const { values, positionals } = parseArgs({
     bundles: { type: 'string', default: path.join(root, 'dist', 'functions') },
     all: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
+    // The mail relay (infra/mail/relay.yaml); empty means none, as Cloud Build passes it.
+    'smtp-url': { type: 'string' },
+    'smtp-user': { type: 'string' },
+    'mail-from': { type: 'string' },
   },
 });
 const command = positionals[0];
@@ -45,6 +51,9 @@ const parsed = deployInputs.safeParse({
   database: values.database,
   // Only a deploy ships images: it must name them (a forgotten tag is an error, not ':unset').
   imageTag: values['image-tag'] ?? (command === 'deploy' ? undefined : 'not-deployed'),
+  smtpUrl: values['smtp-url'] || undefined,
+  smtpUser: values['smtp-user'] || undefined,
+  mailFrom: values['mail-from'] || undefined,
 });
 if (!command || !['bootstrap', 'deploy', 'smoke'].includes(command) || !parsed.success) {
   if (!parsed.success)
