@@ -119,6 +119,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify an e-mail address with the mailed link’s token */
+        post: operations["postAuthVerifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -180,6 +197,46 @@ export interface paths {
         patch: operations["patchMe"];
         trace?: never;
     };
+    "/v1/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your e-mail address (needs your password); the new one gets a verification mail
+         * @description Needs `profile:update`.
+         */
+        post: operations["postMeEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/email-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a new link that verifies your address
+         * @description Needs `profile:update`.
+         */
+        post: operations["postMeEmailVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/password": {
         parameters: {
             query?: never;
@@ -218,7 +275,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename the tenant
+         * Rename the tenant, or change its rules
          * @description Needs `tenant:update`.
          */
         patch: operations["patchTenant"];
@@ -1777,7 +1834,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "unauthenticated" | "forbidden" | "quota_exceeded" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "validation_failed" | "malformed_json" | "unauthenticated" | "forbidden" | "quota_exceeded" | "email_unverified" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
             requestId: string;
             /** @description For validation errors: each offending field. */
             errors?: {
@@ -1941,6 +1998,8 @@ export interface operations {
                             tier: "free" | "pro" | "enterprise";
                             /** @enum {string} */
                             status: "active" | "suspended";
+                            /** @description Members whose address is not verified may only read until they verify it. */
+                            requireVerifiedEmail: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -1953,6 +2012,8 @@ export interface operations {
                             name: string;
                             /** @enum {string} */
                             status: "invited" | "active" | "deactivated";
+                            /** @description Whether the person opened a link mailed to this address (since it was set). */
+                            emailVerified: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -2079,6 +2140,8 @@ export interface operations {
                             tier: "free" | "pro" | "enterprise";
                             /** @enum {string} */
                             status: "active" | "suspended";
+                            /** @description Members whose address is not verified may only read until they verify it. */
+                            requireVerifiedEmail: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -2091,6 +2154,8 @@ export interface operations {
                             name: string;
                             /** @enum {string} */
                             status: "invited" | "active" | "deactivated";
+                            /** @description Whether the person opened a link mailed to this address (since it was set). */
+                            emailVerified: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -2447,6 +2512,109 @@ export interface operations {
             };
         };
     };
+    postAuthVerifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The token of the mailed link (emv_…). */
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user, address verified */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        email: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "invited" | "active" | "deactivated";
+                        /** @description Whether the person opened a link mailed to this address (since it was set). */
+                        emailVerified: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, expired, already used, or for an address changed since */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (a bug; quote the requestId) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postAuthLogout: {
         parameters: {
             query?: never;
@@ -2569,6 +2737,8 @@ export interface operations {
                             name: string;
                             /** @enum {string} */
                             status: "invited" | "active" | "deactivated";
+                            /** @description Whether the person opened a link mailed to this address (since it was set). */
+                            emailVerified: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -2585,6 +2755,8 @@ export interface operations {
                         permissions: string[];
                         /** @enum {string} */
                         credential: "user" | "api_key";
+                        /** @description Why a tenant rule holds back the write permissions your roles give (null: it does not). */
+                        writesWithheld: "email_unverified" | null;
                     };
                 };
             };
@@ -2663,6 +2835,8 @@ export interface operations {
                         name: string;
                         /** @enum {string} */
                         status: "invited" | "active" | "deactivated";
+                        /** @description Whether the person opened a link mailed to this address (since it was set). */
+                        emailVerified: boolean;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2716,6 +2890,204 @@ export interface operations {
                 };
             };
             /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (a bug; quote the requestId) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postMeEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description Email address; compared case-insensitively.
+                     */
+                    email: string;
+                    /** @description Your current password. */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Your profile, the new address not verified yet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        email: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "invited" | "active" | "deactivated";
+                        /** @description Whether the person opened a link mailed to this address (since it was set). */
+                        emailVerified: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The password is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lacks the profile:update permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another user of the tenant has that address */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (a bug; quote the requestId) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postMeEmailVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mail is on its way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lacks the profile:update permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your address is verified already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many asked for this hour */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2866,6 +3238,8 @@ export interface operations {
                         tier: "free" | "pro" | "enterprise";
                         /** @enum {string} */
                         status: "active" | "suspended";
+                        /** @description Members whose address is not verified may only read until they verify it. */
+                        requireVerifiedEmail: boolean;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2930,7 +3304,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name: string;
+                    name?: string;
+                    /** @description Withhold write permissions from members until their address is verified. */
+                    requireVerifiedEmail?: boolean;
                 };
             };
         };
@@ -2950,6 +3326,8 @@ export interface operations {
                         tier: "free" | "pro" | "enterprise";
                         /** @enum {string} */
                         status: "active" | "suspended";
+                        /** @description Members whose address is not verified may only read until they verify it. */
+                        requireVerifiedEmail: boolean;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -3154,6 +3532,8 @@ export interface operations {
                             name: string;
                             /** @enum {string} */
                             status: "invited" | "active" | "deactivated";
+                            /** @description Whether the person opened a link mailed to this address (since it was set). */
+                            emailVerified: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -3261,6 +3641,8 @@ export interface operations {
                             name: string;
                             /** @enum {string} */
                             status: "invited" | "active" | "deactivated";
+                            /** @description Whether the person opened a link mailed to this address (since it was set). */
+                            emailVerified: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -3593,6 +3975,8 @@ export interface operations {
                             tier: "free" | "pro" | "enterprise";
                             /** @enum {string} */
                             status: "active" | "suspended";
+                            /** @description Members whose address is not verified may only read until they verify it. */
+                            requireVerifiedEmail: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -3605,6 +3989,8 @@ export interface operations {
                             name: string;
                             /** @enum {string} */
                             status: "invited" | "active" | "deactivated";
+                            /** @description Whether the person opened a link mailed to this address (since it was set). */
+                            emailVerified: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -3702,6 +4088,8 @@ export interface operations {
                         name: string;
                         /** @enum {string} */
                         status: "invited" | "active" | "deactivated";
+                        /** @description Whether the person opened a link mailed to this address (since it was set). */
+                        emailVerified: boolean;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -3901,6 +4289,8 @@ export interface operations {
                         name: string;
                         /** @enum {string} */
                         status: "invited" | "active" | "deactivated";
+                        /** @description Whether the person opened a link mailed to this address (since it was set). */
+                        emailVerified: boolean;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */

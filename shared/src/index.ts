@@ -24,6 +24,7 @@ export {
   isPermission,
   type Permission,
   permissionCatalogue,
+  requirePermission,
   systemRoleKeys,
   systemRoles,
 } from './auth/permissions.ts';

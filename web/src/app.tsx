@@ -14,6 +14,7 @@ import { Sessions } from './views/sessions.tsx';
 import { SignIn } from './views/sign-in.tsx';
 import { TaskListView } from './views/task-list.tsx';
 import { Timeline } from './views/timeline.tsx';
+import { UnverifiedNotice, VerifyEmail, verifyTokenIn } from './views/verify-email.tsx';
 
 const sections = [
   ['/', 'Overview'],
@@ -64,6 +65,8 @@ export function App() {
   const tenant = currentTenant.value;
   // A forgotten password's pages open whether or not this browser is signed in.
   if (isPasswordPage(route.value.path)) return <PasswordReset />;
+  const verifyToken = verifyTokenIn(route.value.path);
+  if (verifyToken) return <VerifyEmail token={verifyToken} />;
   // Signed out (or the session expired): sign-in, with the URL kept, so the same page
   // opens again afterwards.
   if (!tenant)
@@ -125,6 +128,7 @@ export function App() {
       </header>
       {/* Keyed by tenant: a switch starts every view afresh. */}
       <main id="main" class="container" tabIndex={-1} key={tenant.slug}>
+        <UnverifiedNotice />
         {view ? (
           view[1](view[0] ?? {})
         ) : (

@@ -450,7 +450,7 @@ describe('the tenant switcher', () => {
   });
 });
 
-describe('a forgotten password', () => {
+describe('mailed links: a forgotten password, an address to verify', () => {
   it('mails a link from the sign-in page, and the link sets a new password', async () => {
     const someone = await newPage(env.browser, env.baseUrl);
     await signUpInBrowser(someone.page, 'web-forgot');
@@ -482,6 +482,29 @@ describe('a forgotten password', () => {
     await fresh.page.getByRole('heading', { name: 'Overview' }).waitFor();
     expect(fresh.errors).toEqual([]);
     await fresh.close();
+  });
+
+  it('asks to verify the address until the mailed link is opened', async () => {
+    const someone = await newPage(env.browser, env.baseUrl);
+    await signUpInBrowser(someone.page, 'web-verify');
+    const notice = someone.page.getByRole('complementary', { name: 'Address not verified' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('owner@web-verify.example');
+    const link = await env.mailedLink('owner@web-verify.example', 'Verify your e-mail address');
+    expect(new URL(link).hash).toMatch(/^#\/verify-email\/emv_/);
+    await someone.page.goto(`/${new URL(link).hash}`);
+    await someone.page
+      .getByRole('status')
+      .filter({ hasText: 'owner@web-verify.example is verified' })
+      .waitFor();
+    // Back in the app, the notice asks the API again, and stays away.
+    const asked = someone.page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/me');
+    await someone.page.getByRole('link', { name: 'Go to the overview' }).click();
+    expect((await (await asked).json()).user.emailVerified).toBe(true);
+    await someone.page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await notice.count()).toBe(0);
+    expect(someone.errors).toEqual([]);
+    await someone.close();
   });
 });
 

@@ -1,5 +1,6 @@
 import { defineFamily } from '@devctx/shared';
 import { passwordResetMailJob } from './auth/password-reset.ts';
+import { verificationMailJob } from './me/email-address.ts';
 import { identityRoutes } from './routes.ts';
 import { invitationMailJob } from './users/invitation-mail.ts';
 
@@ -7,5 +8,5 @@ import { invitationMailJob } from './users/invitation-mail.ts';
 export const identityFamily = defineFamily({
   name: 'identity',
   routes: identityRoutes,
-  jobs: [invitationMailJob, passwordResetMailJob],
+  jobs: [invitationMailJob, passwordResetMailJob, verificationMailJob],
 });

@@ -3,10 +3,10 @@ import { sql } from 'kysely';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors/app-error.ts';
-import type { Actor, RequestContext } from '../http/route.ts';
+import type { Actor, RequestContext, WithheldReason } from '../http/route.ts';
 import type { AccessTokens } from './jwt.ts';
 import { parseOpaqueToken } from './opaque-tokens.ts';
-import { effectivePermissions } from './permissions.ts';
+import { effectivePermissions, splitWrites } from './permissions.ts';
 import { bucketResult, enforceRateLimit, takeRateLimit } from './rate-limit.ts';
 
 const HOUR = 3600;
@@ -33,6 +33,7 @@ interface AuthRow {
   remaining: number;
   retry_after_seconds: number;
   reset_seconds: number;
+  writes_withheld: WithheldReason | null;
 }
 
 const invalid = () =>
@@ -75,7 +76,7 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
       // names), user active, current roles, and a take from this user's hourly budget.
       const { rows } = await sql<AuthRow>`
         select a.*, r.*
-          from authenticate_request(${tenantId}::uuid, ${sessionId}::uuid, ${userId}::uuid,
+          from authenticate_caller(${tenantId}::uuid, ${sessionId}::uuid, ${userId}::uuid,
                                     ${keyHash}::bytea) a
           cross join lateral rate_limit_take('user:' || a.user_id::text, a.requests_per_hour, ${HOUR}) r`.execute(
         deps.db,
@@ -89,6 +90,12 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
         const allowed = new Set(row.key_permissions);
         permissions = new Set([...permissions].filter((p) => allowed.has(p)));
       }
+      let withheld: Actor['withheld'];
+      if (row.writes_withheld) {
+        const split = splitWrites(permissions);
+        permissions = split.kept;
+        withheld = { reason: row.writes_withheld, permissions: split.withheld };
+      }
       const actor: Actor = {
         kind: row.api_key_id ? 'api_key' : 'user',
         tenantId,
@@ -97,6 +104,7 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
         apiKeyId: row.api_key_id ?? undefined,
         permissions,
         requestsPerHour: row.requests_per_hour,
+        withheld,
       };
       return { actor, headers };
     },

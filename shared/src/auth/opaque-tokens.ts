@@ -1,12 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Refresh tokens, API keys, invitation and password-reset tokens are opaque strings that carry their tenant:
+ * Refresh tokens, API keys, invitation, password-reset and address-verification tokens are opaque strings that carry their tenant:
  * `<kind>_<tenant id as 32 hex>_<43 chars of secret>`. The tenant lets the server open the
  * right tenant transaction without any cross-tenant lookup; only a SHA-256 of the whole
  * string is stored, so a database leak reveals no usable token.
  */
-export type OpaqueKind = 'rt' | 'dck' | 'inv' | 'pwr';
+export type OpaqueKind = 'rt' | 'dck' | 'inv' | 'pwr' | 'emv';
 
 export interface ParsedOpaqueToken {
   kind: OpaqueKind;
@@ -15,7 +15,7 @@ export interface ParsedOpaqueToken {
   hash: Buffer;
 }
 
-const FORMAT = /^(rt|dck|inv|pwr)_([\da-f]{32})_([\w-]{43})$/;
+const FORMAT = /^(rt|dck|inv|pwr|emv)_([\da-f]{32})_([\w-]{43})$/;
 
 export function createOpaqueToken(
   kind: OpaqueKind,

@@ -1,4 +1,6 @@
 import type { SystemRoleKey } from '../db/schema.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { Actor, WithheldReason } from '../http/route.ts';
 
 /**
  * The closed catalogue of `resource:action` permissions (GET /v1/permissions). Routes name
@@ -90,4 +92,33 @@ export function effectivePermissions(
   }
   for (const p of customPermissions) if (isPermission(p)) result.add(p);
   return result;
+}
+
+/**
+ * What a caller keeps while a tenant rule holds back its writes: reading, and looking after
+ * its own profile and keys (so it can verify an address or change it).
+ */
+export function splitWrites(permissions: ReadonlySet<string>): {
+  kept: Set<string>;
+  withheld: Set<string>;
+} {
+  const kept = new Set<string>();
+  const withheld = new Set<string>();
+  for (const p of permissions)
+    (p.endsWith(':read') || selfService.includes(p as Permission) ? kept : withheld).add(p);
+  return { kept, withheld };
+}
+
+const withheldDetail: Record<WithheldReason, string> = {
+  email_unverified:
+    'Open the link mailed to your address (POST /v1/me/email-verification sends a new one); until then you may read.',
+};
+
+/** Refuses a caller without `permission`, saying why when a tenant rule holds it back. */
+export function requirePermission(actor: Actor | undefined, permission: string): void {
+  if (actor?.permissions.has(permission)) return;
+  const withheld = actor?.withheld;
+  if (withheld?.permissions.has(permission))
+    throw new AppError(withheld.reason, withheldDetail[withheld.reason]);
+  throw new AppError('forbidden', `This needs the ${permission} permission.`);
 }

@@ -29,6 +29,7 @@ export interface Database {
   api_keys: identity.ApiKeysTable;
   invitations: identity.InvitationsTable;
   password_resets: identity.PasswordResetsTable;
+  email_verifications: identity.EmailVerificationsTable;
   audit_log: identity.AuditLogTable;
   idempotency_keys: infrastructure.IdempotencyKeysTable;
   jobs: infrastructure.JobsTable;

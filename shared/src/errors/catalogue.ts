@@ -8,6 +8,10 @@ export const errorCatalogue = {
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'You do not have permission for this' },
   quota_exceeded: { status: 403, title: 'A limit of your tier is reached' },
+  email_unverified: {
+    status: 403,
+    title: 'Verify your e-mail address first: this tenant lets only verified members write',
+  },
   not_found: { status: 404, title: 'Not found' },
   route_not_found: { status: 404, title: 'No such endpoint' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this endpoint' },

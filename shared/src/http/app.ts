@@ -5,6 +5,7 @@ import type { Guard } from '../auth/guard.ts';
 import { type InternalCallerCheck, internalCallerCheck } from '../auth/internal-caller.ts';
 import type { AccessTokens } from '../auth/jwt.ts';
 import { redactOpaqueTokens } from '../auth/opaque-tokens.ts';
+import { requirePermission } from '../auth/permissions.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { translateDatabaseError } from '../db/errors.ts';
@@ -130,9 +131,7 @@ export function createApp(options: AppOptions): RequestListener {
       const { actor, headers } = await options.guard.authenticate(req, ctx);
       setHeaders(res, headers);
       ctx.actor = actor;
-      if (!actor.permissions.has(route.permission)) {
-        throw new AppError('forbidden', `This needs the ${route.permission} permission.`);
-      }
+      requirePermission(actor, route.permission);
     } else if (route.rateLimit !== false && options.guard) {
       setHeaders(res, await options.guard.limitAnonymous(ctx));
     }

@@ -1,3 +1,4 @@
+import { requirePermission } from '../auth/permissions.ts';
 import { chargeCaller } from '../auth/rate-limit.ts';
 import { actorScope, inRequestTransaction, withRequestTransaction } from '../db/with-tenant.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -26,8 +27,7 @@ export function routeCaller(routes: AnyRoute[]) {
   ): Promise<T> {
     const route = byKey.get(`${method} ${path}`);
     if (!route) throw new Error(`no route ${method} ${path}`);
-    if (route.permission !== null && !ctx.actor?.permissions.has(route.permission))
-      throw new AppError('forbidden', `This needs the ${route.permission} permission.`);
+    if (route.permission !== null) requirePermission(ctx.actor, route.permission);
     // Each call costs what the same call over HTTP would.
     await chargeCaller(ctx);
     const input = {

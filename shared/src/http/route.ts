@@ -21,7 +21,12 @@ export interface Actor {
   apiKeyId?: string | undefined;
   /** The tier's hourly request budget this caller draws on (set by authentication). */
   requestsPerHour?: number | undefined;
+  /** Permissions the caller's roles grant but a tenant rule holds back for now, and why. */
+  withheld?: { reason: WithheldReason; permissions: ReadonlySet<string> } | undefined;
 }
+
+/** A tenant rule that holds back a caller's writes (an error code of the same name). */
+export type WithheldReason = 'email_unverified';
 
 /** What every use case receives: who asks, in which request, and the handles it may use. */
 export interface RequestContext {

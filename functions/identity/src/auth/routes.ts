@@ -1,4 +1,6 @@
 import { defineRoute } from '@devctx/shared';
+import { verifyBody, verifyEmail } from '../me/email-address.ts';
+import { userSchema } from '../users/representation.ts';
 import { login, loginBody, loginResponse } from './login.ts';
 import { logout } from './logout.ts';
 import {
@@ -104,6 +106,20 @@ export const authRoutes = [
       await confirmPasswordReset(ctx, body);
       return { status: 204 };
     },
+  }),
+  defineRoute({
+    method: 'POST',
+    // Like the reset, the token travels in the body.
+    path: '/v1/auth/verify-email',
+    summary: 'Verify an e-mail address with the mailed link’s token',
+    tags,
+    permission: null,
+    body: verifyBody,
+    responses: {
+      200: { description: 'The user, address verified', schema: userSchema },
+      404: { description: 'Unknown, expired, already used, or for an address changed since' },
+    },
+    handler: async (ctx, { body }) => ({ body: await verifyEmail(ctx, body) }),
   }),
   defineRoute({
     method: 'POST',

@@ -7,6 +7,7 @@ import {
 } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { queueVerificationMail } from '../me/email-address.ts';
 import { slugSchema } from '../tenant/representation.ts';
 import { emailSchema, nameSchema, userColumns } from '../users/representation.ts';
 import { passwordSchema, passwordsFor } from './passwords.ts';
@@ -72,6 +73,7 @@ export async function signup(ctx: RequestContext, body: z.infer<typeof signupBod
         .values({ tenant_id: tenantId, user_id: user.id, role_id: owner?.id as string })
         .execute();
       const { response } = await signIn(trx, ctx, tenantId, user);
+      await queueVerificationMail(trx, ctx, tenantId, user.id);
       await recordAudit(trx, ctx, tenantId, {
         action: 'tenant.created',
         actorUserId: user.id,

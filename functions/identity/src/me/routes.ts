@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { renameUser } from '../users/queries.ts';
 import { nameSchema, toUserView, userSchema } from '../users/representation.ts';
 import { changePassword, changePasswordBody } from './change-password.ts';
+import { changeEmail, changeEmailBody, resendVerification } from './email-address.ts';
 import { findUser, rolesOfUser } from './queries.ts';
 
 const tags = ['me'];
@@ -13,6 +14,12 @@ const meSchema = z.object({
   roles: z.array(z.object({ id: z.uuid(), name: z.string() })),
   permissions: z.array(z.string()).describe('What this credential may do now.'),
   credential: z.enum(['user', 'api_key']),
+  writesWithheld: z
+    .enum(['email_unverified'])
+    .nullable()
+    .describe(
+      'Why a tenant rule holds back the write permissions your roles give (null: it does not).',
+    ),
 });
 
 export const meRoutes = [
@@ -37,6 +44,7 @@ export const meRoutes = [
           roles: roles.map((r) => ({ id: r.id, name: r.name })),
           permissions: [...actor.permissions].sort(),
           credential: actor.kind,
+          writesWithheld: actor.withheld?.reason ?? null,
         },
       };
     },
@@ -56,6 +64,37 @@ export const meRoutes = [
       );
       if (!user) throw notFound('user');
       return { body: toUserView(user) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/me/email',
+    summary:
+      'Change your e-mail address (needs your password); the new one gets a verification mail',
+    tags,
+    permission: 'profile:update',
+    body: changeEmailBody,
+    responses: {
+      200: { description: 'Your profile, the new address not verified yet', schema: userSchema },
+      400: { description: 'The password is wrong' },
+      409: { description: 'Another user of the tenant has that address' },
+    },
+    handler: async (ctx, { body }) => ({ body: await changeEmail(ctx, body) }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/me/email-verification',
+    summary: 'Mail a new link that verifies your address',
+    tags,
+    permission: 'profile:update',
+    responses: {
+      202: { description: 'The mail is on its way' },
+      409: { description: 'Your address is verified already' },
+      429: { description: 'Too many asked for this hour' },
+    },
+    handler: async (ctx) => {
+      await resendVerification(ctx);
+      return { status: 202 };
     },
   }),
   defineRoute({

@@ -13,10 +13,14 @@ export function findTenant(trx: Trx, tenantId: string) {
     .executeTakeFirst();
 }
 
-export function renameTenant(trx: Trx, tenantId: string, name: string) {
+export function updateTenant(
+  trx: Trx,
+  tenantId: string,
+  change: { name?: string | undefined; require_verified_email?: boolean | undefined },
+) {
   return trx
     .updateTable('tenants')
-    .set({ name })
+    .set(change)
     .where('id', '=', tenantId)
     .returning(tenantColumns)
     .executeTakeFirst();

@@ -16,6 +16,9 @@ export const tenantSchema = z.object({
   name: z.string(),
   tier: z.enum(['free', 'pro', 'enterprise']),
   status: z.enum(['active', 'suspended']),
+  requireVerifiedEmail: z
+    .boolean()
+    .describe('Members whose address is not verified may only read until they verify it.'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -27,6 +30,7 @@ export const tenantColumns = [
   'name',
   'tier',
   'status',
+  'require_verified_email',
   'created_at',
   'updated_at',
 ] as const;
@@ -37,6 +41,7 @@ export function toTenantView(row: {
   name: string;
   tier: TenantView['tier'];
   status: TenantView['status'];
+  require_verified_email: boolean;
   created_at: Date;
   updated_at: Date;
 }): TenantView {
@@ -46,6 +51,7 @@ export function toTenantView(row: {
     name: row.name,
     tier: row.tier,
     status: row.status,
+    requireVerifiedEmail: row.require_verified_email,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -1,7 +1,16 @@
-import { actorOf, actorScope, defineRoute, notFound, withTenant } from '@devctx/shared';
+import {
+  AppError,
+  actorOf,
+  actorScope,
+  defineRoute,
+  notFound,
+  recordAudit,
+  withTenant,
+} from '@devctx/shared';
 import { z } from 'zod';
+import { findUser } from '../me/queries.ts';
 import { nameSchema } from '../users/representation.ts';
-import { findTenant, renameTenant } from './queries.ts';
+import { findTenant, updateTenant } from './queries.ts';
 import { tenantSchema, toTenantView } from './representation.ts';
 import { tenantUsage, usageSchema } from './usage.ts';
 
@@ -25,16 +34,46 @@ export const tenantRoutes = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/tenant',
-    summary: 'Rename the tenant',
+    summary: 'Rename the tenant, or change its rules',
     tags,
     permission: 'tenant:update',
-    body: z.object({ name: nameSchema }),
+    body: z
+      .object({
+        name: nameSchema.optional(),
+        requireVerifiedEmail: z
+          .boolean()
+          .optional()
+          .describe('Withhold write permissions from members until their address is verified.'),
+      })
+      .refine((b) => b.name !== undefined || b.requireVerifiedEmail !== undefined, {
+        message: 'Give name or requireVerifiedEmail.',
+      }),
     responses: { 200: { description: 'The tenant', schema: tenantSchema } },
     handler: async (ctx, { body }) => {
       const actor = actorOf(ctx);
-      const tenant = await withTenant(actorScope(ctx), (trx) =>
-        renameTenant(trx, actor.tenantId, body.name),
-      );
+      const tenant = await withTenant(actorScope(ctx), async (trx) => {
+        // Turning the rule on while unverified would take away the caller's own writes.
+        if (
+          body.requireVerifiedEmail &&
+          !(await findUser(trx, actor.tenantId, actor.userId))?.email_verified_at
+        )
+          throw new AppError(
+            'conflict',
+            'Verify your own address first: the rule would hold back your writes too.',
+          );
+        const updated = await updateTenant(trx, actor.tenantId, {
+          name: body.name,
+          require_verified_email: body.requireVerifiedEmail,
+        });
+        if (body.requireVerifiedEmail !== undefined)
+          await recordAudit(trx, ctx, actor.tenantId, {
+            action: 'tenant.rule_changed',
+            targetType: 'tenant',
+            targetId: actor.tenantId,
+            details: { requireVerifiedEmail: body.requireVerifiedEmail },
+          });
+        return updated;
+      });
       if (!tenant) throw notFound('tenant');
       return { body: toTenantView(tenant) };
     },

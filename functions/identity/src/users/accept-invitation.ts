@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { passwordSchema, passwordsFor } from '../auth/passwords.ts';
 import { signedInSchema, signIn } from '../auth/sessions.ts';
+import { queueVerificationMail } from '../me/email-address.ts';
 import { nameSchema, userColumns } from './representation.ts';
 
 export const acceptBody = z.object({
@@ -51,6 +52,7 @@ export async function acceptInvitation(ctx: RequestContext, body: z.infer<typeof
       .executeTakeFirst();
     if (!user) throw invalid();
     const { response } = await signIn(trx, ctx, tenantId, user);
+    await queueVerificationMail(trx, ctx, tenantId, user.id);
     await recordAudit(trx, ctx, tenantId, {
       action: 'invitation.accepted',
       actorUserId: user.id,

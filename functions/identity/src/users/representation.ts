@@ -26,18 +26,30 @@ export const userSchema = z.object({
   email: z.string(),
   name: z.string(),
   status: z.enum(['invited', 'active', 'deactivated']),
+  emailVerified: z
+    .boolean()
+    .describe('Whether the person opened a link mailed to this address (since it was set).'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type UserView = z.infer<typeof userSchema>;
 
-export const userColumns = ['id', 'email', 'name', 'status', 'created_at', 'updated_at'] as const;
+export const userColumns = [
+  'id',
+  'email',
+  'name',
+  'status',
+  'email_verified_at',
+  'created_at',
+  'updated_at',
+] as const;
 
 export function toUserView(row: {
   id: string;
   email: string;
   name: string;
   status: UserView['status'];
+  email_verified_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }): UserView {
@@ -46,6 +58,7 @@ export function toUserView(row: {
     email: row.email,
     name: row.name,
     status: row.status,
+    emailVerified: row.email_verified_at !== null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -11,6 +11,7 @@ export interface TenantsTable {
   name: string;
   tier: Generated<TenantTier>;
   status: Generated<TenantStatus>;
+  require_verified_email: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -22,6 +23,7 @@ export interface UsersTable {
   name: string;
   password_hash: string | null;
   status: Generated<UserStatus>;
+  email_verified_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -137,6 +139,17 @@ export interface PasswordResetsTable {
   tenant_id: string;
   id: Generated<string>;
   user_id: string;
+  token_hash: Buffer;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface EmailVerificationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  email: string;
   token_hash: Buffer;
   expires_at: Date;
   used_at: Date | null;
