@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessTokens } from '../src/auth/jwt.ts';
 import { SecretManagerKeySource } from '../src/auth/key-sources.ts';
@@ -53,6 +55,18 @@ describe('Cloud Storage driver', () => {
       await storage.delete(tenant, 'imports/a.json');
       expect(await storage.get(tenant, 'imports/a.json')).toBeUndefined();
       await storage.delete(tenant, 'imports/a.json'); // already gone: fine
+
+      const lines = Array.from({ length: 2000 }, (_, i) => `{"line":${i}}\n`);
+      await storage.putStream(
+        tenant,
+        'exports/e.ndjson',
+        Readable.from(lines),
+        'application/x-ndjson',
+      );
+      const read = await storage.getStream(tenant, 'exports/e.ndjson');
+      expect(read && (await text(read))).toBe(lines.join(''));
+      expect(await storage.getStream(tenant, 'exports/none')).toBeUndefined();
+      expect(await storage.list(tenant)).toEqual(['exports/e.ndjson']);
     } finally {
       delete process.env.STORAGE_EMULATOR_HOST;
     }

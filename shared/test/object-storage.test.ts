@@ -1,6 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import {
   type BucketLike,
@@ -29,7 +31,32 @@ class FakeBucket implements BucketLike {
       delete: async () => {
         this.objects.delete(name);
       },
+      createWriteStream: (options: { contentType: string }) => {
+        const chunks: Buffer[] = [];
+        return new Writable({
+          write: (chunk, _encoding, done) => {
+            chunks.push(chunk);
+            done();
+          },
+          final: (done) => {
+            this.objects.set(name, {
+              data: Buffer.concat(chunks),
+              contentType: options.contentType,
+            });
+            done();
+          },
+        });
+      },
+      createReadStream: () => Readable.from([this.objects.get(name)?.data ?? Buffer.alloc(0)]),
+      exists: async (): Promise<[boolean]> => [this.objects.has(name)],
     };
+  }
+  async getFiles(options: { prefix: string }): Promise<[{ name: string }[]]> {
+    return [
+      [...this.objects.keys()]
+        .filter((k) => k.startsWith(options.prefix))
+        .map((name) => ({ name })),
+    ];
   }
 }
 
@@ -54,6 +81,33 @@ describe.each(drivers)('object storage: %s', (_, make) => {
     expect(await storage.get(other, 'imports/job-1/export.json')).toBeUndefined();
     await storage.delete(tenant, 'imports/job-1/export.json');
     expect(await storage.get(tenant, 'imports/job-1/export.json')).toBeUndefined();
+  });
+
+  it('writes and reads a stream, lists a tenant’s keys and no other’s', async () => {
+    const storage = await make();
+    const lines = Array.from({ length: 1000 }, (_, i) => `{"n":${i}}\n`);
+    await storage.putStream(
+      tenant,
+      'exports/a.ndjson',
+      Readable.from(lines),
+      'application/x-ndjson',
+    );
+    await storage.put(other, 'exports/b.ndjson', Buffer.from('x'), 'application/x-ndjson');
+    const read = await storage.getStream(tenant, 'exports/a.ndjson');
+    expect(read && (await text(read))).toBe(lines.join(''));
+    expect(await storage.getStream(tenant, 'exports/none.ndjson')).toBeUndefined();
+    expect(await storage.list(tenant)).toEqual(['exports/a.ndjson']);
+    // A failed source leaves no object behind.
+    const failing = Readable.from(
+      (async function* () {
+        yield 'half';
+        throw new Error('source broke');
+      })(),
+    );
+    await expect(
+      storage.putStream(tenant, 'exports/c.ndjson', failing, 'text/plain'),
+    ).rejects.toThrow('source broke');
+    expect(await storage.list(tenant)).toEqual(['exports/a.ndjson']);
   });
 });
 

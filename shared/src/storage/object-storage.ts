@@ -1,5 +1,8 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Where uploaded files (imports, exports) live: Cloud Storage in production, a folder
@@ -11,6 +14,12 @@ export interface ObjectStorage {
   put(tenantId: string, key: string, data: Buffer, contentType: string): Promise<void>;
   get(tenantId: string, key: string): Promise<Buffer | undefined>;
   delete(tenantId: string, key: string): Promise<void>;
+  /** Writes an object from a stream (an archive), never whole in memory; all or nothing. */
+  putStream(tenantId: string, key: string, source: Readable, contentType: string): Promise<void>;
+  /** Reads an object as a stream; undefined when there is none. */
+  getStream(tenantId: string, key: string): Promise<Readable | undefined>;
+  /** The keys of every object of the tenant (a deleted tenant's check: none left). */
+  list(tenantId: string): Promise<string[]>;
 }
 
 const KEY = /^[\w.-]+(?:\/[\w.-]+)*$/;
@@ -45,6 +54,31 @@ export class LocalObjectStorage implements ObjectStorage {
   async delete(tenantId: string, key: string) {
     await rm(path.join(this.#root, objectPath(tenantId, key)), { force: true });
   }
+  async putStream(tenantId: string, key: string, source: Readable) {
+    const file = path.join(this.#root, objectPath(tenantId, key));
+    await mkdir(path.dirname(file), { recursive: true });
+    // Written aside, then renamed: a reader never sees half an object.
+    const partial = `${file}.partial`;
+    try {
+      await pipeline(source, createWriteStream(partial));
+      await rename(partial, file);
+    } finally {
+      await rm(partial, { force: true });
+    }
+  }
+  async getStream(tenantId: string, key: string) {
+    const file = path.join(this.#root, objectPath(tenantId, key));
+    if (!(await stat(file).catch(() => undefined))) return undefined;
+    return createReadStream(file);
+  }
+  async list(tenantId: string) {
+    const base = path.join(this.#root, path.dirname(objectPath(tenantId, 'x')));
+    const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(base, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .sort();
+  }
 }
 
 /** The part of @google-cloud/storage's Bucket this driver uses. */
@@ -53,7 +87,11 @@ export interface BucketLike {
     save(data: Buffer, options: { contentType: string; resumable: boolean }): Promise<unknown>;
     download(): Promise<[Buffer]>;
     delete(options: { ignoreNotFound: boolean }): Promise<unknown>;
+    createWriteStream(options: { contentType: string; resumable: boolean }): Writable;
+    createReadStream(): Readable;
+    exists(): Promise<[boolean]>;
   };
+  getFiles(options: { prefix: string }): Promise<[{ name: string }[]]>;
 }
 
 export class CloudObjectStorage implements ObjectStorage {
@@ -88,6 +126,21 @@ export class CloudObjectStorage implements ObjectStorage {
   }
   async delete(tenantId: string, key: string) {
     await (await this.#bucket()).file(objectPath(tenantId, key)).delete({ ignoreNotFound: true });
+  }
+  async putStream(tenantId: string, key: string, source: Readable, contentType: string) {
+    // Cloud Storage makes an object visible only once its upload completed.
+    const file = (await this.#bucket()).file(objectPath(tenantId, key));
+    await pipeline(source, file.createWriteStream({ contentType, resumable: false }));
+  }
+  async getStream(tenantId: string, key: string) {
+    const file = (await this.#bucket()).file(objectPath(tenantId, key));
+    const [exists] = await file.exists();
+    return exists ? file.createReadStream() : undefined;
+  }
+  async list(tenantId: string) {
+    const prefix = `${path.posix.dirname(objectPath(tenantId, 'x'))}/`;
+    const [files] = await (await this.#bucket()).getFiles({ prefix });
+    return files.map((f) => f.name.slice(prefix.length)).sort();
   }
 }
 

@@ -144,7 +144,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
 
 /**
  * The slice of Cloud Storage's JSON API the driver uses: a multipart upload, a media
- * download, a delete, and an object's metadata.
+ * download, a delete, an object's metadata, and a listing by prefix.
  */
 async function serveStorage(
   objects: Map<string, Buffer>,
@@ -166,6 +166,20 @@ async function serveStorage(
     return json(200, describe(upload[1] as string, name, data));
   }
   // With STORAGE_EMULATOR_HOST the client leaves /storage/v1 out of its JSON API paths.
+  const list = /^(?:\/storage\/v1)?\/b\/([^/]+)\/o$/.exec(url.pathname);
+  if (list && req.method === 'GET') {
+    const prefix = `${list[1]}/${url.searchParams.get('prefix') ?? ''}`;
+    const items = [...objects.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) =>
+        describe(
+          list[1] as string,
+          key.slice((list[1] as string).length + 1),
+          objects.get(key) as Buffer,
+        ),
+      );
+    return json(200, { kind: 'storage#objects', items });
+  }
   const object = /^(?:\/storage\/v1)?\/b\/([^/]+)\/o\/(.+)$/.exec(url.pathname);
   if (object) {
     const key = `${object[1]}/${decodeURIComponent(object[2] as string)}`;
