@@ -34,7 +34,7 @@ beforeAll(async () => {
   owner = await signup(anonymous, 'fuzz');
   await setTenantTier(api.database.adminUrl, owner.tenant.id, 'enterprise');
   const member = await addUser(owner, 'member');
-  world = await buildTenantWorld(owner, member.user.id);
+  world = await buildTenantWorld(owner, member.user.id, api.database.adminUrl);
   const doc = (await anonymous.get('/openapi.json')).body as {
     paths: Record<string, Record<string, Record<string, unknown>>>;
   };

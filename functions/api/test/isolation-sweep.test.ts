@@ -36,7 +36,7 @@ beforeAll(async () => {
     permissions: ['profile:read'],
   });
   narrowKey = anonymous.as(key.body.secret);
-  world = await buildTenantWorld(a, viewerUser.user.id);
+  world = await buildTenantWorld(a, viewerUser.user.id, api.database.adminUrl);
 
   const doc = (await anonymous.get('/openapi.json')).body as {
     paths: Record<string, Record<string, Record<string, unknown>>>;

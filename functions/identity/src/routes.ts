@@ -8,6 +8,7 @@ import { roleAssignmentRoutes } from './roles/assignment-routes.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { teamMemberRoutes } from './teams/member-routes.ts';
 import { teamRoutes } from './teams/routes.ts';
+import { archiveRoutes } from './tenant/archive/routes.ts';
 import { tenantRoutes } from './tenant/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
@@ -16,6 +17,7 @@ export const identityRoutes: AnyRoute[] = [
   ...authRoutes,
   ...meRoutes,
   ...tenantRoutes,
+  ...archiveRoutes,
   ...userRoutes,
   ...roleAssignmentRoutes,
   ...roleRoutes,

@@ -40,7 +40,16 @@ beforeAll(async () => {
     `insert into jobs (tenant_id, kind, state, finished_at) values ($1, 'imports.v1', 'dead', now()) returning id`,
     [a.tenant.id],
   );
+  const archive = await a.client.post('/v1/tenant/exports');
+  const [archiveImport] = await adminQuery(
+    h.database.adminUrl,
+    `insert into tenant_imports (tenant_id, status, requested_by, storage_key, bytes, error, finished_at)
+     values ($1, 'failed', $2, 'imports/tenant-x.ndjson.gz', 10, 'cut short', now()) returning id`,
+    [a.tenant.id, a.user.id],
+  );
   Object.assign(ids, {
+    export: archive.body.id,
+    archiveImport: archiveImport?.id,
     user: member.user.id,
     role: role.body.id,
     memberRole: memberRole.id,
@@ -88,6 +97,10 @@ const idCases: Case[] = [
   { method: 'DELETE', path: '/v1/teams/{team}/members/{user}', viewer: 403 },
   { method: 'GET', path: '/v1/jobs/{job}', viewer: 200 },
   { method: 'POST', path: '/v1/jobs/{job}/retry', viewer: 403 },
+  // What only owners do: their tenant's archives.
+  { method: 'GET', path: '/v1/tenant/exports/{export}', viewer: 403 },
+  { method: 'GET', path: '/v1/tenant/exports/{export}/archive', viewer: 403 },
+  { method: 'GET', path: '/v1/tenant/imports/{archiveImport}', viewer: 403 },
   // Keys belong to their user: another user of the same tenant gets 404 too.
   { method: 'DELETE', path: '/v1/api-keys/{key}', viewer: 404 },
 ];
@@ -119,6 +132,9 @@ const tenantCases: Case[] = [
   { method: 'PATCH', path: '/v1/me', body: () => ({ name: 'Victor' }), viewer: 200 },
   { method: 'GET', path: '/v1/permissions', viewer: 200 },
   { method: 'GET', path: '/v1/jobs', viewer: 200 },
+  { method: 'POST', path: '/v1/tenant/exports', viewer: 403 },
+  { method: 'GET', path: '/v1/tenant/exports', viewer: 403 },
+  { method: 'POST', path: '/v1/tenant/imports', viewer: 403 },
 ];
 
 const call = (client: Client, c: Case) =>

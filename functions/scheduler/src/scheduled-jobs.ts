@@ -72,6 +72,20 @@ export const scheduledJobs: ScheduledJob[] = [
     },
   },
   {
+    name: 'purge-tenant-exports',
+    description: 'Delete the archives of tenant exports whose day to be downloaded has passed.',
+    schedule: '37 * * * *',
+    run: async (ctx) => {
+      const { rows } = await sql<{ tenant_id: string; storage_key: string }>`
+        select tenant_id, storage_key from purge_expired_tenant_exports(${PURGE_BATCH})`.execute(
+        ctx.db,
+      );
+      const storage = storageFor(ctx.config);
+      for (const archive of rows) await storage.delete(archive.tenant_id, archive.storage_key);
+      return { deleted: rows.length };
+    },
+  },
+  {
     name: 'reconcile-usage',
     description: 'Recount usage counters from the rows they count and repair any drift.',
     schedule: '43 3 * * *',

@@ -30,6 +30,8 @@ export interface Database {
   invitations: identity.InvitationsTable;
   password_resets: identity.PasswordResetsTable;
   email_verifications: identity.EmailVerificationsTable;
+  tenant_exports: identity.TenantExportsTable;
+  tenant_imports: identity.TenantImportsTable;
   audit_log: identity.AuditLogTable;
   idempotency_keys: infrastructure.IdempotencyKeysTable;
   jobs: infrastructure.JobsTable;

@@ -17,6 +17,7 @@ export const errorCatalogue = {
   method_not_allowed: { status: 405, title: 'Method not allowed on this endpoint' },
   not_acceptable: { status: 406, title: 'No answer in a format the Accept header allows' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
+  gone: { status: 410, title: 'No longer available' },
   idempotency_key_in_use: {
     status: 409,
     title: 'A request with this Idempotency-Key is still in progress',

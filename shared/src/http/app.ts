@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import type { Guard } from '../auth/guard.ts';
 import { type InternalCallerCheck, internalCallerCheck } from '../auth/internal-caller.ts';
@@ -302,8 +303,16 @@ function namesNoField(body: unknown): boolean {
 
 /** JSON (or a route's raw bytes), with an ETag on GETs and 304 when the client has it. */
 function send(req: IncomingMessage, res: ServerResponse, result: RouteResult) {
-  const status = result.status ?? (result.body === undefined && !result.raw ? 204 : 200);
+  const status =
+    result.status ?? (result.body === undefined && !result.raw && !result.stream ? 204 : 200);
   const headers: Record<string, string> = { ...result.headers };
+  if (result.stream) {
+    res.statusCode = status;
+    setHeaders(res, { ...headers, 'content-type': result.stream.type });
+    // A source that breaks mid-way cuts the response: the client sees it incomplete.
+    pipeline(result.stream.data, res).catch(() => res.destroy());
+    return;
+  }
   if (result.raw) {
     headers['content-type'] = result.raw.type;
     // A page gets the reference page's CSP unless its route sets a stricter one.

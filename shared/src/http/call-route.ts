@@ -1,7 +1,6 @@
 import { requirePermission } from '../auth/permissions.ts';
 import { chargeCaller } from '../auth/rate-limit.ts';
 import { actorScope, inRequestTransaction, withRequestTransaction } from '../db/with-tenant.ts';
-import { AppError } from '../errors/app-error.ts';
 import type { AnyRoute, HttpMethod, RequestContext } from './route.ts';
 import { validate } from './validate.ts';
 

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { AccessTokens } from '../auth/jwt.ts';
 import type { Permission } from '../auth/permissions.ts';
@@ -67,6 +68,8 @@ export interface RouteResult {
   body?: unknown;
   /** Sent as is, for the few non-JSON endpoints (the reference page and its assets). */
   raw?: { type: string; data: string | Buffer };
+  /** Streamed as is, never whole in memory (an archive from storage). */
+  stream?: { type: string; data: Readable };
   headers?: Record<string, string>;
 }
 

@@ -144,13 +144,21 @@ export class CloudObjectStorage implements ObjectStorage {
   }
 }
 
-/** The driver the configuration names (validated at start-up). */
+const drivers = new WeakMap<object, ObjectStorage>();
+
+/** The driver the configuration names (validated at start-up), made once per configuration. */
 export function storageFor(config: {
   STORAGE_DRIVER: 'local' | 'gcs';
   STORAGE_LOCAL_DIR: string;
   STORAGE_BUCKET?: string | undefined;
 }): ObjectStorage {
-  return config.STORAGE_DRIVER === 'gcs'
-    ? new CloudObjectStorage(config.STORAGE_BUCKET as string)
-    : new LocalObjectStorage(config.STORAGE_LOCAL_DIR);
+  let driver = drivers.get(config);
+  if (!driver) {
+    driver =
+      config.STORAGE_DRIVER === 'gcs'
+        ? new CloudObjectStorage(config.STORAGE_BUCKET as string)
+        : new LocalObjectStorage(config.STORAGE_LOCAL_DIR);
+    drivers.set(config, driver);
+  }
+  return driver;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, problemText } from '../api.ts';
-import { match, route } from '../router.ts';
+import { match } from '../router.ts';
 import { useLoad } from '../ui.tsx';
 
 /** The mailed link's page (#/verify-email/<token>): the token, if this URL is one. */

@@ -1,4 +1,5 @@
 import type { SignedUp } from '@devctx/identity/testing';
+import { adminQuery, eventually } from '@devctx/shared/testing';
 import { expect } from 'vitest';
 
 const MARK = 'SECRET-OF-A';
@@ -14,7 +15,11 @@ export interface World {
 }
 
 /** Tenant A with data in every resource family, through the public API. */
-export async function buildTenantWorld(a: SignedUp, memberId: string): Promise<World> {
+export async function buildTenantWorld(
+  a: SignedUp,
+  memberId: string,
+  adminUrl: string,
+): Promise<World> {
   const c = a.client;
   // biome-ignore lint/suspicious/noExplicitAny: the test client's replies are untyped JSON, as in every test.
   const ok = async (reply: Promise<{ status: number; body: any }>) => {
@@ -81,6 +86,18 @@ export async function buildTenantWorld(a: SignedUp, memberId: string): Promise<W
   const key = await ok(
     c.post('/v1/api-keys', { name: `${MARK} key`, permissions: ['profile:read'] }),
   );
+  // An export, built; and an import that failed (A is no new tenant: its record is made here).
+  const archive = await ok(c.post('/v1/tenant/exports'));
+  await eventually(
+    () => c.get(`/v1/tenant/exports/${archive.id}`),
+    (r) => r.body.status !== 'queued',
+  );
+  const [archiveImport] = await adminQuery(
+    adminUrl,
+    `insert into tenant_imports (tenant_id, status, requested_by, storage_key, bytes, error, finished_at)
+     values ($1, 'failed', $2, 'imports/tenant-sweep.ndjson.gz', 10, $3, now()) returning id`,
+    [a.tenant.id, a.user.id, `${MARK}: the archive is cut short`],
+  );
   const jobs = await ok(c.get('/v1/jobs?limit=1'));
   const delivery = await ok(c.get(`/v1/repositories/${repository.id}/deliveries`));
 
@@ -98,6 +115,11 @@ export async function buildTenantWorld(a: SignedUp, memberId: string): Promise<W
     imports: upload.id,
     repositories: repository.id,
   };
+  const byPath: Record<string, string> = {
+    '/v1/tenant/exports/{id}': archive.id,
+    '/v1/tenant/exports/{id}/archive': archive.id,
+    '/v1/tenant/imports/{id}': archiveImport?.id,
+  };
   const secrets = [
     MARK,
     project.id,
@@ -108,13 +130,15 @@ export async function buildTenantWorld(a: SignedUp, memberId: string): Promise<W
     repository.id,
     team.id,
     role.id,
+    archive.id,
     sha,
     a.tenant.id,
   ];
   return {
     secrets,
     idFor(path, parameter) {
-      if (parameter === 'id') return byFamily[path.split('/')[2] as string] ?? 'unmapped';
+      if (parameter === 'id')
+        return byPath[path] ?? byFamily[path.split('/')[2] as string] ?? 'unmapped';
       const named: Record<string, string> = {
         version: '1',
         dependsOnId: other.id,

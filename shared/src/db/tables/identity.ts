@@ -171,3 +171,34 @@ export interface AuditLogTable {
   request_id: string | null;
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
+
+export type ArchiveStatus = 'queued' | 'succeeded' | 'failed';
+
+export interface TenantExportsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  status: Generated<ArchiveStatus>;
+  requested_by: string | null;
+  storage_key: string;
+  bytes: ColumnType<string | null, number | null, number | null>;
+  counts: ColumnType<Record<string, number> | null, string | null, string | null>;
+  digests: ColumnType<Record<string, string> | null, string | null, string | null>;
+  error: string | null;
+  created_at: CreatedAt;
+  finished_at: Date | null;
+  expires_at: Date | null;
+  purged_at: Date | null;
+}
+
+export interface TenantImportsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  status: Generated<ArchiveStatus>;
+  requested_by: string | null;
+  storage_key: string;
+  bytes: ColumnType<string, number, number>;
+  counts: ColumnType<Record<string, number> | null, string | null, string | null>;
+  error: string | null;
+  created_at: CreatedAt;
+  finished_at: Date | null;
+}

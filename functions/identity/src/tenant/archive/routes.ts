@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  actorOf,
+  actorScope,
+  defineRoute,
+  enqueueJob,
+  notFound,
+  type RequestContext,
+  recordAudit,
+  storageFor,
+  withTenant,
+} from '@devctx/shared';
+import { z } from 'zod';
+import { assertFreshTenant } from './import-archive.ts';
+import { tenantExportJob, tenantImportJob } from './jobs.ts';
+import { archiveKey } from './write-archive.ts';
+
+const tags = ['tenant'];
+/** A gzip'd archive as uploaded; larger ones are a job for the operator (docs/operations.md). */
+export const MAX_IMPORT_BYTES = 64 * 2 ** 20;
+
+const exportSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['queued', 'succeeded', 'failed']),
+  bytes: z.number().nullable().describe('The archive’s size (gzip).'),
+  counts: z.record(z.string(), z.number()).nullable().describe('Rows per table.'),
+  digests: z
+    .record(z.string(), z.string())
+    .nullable()
+    .describe('Each table’s content digest, which an import checks.'),
+  error: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  expiresAt: z.iso.datetime().nullable().describe('The archive can be downloaded until then.'),
+});
+const importSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['queued', 'succeeded', 'failed']),
+  bytes: z.number(),
+  counts: z.record(z.string(), z.number()).nullable().describe('Rows imported per table.'),
+  error: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+});
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const exportColumns = [
+  'id',
+  'status',
+  'bytes',
+  'counts',
+  'digests',
+  'error',
+  'created_at',
+  'finished_at',
+  'expires_at',
+  'purged_at',
+] as const;
+
+type ExportRow = {
+  id: string;
+  status: 'queued' | 'succeeded' | 'failed';
+  bytes: string | null;
+  counts: Record<string, number> | null;
+  digests: Record<string, string> | null;
+  error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+  expires_at: Date | null;
+};
+const toExportView = (e: ExportRow) => ({
+  id: e.id,
+  status: e.status,
+  bytes: e.bytes === null ? null : Number(e.bytes),
+  counts: e.counts,
+  digests: e.digests,
+  error: e.error,
+  createdAt: e.created_at.toISOString(),
+  finishedAt: iso(e.finished_at),
+  expiresAt: iso(e.expires_at),
+});
+
+function findExport(ctx: RequestContext, id: string) {
+  const actor = actorOf(ctx);
+  return withTenant(actorScope(ctx), (trx) =>
+    trx
+      .selectFrom('tenant_exports')
+      .select(exportColumns)
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
+  );
+}
+
+export const archiveRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/tenant/exports',
+    summary: 'Export the tenant’s whole data as one archive (owners; built in the background)',
+    tags,
+    permission: 'tenant:own',
+    responses: {
+      202: { description: 'Queued: poll it until it has succeeded', schema: exportSchema },
+      409: { description: 'An export is already being built' },
+    },
+    handler: async (ctx) => {
+      const actor = actorOf(ctx);
+      const id = randomUUID();
+      const row = await withTenant(actorScope(ctx), async (trx) => {
+        const running = await trx
+          .selectFrom('tenant_exports')
+          .select('id')
+          .where('tenant_id', '=', actor.tenantId)
+          .where('status', '=', 'queued')
+          .executeTakeFirst();
+        if (running) throw new AppError('conflict', `Export ${running.id} is still being built.`);
+        const created = await trx
+          .insertInto('tenant_exports')
+          .values({
+            tenant_id: actor.tenantId,
+            id,
+            requested_by: actor.userId,
+            storage_key: archiveKey(id),
+          })
+          .returning(exportColumns)
+          .executeTakeFirstOrThrow();
+        await enqueueJob(trx, ctx.dispatcher, actor.tenantId, tenantExportJob, { exportId: id });
+        await recordAudit(trx, ctx, actor.tenantId, {
+          action: 'tenant.export_requested',
+          targetType: 'tenant_export',
+          targetId: id,
+        });
+        return created;
+      });
+      return { status: 202, body: toExportView(row) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/tenant/exports',
+    summary: 'The tenant’s recent exports (owners)',
+    tags,
+    permission: 'tenant:own',
+    responses: {
+      200: { description: 'Newest first', schema: z.object({ items: z.array(exportSchema) }) },
+    },
+    handler: async (ctx) => {
+      const actor = actorOf(ctx);
+      const rows = await withTenant(actorScope(ctx), (trx) =>
+        trx
+          .selectFrom('tenant_exports')
+          .select(exportColumns)
+          .where('tenant_id', '=', actor.tenantId)
+          .orderBy('created_at', 'desc')
+          .limit(20)
+          .execute(),
+      );
+      return { body: { items: rows.map(toExportView) } };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/tenant/exports/{id}',
+    summary: 'One export: its state, and what the archive holds',
+    tags,
+    permission: 'tenant:own',
+    params: z.object({ id: z.uuid() }),
+    responses: { 200: { description: 'The export', schema: exportSchema } },
+    handler: async (ctx, { params }) => {
+      const row = await findExport(ctx, params.id);
+      if (!row) throw notFound('export');
+      return { body: toExportView(row) };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/tenant/exports/{id}/archive',
+    summary: 'Download an export’s archive (gzip’d lines of JSON), for a day after it is built',
+    tags,
+    permission: 'tenant:own',
+    params: z.object({ id: z.uuid() }),
+    responses: {
+      200: { description: 'The archive (application/gzip)' },
+      409: { description: 'Not built yet, or it failed' },
+      410: { description: 'Its day has passed: the archive is deleted' },
+    },
+    handler: async (ctx, { params }) => {
+      const actor = actorOf(ctx);
+      const row = await findExport(ctx, params.id);
+      if (!row) throw notFound('export');
+      if (row.status !== 'succeeded')
+        throw new AppError(
+          'conflict',
+          `The export has ${row.status === 'queued' ? 'not been built yet' : 'failed'}.`,
+        );
+      const expired = row.purged_at || (row.expires_at && row.expires_at < new Date());
+      const stream = expired
+        ? undefined
+        : await storageFor(ctx.config).getStream(actor.tenantId, archiveKey(row.id));
+      if (!stream)
+        throw new AppError('gone', 'The archive was kept for a day and is deleted: export again.');
+      await withTenant(actorScope(ctx), (trx) =>
+        recordAudit(trx, ctx, actor.tenantId, {
+          action: 'tenant.export_downloaded',
+          targetType: 'tenant_export',
+          targetId: row.id,
+        }),
+      );
+      const day = row.created_at.toISOString().slice(0, 10);
+      return {
+        headers: {
+          'content-disposition': `attachment; filename="devctx-export-${day}-${row.id.slice(0, 8)}.ndjson.gz"`,
+          'cache-control': 'no-store',
+          ...(row.bytes ? { 'content-length': String(row.bytes) } : {}),
+        },
+        stream: { type: 'application/gzip', data: stream },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/tenant/imports',
+    summary:
+      'Import an export’s archive into this new tenant (owners; as one of the archive’s owners, same address)',
+    tags,
+    permission: 'tenant:own',
+    bodyLimitBytes: MAX_IMPORT_BYTES,
+    rawBody: {
+      contentTypes: ['application/gzip'],
+      description: 'The archive exactly as GET /v1/tenant/exports/{id}/archive gave it.',
+    },
+    responses: {
+      202: { description: 'Queued: poll it until it has succeeded', schema: importSchema },
+      409: { description: 'This tenant is not new: it has data of its own' },
+      413: { description: 'Larger than 64 MiB' },
+      415: { description: 'Not application/gzip' },
+    },
+    handler: async (ctx, { headers, readRawBody }) => {
+      const actor = actorOf(ctx);
+      if (
+        (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() !== 'application/gzip'
+      )
+        throw new AppError('unsupported_media_type', 'Send the archive as application/gzip.');
+      // Checked before a byte of the body is read.
+      await withTenant(actorScope(ctx), (trx) =>
+        assertFreshTenant(trx, actor.tenantId, actor.userId),
+      );
+      const archive = (await readRawBody?.()) ?? Buffer.alloc(0);
+      if (archive[0] !== 0x1f || archive[1] !== 0x8b)
+        throw new AppError('validation_failed', 'The body is not a gzip file.');
+      const id = randomUUID();
+      const key = `imports/tenant-${id}.ndjson.gz`;
+      const storage = storageFor(ctx.config);
+      await storage.put(actor.tenantId, key, archive, 'application/gzip');
+      try {
+        const row = await withTenant(actorScope(ctx), async (trx) => {
+          const created = await trx
+            .insertInto('tenant_imports')
+            .values({
+              tenant_id: actor.tenantId,
+              id,
+              requested_by: actor.userId,
+              storage_key: key,
+              bytes: archive.length,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await enqueueJob(trx, ctx.dispatcher, actor.tenantId, tenantImportJob, { importId: id });
+          await recordAudit(trx, ctx, actor.tenantId, {
+            action: 'tenant.import_requested',
+            targetType: 'tenant_import',
+            targetId: id,
+            details: { bytes: archive.length },
+          });
+          return created;
+        });
+        return { status: 202, body: toImportView(row) };
+      } catch (error) {
+        await storage.delete(actor.tenantId, key).catch(() => undefined);
+        throw error;
+      }
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/tenant/imports/{id}',
+    summary: 'One import of an archive: its state, and what it brought',
+    tags,
+    permission: 'tenant:own',
+    params: z.object({ id: z.uuid() }),
+    responses: { 200: { description: 'The import', schema: importSchema } },
+    handler: async (ctx, { params }) => {
+      const actor = actorOf(ctx);
+      const row = await withTenant(actorScope(ctx), (trx) =>
+        trx
+          .selectFrom('tenant_imports')
+          .selectAll()
+          .where('tenant_id', '=', actor.tenantId)
+          .where('id', '=', params.id)
+          .executeTakeFirst(),
+      );
+      if (!row) throw notFound('import');
+      return { body: toImportView(row) };
+    },
+  }),
+];
+
+function toImportView(row: {
+  id: string;
+  status: 'queued' | 'succeeded' | 'failed';
+  bytes: string;
+  counts: Record<string, number> | null;
+  error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}) {
+  return {
+    id: row.id,
+    status: row.status,
+    bytes: Number(row.bytes),
+    counts: row.counts,
+    error: row.error,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: iso(row.finished_at),
+  };
+}
