@@ -71,6 +71,7 @@ const idCases: Case[] = [
   { method: 'PATCH', path: '/v1/users/{user}', body: () => ({ name: 'pwned' }), viewer: 403 },
   { method: 'DELETE', path: '/v1/users/{user}', viewer: 403 },
   { method: 'POST', path: '/v1/users/{user}/reactivate', viewer: 403 },
+  { method: 'POST', path: '/v1/users/{user}/erase', viewer: 403 },
   { method: 'POST', path: '/v1/users/{user}/invitation', body: () => ({}), viewer: 403 },
   { method: 'DELETE', path: '/v1/users/{user}/invitation', viewer: 403 },
   { method: 'GET', path: '/v1/users/{user}/roles', viewer: 200 },

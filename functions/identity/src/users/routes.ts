@@ -13,6 +13,7 @@ import { deliverTokens } from '../auth/refresh-cookie.ts';
 import { rolesOfUser } from '../me/queries.ts';
 import { acceptBody, acceptInvitation, acceptResponse } from './accept-invitation.ts';
 import { deactivateUser, reactivateUser } from './deactivate-user.ts';
+import { eraseBody, eraseUser } from './erase-user.ts';
 import { inviteBody, inviteResponse, inviteUser } from './invite-user.ts';
 import { resendInvitation, resentSchema, revokeInvitation } from './manage-invitation.ts';
 import { findUserById, listUsers, renameUser } from './queries.ts';
@@ -197,5 +198,26 @@ export const userRoutes = [
       await reactivateUser(ctx, params.id);
       return { status: 204 };
     },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users/{id}/erase',
+    summary:
+      'Erase a person: their name and address become a pseudonym everywhere, their credentials and keys go (owners; or yourself, with your password)',
+    tags,
+    permission: 'profile:update',
+    params: idParams,
+    body: eraseBody,
+    responses: {
+      200: {
+        description: 'Erased: the pseudonym, and how many rows named them, per table',
+        schema: z.object({ user: userSchema, replaced: z.record(z.string(), z.number()) }),
+      },
+      400: { description: 'Erasing yourself needs your password' },
+      403: { description: 'Only an owner erases another person' },
+      404: { description: 'No such user' },
+      409: { description: 'The last owner cannot be erased' },
+    },
+    handler: async (ctx, { params, body }) => ({ body: await eraseUser(ctx, params.id, body) }),
   }),
 ];

@@ -1,0 +1,179 @@
+import { gunzipSync } from 'node:zlib';
+import { type SignedUp, signup } from '@devctx/identity/testing';
+import { adminQuery, Client, eventually, setTenantTier } from '@devctx/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiServer, startApiServer } from './support/api-server.ts';
+
+// Erasure of a person, proven from the catalogue: after it, no text column of any table
+// that holds tenant rows names them — not their records, not the team's messages, tasks,
+// commits or audit log — while the team's work stays, attributed to a pseudonym.
+let api: ApiServer;
+let anonymous: Client;
+let a: SignedUp;
+const PASSWORD = 'ada’s own passphrase';
+const ada = { name: 'Ada Lovelace', email: 'ada.lovelace@erase.example' };
+let adaId: string;
+let adaClient: Client;
+let adaKey: string;
+let sessionId: string;
+let taskId: string;
+let exportId: string;
+
+/** Every row of the tenant, in any table with a tenant_id, whose text names the person. */
+async function traces(tenantId: string): Promise<string[]> {
+  const columns = await adminQuery<{ tab: string; col: string; type: string }>(
+    api.database.adminUrl,
+    `select c.relname as tab, a.attname as col, t.typname as type
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+       join pg_type t on t.oid = a.atttypid
+      where n.nspname = 'public' and c.relkind in ('r', 'p')
+        and exists (select 1 from pg_attribute k where k.attrelid = c.oid and k.attname = 'tenant_id')
+        and t.typname in ('text', 'varchar', '_text', 'jsonb', 'bytea', 'tsvector')`,
+  );
+  expect(columns.length).toBeGreaterThan(40);
+  const found: string[] = [];
+  for (const { tab, col, type } of columns) {
+    const value = type === 'bytea' ? `encode("${col}", 'escape')` : `"${col}"::text`;
+    const [row] = await adminQuery<{ n: string }>(
+      api.database.adminUrl,
+      `select count(*) as n from "${tab}" where tenant_id = $1 and (${value} ~* $2 or ${value} ~* $3 or ${value} ~* $4)`,
+      [tenantId, 'ada\\.lovelace@erase\\.example', 'ada lovelace', 'lovelace'],
+    );
+    if (Number(row?.n)) found.push(`${tab}.${col}: ${row?.n}`);
+  }
+  return found;
+}
+
+beforeAll(async () => {
+  api = await startApiServer();
+  anonymous = new Client(api.baseUrl);
+  a = await signup(anonymous, 'erase');
+  await setTenantTier(api.database.adminUrl, a.tenant.id, 'pro');
+  const invited = await a.client.post('/v1/users', ada);
+  const accepted = await anonymous.post('/v1/invitations/accept', {
+    token: invited.body.invitation.token,
+    password: PASSWORD,
+  });
+  adaId = accepted.body.user.id;
+  adaClient = anonymous.as(accepted.body.accessToken);
+  adaKey = (
+    await adaClient.post('/v1/api-keys', {
+      name: 'Ada Lovelace laptop',
+      permissions: ['profile:read'],
+    })
+  ).body.secret;
+
+  // Ada's work, and the team's words about her, in every family.
+  const session = await adaClient.post('/v1/sessions', {
+    tool: 'claude-code',
+    title: 'Ada Lovelace: the parser',
+  });
+  sessionId = session.body.id;
+  const talk = await adaClient.post(`/v1/sessions/${sessionId}/conversations`, { title: 'Parser' });
+  await adaClient.post(`/v1/conversations/${talk.body.id}/messages`, {
+    messages: [
+      { role: 'user', content: `Mail ${ada.email} when the parser works. Thanks, Ada Lovelace!` },
+      { role: 'assistant', content: 'The parser works: every case passes.' },
+    ],
+  });
+  const project = await a.client.post('/v1/projects', { slug: 'engine', name: 'Engine' });
+  const list = await a.client.post(`/v1/projects/${project.body.id}/task-lists`, {
+    name: 'Work',
+    markdown: '- [ ] Review the parser with Ada Lovelace\n',
+  });
+  taskId = (await a.client.get(`/v1/task-lists/${list.body.id}/tasks`)).body.items[0].id;
+  await adaClient.post(`/v1/tasks/${taskId}/comments`, { body: 'Done — Ada' });
+  const repository = await a.client.post('/v1/repositories', {
+    provider: 'github',
+    fullName: 'acme/engine',
+  });
+  const sha = `${'b'.repeat(39)}2`;
+  await a.client.post(`/v1/repositories/${repository.body.id}/sync`, {
+    gitLog: `\x1e${sha}\x1fAda Lovelace\x1f${ada.email}\x1f2026-11-01T00:00:00Z\x1fParse everything\x1f\n`,
+  });
+  await anonymous.post('/v1/auth/password-reset', { tenant: a.tenant.slug, email: ada.email });
+  const archive = await a.client.post('/v1/tenant/exports');
+  exportId = archive.body.id;
+  await eventually(
+    () => a.client.get(`/v1/tenant/exports/${exportId}`),
+    (r) => r.body.status !== 'queued',
+  );
+  expect(await traces(a.tenant.id)).not.toEqual([]);
+});
+afterAll(() => api.close());
+
+describe('erasing a person', () => {
+  it('is for owners, or the person with their password', async () => {
+    const other = await signup(anonymous, 'erase-other');
+    expect((await other.client.post(`/v1/users/${adaId}/erase`, {})).status).toBe(404);
+    expect((await adaClient.post(`/v1/users/${a.user.id}/erase`, {})).status).toBe(403);
+    expect((await adaClient.post(`/v1/users/${adaId}/erase`, {})).status).toBe(400);
+    expect((await adaClient.post(`/v1/users/${adaId}/erase`, { password: 'wrong' })).status).toBe(
+      400,
+    );
+    // The last owner stays.
+    const erasedOwner = await a.client.post(`/v1/users/${a.user.id}/erase`, {
+      password: 'correct horse battery staple',
+    });
+    expect(erasedOwner.status).toBe(409);
+  });
+
+  it('leaves no trace of them in any table, and the team’s work in place', async () => {
+    const erased = await a.client.post(`/v1/users/${adaId}/erase`, {});
+    expect(erased.status).toBe(200);
+    expect(erased.body.user).toMatchObject({ status: 'deactivated' });
+    expect(erased.body.user.name).toMatch(/^Erased user [\da-f]{8}$/);
+    expect(erased.body.replaced).toMatchObject({
+      commits: 1,
+      messages: 1,
+      tasks: 1,
+      ai_sessions: 1,
+    });
+    expect(await traces(a.tenant.id)).toEqual([]);
+
+    // Their sign-ins and keys are gone; they cannot sign in.
+    expect((await adaClient.get('/v1/me')).status).toBe(401);
+    expect((await anonymous.as(adaKey).get('/v1/me')).status).toBe(401);
+    // The work stays, under the pseudonym.
+    const session = await a.client.get(`/v1/sessions/${sessionId}`);
+    expect(session.status).toBe(200);
+    expect(session.body.title).toBe(`${erased.body.user.name}: the parser`);
+    const task = await a.client.get(`/v1/tasks/${taskId}`);
+    expect(task.body.title).toBe(`Review the parser with ${erased.body.user.name}`);
+    const found = await a.client.get('/v1/search/messages?q=parser');
+    expect(found.body.items.length).toBe(2);
+    expect(JSON.stringify(found.body)).not.toMatch(/lovelace/i);
+    expect((await a.client.get('/v1/search/messages?q=Lovelace')).body.items).toEqual([]);
+
+    // The log says an erasure happened, and nothing of what was erased.
+    const audit = await a.client.get('/v1/audit-log?limit=100');
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('user.erased');
+    expect(JSON.stringify(audit.body)).not.toMatch(/lovelace/i);
+
+    // The archive made before holds them: it is gone; a new one does not.
+    const old = await fetch(`${api.baseUrl}/v1/tenant/exports/${exportId}/archive`, {
+      headers: { authorization: `Bearer ${a.accessToken}` },
+    });
+    expect(old.status).toBe(410);
+    const fresh = await a.client.post('/v1/tenant/exports');
+    await eventually(
+      () => a.client.get(`/v1/tenant/exports/${fresh.body.id}`),
+      (r) => r.body.status !== 'queued',
+    );
+    const archive = await fetch(`${api.baseUrl}/v1/tenant/exports/${fresh.body.id}/archive`, {
+      headers: { authorization: `Bearer ${a.accessToken}` },
+    });
+    const text = gunzipSync(Buffer.from(await archive.arrayBuffer())).toString('utf8');
+    expect(text).toContain(erased.body.user.name);
+    expect(text).not.toMatch(/lovelace/i);
+
+    // (Last: a failed sign-in is audited with the address typed — new data, after the erasure.)
+    const login = await anonymous.post('/v1/auth/login', {
+      tenant: a.tenant.slug,
+      email: ada.email,
+      password: PASSWORD,
+    });
+    expect(login.status).toBe(401);
+  });
+});
