@@ -271,7 +271,11 @@ export interface paths {
         get: operations["getTenant"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Schedule the tenant's deletion in 30 days (owners); read-only and restorable until then
+         * @description Needs `tenant:own`.
+         */
+        delete: operations["deleteTenant"];
         options?: never;
         head?: never;
         /**
@@ -295,6 +299,26 @@ export interface paths {
         get: operations["getTenantUsage"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo a scheduled deletion (owners): the tenant is writable again
+         * @description Needs `tenant:own`.
+         */
+        post: operations["postTenantRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1958,7 +1982,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "unauthenticated" | "forbidden" | "quota_exceeded" | "email_unverified" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "gone" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "validation_failed" | "malformed_json" | "unauthenticated" | "forbidden" | "quota_exceeded" | "tenant_deleting" | "email_unverified" | "not_found" | "route_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "gone" | "idempotency_key_in_use" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "service_unavailable";
             requestId: string;
             /** @description For validation errors: each offending field. */
             errors?: {
@@ -2124,6 +2148,8 @@ export interface operations {
                             status: "active" | "suspended";
                             /** @description Members whose address is not verified may only read until they verify it. */
                             requireVerifiedEmail: boolean;
+                            /** @description When the tenant and all its data are deleted (scheduled by an owner; read-only until then, and restorable). */
+                            deletionDueAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -2266,6 +2292,8 @@ export interface operations {
                             status: "active" | "suspended";
                             /** @description Members whose address is not verified may only read until they verify it. */
                             requireVerifiedEmail: boolean;
+                            /** @description When the tenant and all its data are deleted (scheduled by an owner; read-only until then, and restorable). */
+                            deletionDueAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -2880,7 +2908,7 @@ export interface operations {
                         /** @enum {string} */
                         credential: "user" | "api_key";
                         /** @description Why a tenant rule holds back the write permissions your roles give (null: it does not). */
-                        writesWithheld: "email_unverified" | null;
+                        writesWithheld: ("email_unverified" | "tenant_deleting") | null;
                     };
                 };
             };
@@ -3364,6 +3392,8 @@ export interface operations {
                         status: "active" | "suspended";
                         /** @description Members whose address is not verified may only read until they verify it. */
                         requireVerifiedEmail: boolean;
+                        /** @description When the tenant and all its data are deleted (scheduled by an owner; read-only until then, and restorable). */
+                        deletionDueAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -3381,6 +3411,100 @@ export interface operations {
                 };
             };
             /** @description Lacks the tenant:read permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (a bug; quote the requestId) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTenant: {
+        parameters: {
+            query: {
+                /** @description The tenant’s slug, typed again: deleting is not a click. */
+                confirm: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Scheduled: deletionDueAt says when */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        slug: string;
+                        name: string;
+                        /** @enum {string} */
+                        tier: "free" | "pro" | "enterprise";
+                        /** @enum {string} */
+                        status: "active" | "suspended";
+                        /** @description Members whose address is not verified may only read until they verify it. */
+                        requireVerifiedEmail: boolean;
+                        /** @description When the tenant and all its data are deleted (scheduled by an owner; read-only until then, and restorable). */
+                        deletionDueAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description confirm is not the tenant’s slug */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lacks the tenant:own permission */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3452,6 +3576,8 @@ export interface operations {
                         status: "active" | "suspended";
                         /** @description Members whose address is not verified may only read until they verify it. */
                         requireVerifiedEmail: boolean;
+                        /** @description When the tenant and all its data are deleted (scheduled by an owner; read-only until then, and restorable). */
+                        deletionDueAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -3589,6 +3715,97 @@ export interface operations {
             };
             /** @description Lacks the tenant:read permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (a bug; quote the requestId) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Temporarily unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        slug: string;
+                        name: string;
+                        /** @enum {string} */
+                        tier: "free" | "pro" | "enterprise";
+                        /** @enum {string} */
+                        status: "active" | "suspended";
+                        /** @description Members whose address is not verified may only read until they verify it. */
+                        requireVerifiedEmail: boolean;
+                        /** @description When the tenant and all its data are deleted (scheduled by an owner; read-only until then, and restorable). */
+                        deletionDueAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lacks the tenant:own permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not scheduled for deletion */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4701,6 +4918,8 @@ export interface operations {
                             status: "active" | "suspended";
                             /** @description Members whose address is not verified may only read until they verify it. */
                             requireVerifiedEmail: boolean;
+                            /** @description When the tenant and all its data are deleted (scheduled by an owner; read-only until then, and restorable). */
+                            deletionDueAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */

@@ -17,6 +17,8 @@ const SESSION_IDLE_MINUTES = 4 * 60;
 const SYNC_BATCH = 200;
 const PURGE_BATCH = 500;
 const RELEASE_BATCH = 5000;
+/** Tenants purged per run: each is a few statements per table. */
+const TENANT_PURGE_BATCH = 5;
 
 /** A handed-out job not finished within this is handed out again. */
 const DISPATCH_LEASE_SECONDS = 15 * 60;
@@ -83,6 +85,28 @@ export const scheduledJobs: ScheduledJob[] = [
       const storage = storageFor(ctx.config);
       for (const archive of rows) await storage.delete(archive.tenant_id, archive.storage_key);
       return { deleted: rows.length };
+    },
+  },
+  {
+    name: 'purge-deleted-tenants',
+    description:
+      'Delete the tenants whose 30 days after a scheduled deletion have passed: their stored objects, then every row.',
+    schedule: '7 * * * *',
+    run: async (ctx) => {
+      const { rows } = await sql<{ tenant_id: string }>`
+        select tenant_id from due_tenant_deletions(${TENANT_PURGE_BATCH})`.execute(ctx.db);
+      const storage = storageFor(ctx.config);
+      const purged: Record<string, unknown> = {};
+      for (const { tenant_id } of rows) {
+        // Objects first: a purge cut short is simply run again next time, the rows still there.
+        for (const key of await storage.list(tenant_id)) await storage.delete(tenant_id, key);
+        purged[tenant_id] = (
+          await sql<{ deleted: unknown }>`select purge_tenant(${tenant_id}) as deleted`.execute(
+            ctx.db,
+          )
+        ).rows[0]?.deleted;
+      }
+      return { purged };
     },
   },
   {

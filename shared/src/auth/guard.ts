@@ -92,7 +92,7 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
       }
       let withheld: Actor['withheld'];
       if (row.writes_withheld) {
-        const split = splitWrites(permissions);
+        const split = splitWrites(permissions, row.writes_withheld);
         permissions = split.kept;
         withheld = { reason: row.writes_withheld, permissions: split.withheld };
       }

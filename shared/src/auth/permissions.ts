@@ -95,23 +95,30 @@ export function effectivePermissions(
 }
 
 /**
- * What a caller keeps while a tenant rule holds back its writes: reading, and looking after
- * its own profile and keys (so it can verify an address or change it).
+ * What a caller keeps while a tenant rule holds back its writes: reading, and — until their
+ * address is verified — looking after their own profile and keys (to verify or change it);
+ * while the tenant is scheduled for deletion, what owners do (restore it, export it).
  */
-export function splitWrites(permissions: ReadonlySet<string>): {
-  kept: Set<string>;
-  withheld: Set<string>;
-} {
+const keptWhile: Record<WithheldReason, (permission: string) => boolean> = {
+  email_unverified: (p) => p.endsWith(':read') || selfService.includes(p as Permission),
+  tenant_deleting: (p) => p.endsWith(':read') || p === 'tenant:own',
+};
+
+export function splitWrites(
+  permissions: ReadonlySet<string>,
+  reason: WithheldReason,
+): { kept: Set<string>; withheld: Set<string> } {
   const kept = new Set<string>();
   const withheld = new Set<string>();
-  for (const p of permissions)
-    (p.endsWith(':read') || selfService.includes(p as Permission) ? kept : withheld).add(p);
+  for (const p of permissions) (keptWhile[reason](p) ? kept : withheld).add(p);
   return { kept, withheld };
 }
 
 const withheldDetail: Record<WithheldReason, string> = {
   email_unverified:
     'Open the link mailed to your address (POST /v1/me/email-verification sends a new one); until then you may read.',
+  tenant_deleting:
+    'An owner scheduled this tenant for deletion; until an owner restores it (POST /v1/tenant/restore) you may read and export.',
 };
 
 /** Refuses a caller without `permission`, saying why when a tenant rule holds it back. */

@@ -8,6 +8,10 @@ export const errorCatalogue = {
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'You do not have permission for this' },
   quota_exceeded: { status: 403, title: 'A limit of your tier is reached' },
+  tenant_deleting: {
+    status: 403,
+    title: 'The tenant is scheduled for deletion: it is read-only until an owner restores it',
+  },
   email_unverified: {
     status: 403,
     title: 'Verify your e-mail address first: this tenant lets only verified members write',

@@ -27,7 +27,7 @@ export interface Actor {
 }
 
 /** A tenant rule that holds back a caller's writes (an error code of the same name). */
-export type WithheldReason = 'email_unverified';
+export type WithheldReason = 'email_unverified' | 'tenant_deleting';
 
 /** What every use case receives: who asks, in which request, and the handles it may use. */
 export interface RequestContext {

@@ -15,7 +15,7 @@ const meSchema = z.object({
   permissions: z.array(z.string()).describe('What this credential may do now.'),
   credential: z.enum(['user', 'api_key']),
   writesWithheld: z
-    .enum(['email_unverified'])
+    .enum(['email_unverified', 'tenant_deleting'])
     .nullable()
     .describe(
       'Why a tenant rule holds back the write permissions your roles give (null: it does not).',

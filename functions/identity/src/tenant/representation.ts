@@ -19,6 +19,12 @@ export const tenantSchema = z.object({
   requireVerifiedEmail: z
     .boolean()
     .describe('Members whose address is not verified may only read until they verify it.'),
+  deletionDueAt: z.iso
+    .datetime()
+    .nullable()
+    .describe(
+      'When the tenant and all its data are deleted (scheduled by an owner; read-only until then, and restorable).',
+    ),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -31,6 +37,7 @@ export const tenantColumns = [
   'tier',
   'status',
   'require_verified_email',
+  'deletion_due_at',
   'created_at',
   'updated_at',
 ] as const;
@@ -42,6 +49,7 @@ export function toTenantView(row: {
   tier: TenantView['tier'];
   status: TenantView['status'];
   require_verified_email: boolean;
+  deletion_due_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }): TenantView {
@@ -52,6 +60,7 @@ export function toTenantView(row: {
     tier: row.tier,
     status: row.status,
     requireVerifiedEmail: row.require_verified_email,
+    deletionDueAt: row.deletion_due_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { findUser } from '../me/queries.ts';
 import { nameSchema } from '../users/representation.ts';
+import { DELETION_DAYS, leaveQuery, restoreTenant, scheduleDeletion } from './leave.ts';
 import { findTenant, updateTenant } from './queries.ts';
 import { tenantSchema, toTenantView } from './representation.ts';
 import { tenantUsage, usageSchema } from './usage.ts';
@@ -88,5 +89,33 @@ export const tenantRoutes = [
     handler: async (ctx) => ({
       body: await withTenant(actorScope(ctx), (trx) => tenantUsage(trx, actorOf(ctx).tenantId)),
     }),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/tenant',
+    summary: `Schedule the tenant's deletion in ${DELETION_DAYS} days (owners); read-only and restorable until then`,
+    tags,
+    permission: 'tenant:own',
+    query: leaveQuery,
+    responses: {
+      202: { description: 'Scheduled: deletionDueAt says when', schema: tenantSchema },
+      400: { description: 'confirm is not the tenant’s slug' },
+    },
+    handler: async (ctx, { query }) => ({
+      status: 202,
+      body: await scheduleDeletion(ctx, query.confirm),
+    }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/tenant/restore',
+    summary: 'Undo a scheduled deletion (owners): the tenant is writable again',
+    tags,
+    permission: 'tenant:own',
+    responses: {
+      200: { description: 'Restored', schema: tenantSchema },
+      409: { description: 'Not scheduled for deletion' },
+    },
+    handler: async (ctx) => ({ body: await restoreTenant(ctx) }),
   }),
 ];

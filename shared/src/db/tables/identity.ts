@@ -12,6 +12,8 @@ export interface TenantsTable {
   tier: Generated<TenantTier>;
   status: Generated<TenantStatus>;
   require_verified_email: Generated<boolean>;
+  deletion_requested_at: Date | null;
+  deletion_due_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
