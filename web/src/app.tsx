@@ -14,7 +14,7 @@ import { Sessions } from './views/sessions.tsx';
 import { SignIn } from './views/sign-in.tsx';
 import { TaskListView } from './views/task-list.tsx';
 import { Timeline } from './views/timeline.tsx';
-import { UnverifiedNotice, VerifyEmail, verifyTokenIn } from './views/verify-email.tsx';
+import { AccountNotice, VerifyEmail, verifyTokenIn } from './views/verify-email.tsx';
 
 const sections = [
   ['/', 'Overview'],
@@ -128,7 +128,7 @@ export function App() {
       </header>
       {/* Keyed by tenant: a switch starts every view afresh. */}
       <main id="main" class="container" tabIndex={-1} key={tenant.slug}>
-        <UnverifiedNotice />
+        <AccountNotice />
         {view ? (
           view[1](view[0] ?? {})
         ) : (

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -323,6 +324,7 @@ describe('dashboard (tenant A)', () => {
       '/import',
       '/admin/keys',
       '/admin/audit',
+      '/admin/data',
     ];
     const problems: string[] = [];
     for (const view of views) {
@@ -505,6 +507,39 @@ describe('mailed links: a forgotten password, an address to verify', () => {
     expect(await notice.count()).toBe(0);
     expect(someone.errors).toEqual([]);
     await someone.close();
+  });
+});
+
+describe('an owner takes the data and leaves', () => {
+  it('exports the tenant, downloads the archive, schedules deletion and restores', async () => {
+    const owner = await newPage(env.browser, env.baseUrl);
+    const p = owner.page;
+    await signUpInBrowser(p, 'web-leave');
+    await p.goto('/#/admin/data');
+    await p.getByRole('button', { name: 'Export the tenant' }).click();
+    const row = p.getByRole('table', { name: 'Exports' }).getByRole('row').nth(1);
+    await row.getByRole('button', { name: 'Download' }).waitFor();
+    expect(await row.textContent()).toContain('succeeded');
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      row.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^devctx-web-leave-.*\.ndjson\.gz$/);
+    const archive = gunzipSync(await readFile((await download.path()) as string)).toString('utf8');
+    expect(JSON.parse(archive.split('\n')[0] as string)).toMatchObject({
+      format: 'devctx-tenant-archive',
+      tenant: { slug: expect.stringMatching(/^web-leave/) },
+    });
+    expect(archive).toContain('owner@web-leave');
+
+    const slug = await p.getByLabel('Tenant', { exact: true }).inputValue();
+    await p.getByLabel(/Type the tenant’s slug/).fill(slug);
+    await p.getByRole('button', { name: 'Delete in 30 days' }).click();
+    await p.getByRole('status').filter({ hasText: 'will be deleted on' }).waitFor();
+    await p.getByRole('button', { name: 'Restore the tenant' }).click();
+    await p.getByRole('button', { name: 'Delete in 30 days' }).waitFor();
+    expect(owner.errors).toEqual([]);
+    await owner.close();
   });
 });
 

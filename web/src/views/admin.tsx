@@ -2,12 +2,14 @@ import { useState } from 'preact/hooks';
 import { api, problemText } from '../api.ts';
 import { href } from '../router.ts';
 import { ErrorNote, PagedTable, Show, Table, useLoad, usePages, when } from '../ui.tsx';
+import { TenantData } from './tenant-data.tsx';
 
 const sections = [
   ['users', 'Users and invitations', 'users:read'],
   ['roles', 'Roles', 'roles:read'],
   ['keys', 'API keys', 'api_keys:manage'],
   ['audit', 'Audit log', 'audit:read'],
+  ['data', 'Export and delete', 'tenant:own'],
 ] as const;
 
 /** Users, invitations, roles, API keys and the audit log: only the parts the user may see. */
@@ -45,6 +47,7 @@ export function Admin({ section }: { section: string }) {
             {section === 'roles' && <Roles />}
             {section === 'keys' && <ApiKeys permissions={m.permissions} />}
             {section === 'audit' && <AuditLog />}
+            {section === 'data' && <TenantData />}
           </>
         );
       }}

@@ -38,11 +38,23 @@ export function VerifyEmail({ token }: { token: string }) {
   );
 }
 
-/** A note above every page while the signed-in user's address is not verified. */
-export function UnverifiedNotice() {
+/**
+ * A note above every page while something holds the signed-in user back: the tenant is
+ * scheduled for deletion, or their address is not verified yet.
+ */
+export function AccountNotice() {
   const me = useLoad(() => api.GET('/v1/me'), []);
   const [sent, setSent] = useState<string | null>(null);
   const m = me.data;
+  if (m?.writesWithheld === 'tenant_deleting')
+    return (
+      <aside class="notice" aria-label="Tenant scheduled for deletion">
+        <p>
+          This tenant is scheduled for deletion and is read-only until then.{' '}
+          <a href="#/admin/data">Export it or restore it</a> (owners).
+        </p>
+      </aside>
+    );
   if (!m || m.user.emailVerified) return null;
   const resend = async () => {
     const { error } = await api.POST('/v1/me/email-verification');
