@@ -35,6 +35,9 @@ export interface Step {
   gkeRollbackPoint?: { namespace: string; deployment: string };
 }
 
+/** infra/, where the files a step hands to gcloud live. */
+const infra = path.resolve(import.meta.dirname, '..');
+
 export const SECRETS = {
   databasePassword: 'devctx-database-password',
   postgresPassword: 'devctx-postgres-password',
@@ -194,6 +197,16 @@ export function bootstrapPlan(r: Rendered): Step[] {
       `gs://${bucket}`,
       project,
       '--versioning',
+    ]),
+    // What is deleted (an erased person's archive, a deleted tenant's objects) stays
+    // recoverable as long as the database's point-in-time recovery, then goes for good.
+    gcloud('Delete old versions of uploads after 7 days', [
+      'storage',
+      'buckets',
+      'update',
+      `gs://${bucket}`,
+      project,
+      `--lifecycle-file=${path.join(infra, 'storage', 'lifecycle.json')}`,
     ]),
   ];
   for (const [name, description] of Object.entries(serviceAccounts(r.functions)))

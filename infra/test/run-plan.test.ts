@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,19 @@ describe('bootstrap', () => {
     const all = printed.join('\n');
     expect(all).toContain('--password <generated postgres-password>');
     expect(all).not.toContain(postgres);
+  });
+
+  it('deletes only old versions of uploads, after as long as the database can be recovered', () => {
+    const step = bootstrapPlan(r).find((s) =>
+      s.args.some((a) => typeof a === 'string' && a.startsWith('--lifecycle-file=')),
+    );
+    const file = (
+      step?.args.find((a) => typeof a === 'string' && a.startsWith('--lifecycle-file=')) as string
+    ).split('=')[1] as string;
+    const { rule } = JSON.parse(readFileSync(file, 'utf8'));
+    expect(rule).toEqual([
+      { action: { type: 'Delete' }, condition: { isLive: false, daysSinceNoncurrentTime: 7 } },
+    ]);
   });
 
   it('skips what exists, so it can run again', () => {
