@@ -79,3 +79,30 @@ end
 $$;
 revoke all on function purge_tenant(uuid) from public;
 grant execute on function purge_tenant(uuid) to devctx_app;
+
+-- A tenant scheduled for deletion takes in nothing more: no scheduled GitHub sync, and no
+-- webhook delivery (its repositories answer as unknown ones).
+create or replace function repositories_due_for_sync(p_limit integer)
+  returns table (tenant_id uuid, id uuid)
+  language sql stable security definer set search_path = pg_catalog, public
+as $$
+  select r.tenant_id, r.id
+    from repositories r
+    join tenants t on t.id = r.tenant_id and t.deletion_due_at is null
+   where r.sync_enabled and r.provider = 'github'
+     and (r.last_synced_at is null
+          or r.last_synced_at < now() - make_interval(mins => r.sync_interval_minutes))
+   order by r.last_synced_at nulls first
+   limit p_limit
+$$;
+
+create or replace function webhook_target(p_repository_id uuid)
+  returns table (tenant_id uuid, provider text, webhook_secret bytea, previous_webhook_secret bytea)
+  language sql stable security definer set search_path = pg_catalog, public
+as $$
+  select r.tenant_id, r.provider, r.webhook_secret,
+         case when r.previous_secret_expires_at > now() then r.previous_webhook_secret end
+    from repositories r
+    join tenants t on t.id = r.tenant_id and t.deletion_due_at is null
+   where r.id = p_repository_id
+$$;

@@ -108,11 +108,29 @@ describe('leaving', () => {
       201,
     );
 
+    // Nothing more comes in: no scheduled sync, no webhook delivery.
+    const [repository] = (await a.client.get('/v1/repositories')).body.items;
+    await adminQuery(
+      api.database.adminUrl,
+      'update repositories set sync_enabled = true where id = $1',
+      [repository.id],
+    );
+    const intake = async () => ({
+      due: (
+        await adminQuery(api.database.adminUrl, 'select id from repositories_due_for_sync(1000)')
+      ).some((r) => r.id === repository.id),
+      webhook: (
+        await adminQuery(api.database.adminUrl, 'select * from webhook_target($1)', [repository.id])
+      ).length,
+    });
+    expect(await intake()).toEqual({ due: false, webhook: 0 });
+
     const restored = await a.client.post('/v1/tenant/restore');
     expect(restored.status).toBe(200);
     expect(restored.body.deletionDueAt).toBeNull();
     expect((await a.client.post('/v1/projects', { slug: 'back', name: 'Back' })).status).toBe(201);
     expect((await a.client.post('/v1/tenant/restore')).status).toBe(409);
+    expect(await intake()).toEqual({ due: true, webhook: 1 });
     const audit = (await a.client.get('/v1/audit-log?limit=20')).body.items.map(
       (e: { action: string }) => e.action,
     );
