@@ -1,15 +1,43 @@
--- Erasure of a person (issue 22): wherever the tenant's data holds their address or name,
--- it is replaced by their pseudonym. Driven by the catalogue, so a table or column added
--- later is covered without a change here. Runs as devctx_owner (the audit log is
+-- Erasure of a person (issue 22): wherever people's words land in the tenant's data, their
+-- address and name are replaced by their pseudonym. Runs as devctx_owner (the audit log is
 -- append-only for the runtime role) but only ever on the tenant the caller has set, which
 -- row-level security (forced, also for the owner) enforces besides the explicit filter.
---
--- p_patterns: regular expressions (case-insensitive) that find the person: their address
--- as a literal, their name as a whole word. p_json_patterns: the same as they appear inside
--- JSON text. Returns the rows changed per table.
+
+-- The columns that hold prose — what people write, name and are named in — and may be
+-- rewritten. Machine columns (actions, kinds, states, permissions, keys, hashes) never
+-- are: a person called "created" must not rename the audit log's actions. A test keeps
+-- every text column of every tenant table either here or on its list of machine columns.
+create table erasable_columns (
+  table_name  text not null,
+  column_name text not null,
+  primary key (table_name, column_name)
+);
+insert into erasable_columns (table_name, column_name) values
+  ('ai_sessions', 'title'), ('ai_sessions', 'working_dir'), ('ai_sessions', 'git_branch'),
+  ('audit_log', 'details'),
+  ('commits', 'author_name'), ('commits', 'author_email'), ('commits', 'subject'), ('commits', 'body'),
+  ('conversations', 'title'),
+  ('idempotency_keys', 'response_body'),
+  ('imports', 'report'), ('imports', 'error'), ('imports', 'progress'),
+  ('jobs', 'payload'), ('jobs', 'result'), ('jobs', 'last_error'),
+  ('messages', 'thinking'), ('messages', 'tool_calls'), ('messages', 'file_references'),
+  ('messages', 'tags'), ('messages', 'commands'),
+  ('project_plans', 'markdown'), ('project_plans', 'phases'),
+  ('projects', 'name'), ('projects', 'description'),
+  ('roles', 'description'),
+  ('sync_events', 'error'),
+  ('task_comments', 'body'),
+  ('task_lists', 'name'), ('task_lists', 'description'), ('task_lists', 'import_report'),
+  ('task_sections', 'title'),
+  ('tasks', 'title'), ('tasks', 'description'), ('tasks', 'labels'),
+  ('teams', 'name'), ('teams', 'description'),
+  ('tenant_exports', 'error'), ('tenant_imports', 'error'),
+  ('webhook_deliveries', 'summary'), ('webhook_deliveries', 'error');
+revoke all on erasable_columns from public;
+
 -- The text with every pattern replaced, in order.
 create function erased_text(p_text text, p_patterns text[], p_replacements text[])
-  returns text language plpgsql immutable set search_path = pg_catalog
+  returns text language plpgsql immutable set search_path = pg_catalog, public
 as $$
 declare i integer;
 begin
@@ -20,8 +48,32 @@ begin
 end
 $$;
 
-create function erase_person(p_tenant uuid, p_user uuid, p_patterns text[],
-                             p_json_patterns text[], p_replacements text[])
+-- The same inside JSON: string values only (keys, numbers and booleans stay as they are).
+create function erased_jsonb(p_value jsonb, p_patterns text[], p_replacements text[])
+  returns jsonb language plpgsql immutable set search_path = pg_catalog, public
+as $$
+begin
+  case jsonb_typeof(p_value)
+    when 'string' then
+      return to_jsonb(erased_text(p_value #>> '{}', p_patterns, p_replacements));
+    when 'array' then
+      return coalesce((select jsonb_agg(erased_jsonb(e, p_patterns, p_replacements) order by o)
+                         from jsonb_array_elements(p_value) with ordinality x(e, o)), '[]');
+    when 'object' then
+      return coalesce((select jsonb_object_agg(k, erased_jsonb(v, p_patterns, p_replacements))
+                         from jsonb_each(p_value) x(k, v)), '{}');
+    else
+      return p_value;
+  end case;
+end
+$$;
+
+-- Removes what was the person's alone (sign-ins and their refresh tokens, keys, tokens,
+-- memberships, roles; the runtime role may only revoke these), clears where they were seen
+-- from in the audit log, and — for each pattern that finds them — rewrites every prose
+-- column, re-hashes stored message texts, and drops term statistics and webhook payloads
+-- naming them. Returns the rows changed per table.
+create function erase_person(p_tenant uuid, p_user uuid, p_patterns text[], p_replacements text[])
   returns jsonb
   language plpgsql volatile security definer set search_path = pg_catalog, public
 as $$
@@ -29,17 +81,13 @@ declare
   tab record;
   changed bigint;
   result jsonb := '{}';
-  i integer;
   j integer;
-  expression text;
-  matches text;
   sets text[];
+  matches text;
 begin
   if p_tenant is distinct from current_tenant_id() then
     raise exception 'erase_person: the tenant must be the current one';
   end if;
-  -- What was theirs alone: sign-ins (and their refresh tokens), keys, tokens, memberships,
-  -- roles. The runtime role may only revoke these; erasure removes them.
   delete from auth_sessions where tenant_id = p_tenant and user_id = p_user;
   delete from api_keys where tenant_id = p_tenant and user_id = p_user;
   delete from invitations where tenant_id = p_tenant and user_id = p_user;
@@ -47,44 +95,39 @@ begin
   delete from email_verifications where tenant_id = p_tenant and user_id = p_user;
   delete from team_members where tenant_id = p_tenant and user_id = p_user;
   delete from user_roles where tenant_id = p_tenant and user_id = p_user;
+  update audit_log set ip = null, user_agent = null
+   where tenant_id = p_tenant and actor_user_id = p_user and (ip is not null or user_agent is not null);
+  if coalesce(array_length(p_patterns, 1), 0) = 0 then
+    return result;
+  end if;
 
   for tab in
-    select c.relname as name,
-           array_agg(a.attname order by a.attnum) as columns,
+    select e.table_name as name,
+           array_agg(e.column_name order by a.attnum) as columns,
            array_agg(t.typname order by a.attnum) as types
-      from pg_class c
-      join pg_namespace n on n.oid = c.relnamespace
-      join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-                         and a.attgenerated = ''
+      from erasable_columns e
+      join pg_class c on c.relname = e.table_name and c.relnamespace = 'public'::regnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attname = e.column_name and not a.attisdropped
       join pg_type t on t.oid = a.atttypid
-     where n.nspname = 'public' and c.relkind in ('r', 'p')
-       and exists (select 1 from pg_attribute k where k.attrelid = c.oid and k.attname = 'tenant_id')
-       and t.typname in ('text', 'varchar', '_text', 'jsonb')
-       -- The person's own row is rewritten by the caller; the stored texts are re-hashed
-       -- below; term statistics are dropped below.
-       and c.relname not in ('users', 'message_bodies', 'session_terms')
-     group by c.relname
+     where t.typname in ('text', 'varchar', '_text', 'jsonb')
+     group by e.table_name
      order by 1
   loop
     sets := '{}';
     matches := 'false';
     for j in 1 .. array_length(tab.columns, 1) loop
-      if tab.types[j] = 'jsonb' then
-        expression := format('%I::text', tab.columns[j]);
-        for i in 1 .. array_length(p_patterns, 1) loop
-          expression := format('regexp_replace(%s, %L, %L, %L)', expression, p_json_patterns[i], p_replacements[i], 'gi');
-          matches := matches || format(' or %I::text ~* %L', tab.columns[j], p_json_patterns[i]);
-        end loop;
-        expression := format('(%s)::jsonb', expression);
-      elsif tab.types[j] = '_text' then
-        expression := format('array(select erased_text(x, %L::text[], %L::text[]) from unnest(%I) with ordinality u(x, o) order by o)',
-                             p_patterns, p_replacements, tab.columns[j]);
-        matches := matches || format(' or array_to_string(%I, chr(10)) ~* any (%L::text[])', tab.columns[j], p_patterns);
-      else
-        expression := format('erased_text(%I, %L::text[], %L::text[])', tab.columns[j], p_patterns, p_replacements);
-        matches := matches || format(' or %I ~* any (%L::text[])', tab.columns[j], p_patterns);
-      end if;
-      sets := sets || format('%I = %s', tab.columns[j], expression);
+      sets := sets || format(
+        case tab.types[j]
+          when 'jsonb' then '%1$I = erased_jsonb(%1$I, %2$L::text[], %3$L::text[])'
+          when '_text' then '%1$I = array(select erased_text(x, %2$L::text[], %3$L::text[]) from unnest(%1$I) with ordinality u(x, o) order by o)'
+          else '%1$I = erased_text(%1$I, %2$L::text[], %3$L::text[])'
+        end, tab.columns[j], p_patterns, p_replacements);
+      matches := matches || format(
+        case tab.types[j]
+          when 'jsonb' then ' or %1$I::text ~* any (%2$L::text[])'
+          when '_text' then ' or array_to_string(%1$I, chr(10)) ~* any (%2$L::text[])'
+          else ' or %1$I ~* any (%2$L::text[])'
+        end, tab.columns[j], p_patterns);
     end loop;
     execute format('update %I set %s where tenant_id = $1 and (%s)',
                    tab.name, array_to_string(sets, ', '), matches)
@@ -109,19 +152,14 @@ begin
     from rewritten r
    where m.tenant_id = p_tenant and m.body_hash = r.old_hash;
   get diagnostics changed = row_count;
-  if changed > 0 then result := result || jsonb_build_object('messages', changed); end if;
+  if changed > 0 then result := result || jsonb_build_object('message texts', changed); end if;
   delete from message_bodies b
    where b.tenant_id = p_tenant and b.content ~* any (p_patterns)
      and not exists (select 1 from messages m where m.tenant_id = p_tenant and m.body_hash = b.hash);
 
-  -- Where they were seen from: the addresses and browsers of what they did.
-  update audit_log set ip = null, user_agent = null
-   where tenant_id = p_tenant and actor_user_id = p_user and (ip is not null or user_agent is not null);
-
   -- Term statistics naming the person are dropped (they are counts, rebuilt from messages).
-  delete from session_terms s
-   where s.tenant_id = p_tenant and s.term ~* any (p_patterns);
-  -- Webhook payloads are stored as received (bytes): a delivery naming the address goes.
+  delete from session_terms s where s.tenant_id = p_tenant and s.term ~* any (p_patterns);
+  -- Webhook payloads are stored as received (bytes): a delivery naming the person goes.
   delete from webhook_deliveries d
    where d.tenant_id = p_tenant
      and exists (select 1 from unnest(p_patterns) p
@@ -130,5 +168,5 @@ begin
   return result;
 end
 $$;
-revoke all on function erase_person(uuid, uuid, text[], text[], text[]) from public;
-grant execute on function erase_person(uuid, uuid, text[], text[], text[]) to devctx_app;
+revoke all on function erase_person(uuid, uuid, text[], text[]) from public;
+grant execute on function erase_person(uuid, uuid, text[], text[]) to devctx_app;

@@ -12,6 +12,8 @@ let anonymous: Client;
 let a: SignedUp;
 const PASSWORD = 'ada’s own passphrase';
 const ada = { name: 'Ada Lovelace', email: 'ada.lovelace@erase.example' };
+/** Ada, by name or either of her addresses (not jo + her address: someone else's). */
+const HER = /(?<![a-z.])lovelace|ada@old/i;
 let adaId: string;
 let adaClient: Client;
 let adaKey: string;
@@ -38,7 +40,12 @@ async function traces(tenantId: string): Promise<string[]> {
     const [row] = await adminQuery<{ n: string }>(
       api.database.adminUrl,
       `select count(*) as n from "${tab}" where tenant_id = $1 and (${value} ~* $2 or ${value} ~* $3 or ${value} ~* $4)`,
-      [tenantId, 'ada\\.lovelace@erase\\.example', 'ada lovelace', 'lovelace'],
+      [
+        tenantId,
+        '(?<![a-z.])ada\\.lovelace@erase\\.example',
+        'ada lovelace|ada@old',
+        '(?<![a-z.])lovelace',
+      ],
     );
     if (Number(row?.n)) found.push(`${tab}.${col}: ${row?.n}`);
   }
@@ -56,6 +63,18 @@ beforeAll(async () => {
     password: PASSWORD,
   });
   adaId = accepted.body.user.id;
+  // Ada proved her address (and, before a change, an earlier one) by the mailed links.
+  await adminQuery(
+    api.database.adminUrl,
+    `update users set email_verified_at = now() where id = $1;`,
+    [adaId],
+  );
+  await adminQuery(
+    api.database.adminUrl,
+    `insert into email_verifications (tenant_id, user_id, email, token_hash, expires_at, used_at)
+     values ($1, $2, 'ada@old.example', '\\x01', now(), now())`,
+    [a.tenant.id, adaId],
+  );
   adaClient = anonymous.as(accepted.body.accessToken);
   adaKey = (
     await adaClient.post('/v1/api-keys', {
@@ -90,7 +109,7 @@ beforeAll(async () => {
   });
   const sha = `${'b'.repeat(39)}2`;
   await a.client.post(`/v1/repositories/${repository.body.id}/sync`, {
-    gitLog: `\x1e${sha}\x1fAda Lovelace\x1f${ada.email}\x1f2026-11-01T00:00:00Z\x1fParse everything\x1f\n`,
+    gitLog: `\x1e${sha}\x1fAda Lovelace\x1f${ada.email}\x1f2026-11-01T00:00:00Z\x1fParse everything\x1f\n\x1e${'c'.repeat(39)}3\x1fA. L.\x1fada@old.example\x1f2026-10-01T00:00:00Z\x1fOlder work\x1f\n\x1e${'d'.repeat(39)}4\x1fJo Ann\x1fjo${ada.email}\x1f2026-10-02T00:00:00Z\x1fNot hers\x1f\n`,
   });
   await anonymous.post('/v1/auth/password-reset', { tenant: a.tenant.slug, email: ada.email });
   const archive = await a.client.post('/v1/tenant/exports');
@@ -125,11 +144,18 @@ describe('erasing a person', () => {
     expect(erased.body.user).toMatchObject({ status: 'deactivated' });
     expect(erased.body.user.name).toMatch(/^Erased user [\da-f]{8}$/);
     expect(erased.body.replaced).toMatchObject({
-      commits: 1,
-      messages: 1,
+      commits: 2,
+      'message texts': 1,
       tasks: 1,
       ai_sessions: 1,
     });
+    // Only hers: an address that merely ends like hers is someone else's.
+    const notHers = await adminQuery(
+      api.database.adminUrl,
+      `select author_email from commits where tenant_id = $1 and subject = 'Not hers'`,
+      [a.tenant.id],
+    );
+    expect(notHers).toEqual([{ author_email: `jo${ada.email}` }]);
     expect(await traces(a.tenant.id)).toEqual([]);
 
     // Their sign-ins and keys are gone; they cannot sign in.
@@ -143,13 +169,13 @@ describe('erasing a person', () => {
     expect(task.body.title).toBe(`Review the parser with ${erased.body.user.name}`);
     const found = await a.client.get('/v1/search/messages?q=parser');
     expect(found.body.items.length).toBe(2);
-    expect(JSON.stringify(found.body)).not.toMatch(/lovelace/i);
+    expect(JSON.stringify(found.body)).not.toMatch(HER);
     expect((await a.client.get('/v1/search/messages?q=Lovelace')).body.items).toEqual([]);
 
     // The log says an erasure happened, and nothing of what was erased.
     const audit = await a.client.get('/v1/audit-log?limit=100');
     expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('user.erased');
-    expect(JSON.stringify(audit.body)).not.toMatch(/lovelace/i);
+    expect(JSON.stringify(audit.body)).not.toMatch(HER);
 
     // The archive made before holds them: it is gone; a new one does not.
     const old = await fetch(`${api.baseUrl}/v1/tenant/exports/${exportId}/archive`, {
@@ -166,7 +192,7 @@ describe('erasing a person', () => {
     });
     const text = gunzipSync(Buffer.from(await archive.arrayBuffer())).toString('utf8');
     expect(text).toContain(erased.body.user.name);
-    expect(text).not.toMatch(/lovelace/i);
+    expect(text).not.toMatch(HER);
 
     // (Last: a failed sign-in is audited with the address typed — new data, after the erasure.)
     const login = await anonymous.post('/v1/auth/login', {
@@ -175,5 +201,55 @@ describe('erasing a person', () => {
       password: PASSWORD,
     });
     expect(login.status).toBe(401);
+  });
+
+  it('never rewrites what is not prose, whatever the name; and a person erasing themselves leaves the team’s texts alone', async () => {
+    // A person named like a machine word: the audit log's actions and the roles stay.
+    const invited = await a.client.post('/v1/users', { email: 'p@erase.example', name: 'project' });
+    const projectUser = invited.body.user.id;
+    const bob = await a.client.post('/v1/users', { email: 'bob@erase.example', name: 'Bob Stone' });
+    const bobSignedIn = await anonymous.post('/v1/invitations/accept', {
+      token: bob.body.invitation.token,
+      password: PASSWORD,
+    });
+    const bobClient = anonymous.as(bobSignedIn.body.accessToken);
+    const actionsBefore = (
+      await adminQuery(
+        api.database.adminUrl,
+        'select distinct action from audit_log where tenant_id = $1 order by 1',
+        [a.tenant.id],
+      )
+    ).map((r) => r.action);
+    expect((await a.client.post(`/v1/users/${projectUser}/erase`, {})).status).toBe(200);
+    const actionsAfter = (
+      await adminQuery(
+        api.database.adminUrl,
+        "select distinct action from audit_log where tenant_id = $1 and action <> 'user.erased' order by 1",
+        [a.tenant.id],
+      )
+    ).map((r) => r.action);
+    expect(actionsAfter).toEqual(actionsBefore.filter((x) => x !== 'user.erased'));
+    expect(actionsAfter).toContain('project.created');
+    const roles = await a.client.get('/v1/roles?limit=50');
+    expect(JSON.stringify(roles.body)).toContain('projects:write');
+
+    // Bob erases himself: his record and keys go; the team's texts keep his name.
+    const project = (await a.client.get('/v1/projects')).body.items[0];
+    await a.client.post(`/v1/projects/${project.id}/task-lists`, {
+      name: 'Bob',
+      markdown: '- [ ] Pair with Bob Stone on the project\n',
+    });
+    const self = await bobClient.post(`/v1/users/${bobSignedIn.body.user.id}/erase`, {
+      password: PASSWORD,
+    });
+    expect(self.status).toBe(200);
+    expect(self.body.user.name).toMatch(/^Erased user /);
+    expect((await bobClient.get('/v1/me')).status).toBe(401);
+    const tasks = await adminQuery(
+      api.database.adminUrl,
+      "select title from tasks where tenant_id = $1 and title like 'Pair with%'",
+      [a.tenant.id],
+    );
+    expect(tasks).toEqual([{ title: 'Pair with Bob Stone on the project' }]);
   });
 });

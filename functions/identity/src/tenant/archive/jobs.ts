@@ -39,7 +39,7 @@ export const tenantExportJob = defineJob({
   run: async (ctx, { exportId }, trx, written) => {
     if (!written) return { skipped: 'not queued' };
     const now = new Date();
-    await trx
+    const recorded = await trx
       .updateTable('tenant_exports')
       .set({
         status: 'succeeded',
@@ -52,7 +52,12 @@ export const tenantExportJob = defineJob({
       .where('tenant_id', '=', ctx.tenantId)
       .where('id', '=', exportId)
       .where('status', '=', 'queued')
-      .execute();
+      .executeTakeFirst();
+    // Cancelled meanwhile (a person was erased): the archive may hold them, so it goes.
+    if (!recorded.numUpdatedRows) {
+      afterCommit(trx, () => storageFor(ctx.config).delete(ctx.tenantId, archiveKey(exportId)));
+      return { discarded: 'the export was cancelled while it was built' };
+    }
     return { bytes: written.bytes, counts: written.counts };
   },
   onDead: async (ctx, { exportId }, trx, error) => {
