@@ -2,17 +2,19 @@ import type { Db, Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 
 /**
- * The repository's tenant and webhook secrets (the previous one while its grace period
- * lasts), through the narrow cross-tenant function webhook_target: the one lookup allowed
- * before the signature is verified.
+ * The repositories with this id — their tenant and webhook secrets (the previous one while
+ * its grace period lasts) — through the narrow cross-tenant function webhook_target: the
+ * one lookup allowed before the signature is verified. Ids are unique within a tenant;
+ * an imported tenant keeps its ids, so two tenants may share one, and the signature then
+ * says whose delivery it is.
  */
-export async function webhookTarget(db: Db, repositoryId: string) {
+export async function webhookTargets(db: Db, repositoryId: string) {
   const { rows } = await sql<{
     tenant_id: string;
     webhook_secret: Buffer;
     previous_webhook_secret: Buffer | null;
   }>`select * from webhook_target(${repositoryId})`.execute(db);
-  return rows[0];
+  return rows;
 }
 
 /** Counts a delivery whose signature failed: all that is kept of it. */

@@ -8,7 +8,7 @@ import {
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { countRejectedDelivery, findDelivery, insertDelivery, webhookTarget } from './queries.ts';
+import { countRejectedDelivery, findDelivery, insertDelivery, webhookTargets } from './queries.ts';
 import { signatureMatches } from './signature.ts';
 
 /** GitHub's own limit on a delivery. */
@@ -83,18 +83,17 @@ export const webhookRoutes = [
 
       // Find the repository's tenant and secrets (the one lookup allowed before
       // authentication), then read the body and verify it before anything parses it.
-      const target = await webhookTarget(ctx.db, params.repositoryId);
-      if (!target) {
+      const targets = await webhookTargets(ctx.db, params.repositoryId);
+      if (targets.length === 0) {
         await failures.spend();
         throw unauthenticated();
       }
       const box = await secretBoxFor(ctx.config);
-      const aad = secretContext(target.tenant_id, params.repositoryId);
-      const secrets = [target.webhook_secret, target.previous_webhook_secret]
-        .filter((s): s is Buffer => s !== null)
-        .map((envelope) => box.open(envelope, aad));
       const body = (await readRawBody?.()) ?? Buffer.alloc(0);
-      if (!signatureMatches(signature, body, secrets)) {
+      const target = targets.find((t) =>
+        signatureMatches(signature, body, openSecrets(box, t, params.repositoryId)),
+      );
+      if (!target) {
         await failures.spend();
         await countRejectedDelivery(ctx.db, params.repositoryId);
         ctx.log.warn('webhook signature rejected', { repositoryId: params.repositoryId });
@@ -133,4 +132,24 @@ function headerValue(value: string | string[] | undefined, name: string, shape: 
     });
   }
   return value;
+}
+
+/**
+ * A repository's webhook secrets, opened. One that does not open (made on another server:
+ * an imported repository, until its secret is rotated) is no secret: nothing matches it.
+ */
+function openSecrets(
+  box: Awaited<ReturnType<typeof secretBoxFor>>,
+  target: { tenant_id: string; webhook_secret: Buffer; previous_webhook_secret: Buffer | null },
+  repositoryId: string,
+): string[] {
+  const aad = secretContext(target.tenant_id, repositoryId);
+  return [target.webhook_secret, target.previous_webhook_secret].flatMap((envelope) => {
+    if (!envelope) return [];
+    try {
+      return [box.open(envelope, aad)];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -93,6 +93,39 @@ describe('webhook ingress: authentication', () => {
     expect((await other.client.get(`/v1/repositories/${repo.id}/deliveries`)).status).toBe(404);
   });
 
+  it('a repository id two tenants share (an imported tenant keeps its ids) delivers to whose secret signed it', async () => {
+    // Another tenant holds a copy of this repository's id, as an import of a crafted (or
+    // the same tenant's) archive makes it, with a secret this server cannot open.
+    const other = await signup(h.anonymous, 'hooks-twin');
+    const mine = (
+      await owner.client.post('/v1/repositories', { provider: 'github', fullName: 'acme/twins' })
+    ).body;
+    await adminQuery(
+      h.database.adminUrl,
+      `insert into repositories (tenant_id, id, provider, full_name, webhook_secret)
+       values ($1, $2, 'github', 'acme/twins', '\\x00ff'::bytea)`,
+      [other.tenant.id, mine.id],
+    );
+    const reply = await deliver(
+      h.server.baseUrl,
+      mine.id,
+      mine.webhookSecret,
+      'push',
+      pushEvent({ commits: [{ id: sha(10), message: 'twin' }] }),
+    );
+    expect(reply.status).toBe(202);
+    await eventually(
+      () => commits(mine.id),
+      (items) => items.length > 0,
+    );
+    expect((await commits(mine.id)).map((c: { sha: string }) => c.sha)).toEqual([sha(10)]);
+    expect(
+      await adminQuery(h.database.adminUrl, 'select 1 from commits where tenant_id = $1', [
+        other.tenant.id,
+      ]),
+    ).toEqual([]);
+  });
+
   it('answers 415 to other content types and 413 beyond 25 MB', async () => {
     const wrongType = await deliver(
       h.server.baseUrl,
