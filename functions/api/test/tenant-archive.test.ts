@@ -209,6 +209,17 @@ describe('importing an archive into a new tenant', () => {
     const d = await freshTenant('archive-d');
     expect((await upload(d.client, Buffer.from('{"format":"x"}'))).status).toBe(400);
     expect((await upload(d.client, archive, 'application/json')).status).toBe(415);
+    // One import at a time.
+    const [pending] = await adminQuery(
+      api.database.adminUrl,
+      `insert into tenant_imports (tenant_id, requested_by, storage_key, bytes)
+       select tenant_id, id, 'imports/tenant-pending.ndjson.gz', 1 from users where id = $1 returning id`,
+      [d.userId],
+    );
+    expect((await upload(d.client, archive)).status).toBe(409);
+    await adminQuery(api.database.adminUrl, 'delete from tenant_imports where id = $1', [
+      pending?.id,
+    ]);
     // One word of one message changed: the digests catch it, and nothing is kept.
     const edited = gzipSync(
       gunzipSync(archive).toString('utf8').replace('SECRET-OF-A message', 'SECRET-OF-A massage'),

@@ -6,7 +6,7 @@ import { boundedLines } from './lines.ts';
 import { TableDigest, tableRows } from './rows.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, ARCHIVED_TABLES, type ArchivedTable } from './tables.ts';
 
-const LIMITS = { maxLine: 16 * 2 ** 20, maxTotal: 4 * 2 ** 30 };
+const LIMITS = { maxLine: 16 * 2 ** 20, maxTotal: 2 ** 30 };
 const BATCH_ROWS = 500;
 const BATCH_BYTES = 4 * 2 ** 20;
 
@@ -176,6 +176,12 @@ async function insertRows(trx: Trx, tenantId: string, table: ArchivedTable, rows
   } catch (error) {
     const e = error as { code?: string; message?: string };
     if (!e.code || /^(08|53|57|40)/.test(e.code)) throw error; // the server's trouble: retried
+    if (e.code === 'DC001') {
+      const [what, limit] = (e.message ?? '').split(':');
+      throw new PermanentJobError(
+        `The archive holds more ${what} than this tenant's tier allows (${limit}).`,
+      );
+    }
     throw new PermanentJobError(`The archive's ${table.name} cannot be imported: ${e.message}`);
   }
 }

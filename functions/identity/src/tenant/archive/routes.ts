@@ -115,6 +115,17 @@ export const archiveRoutes = [
           .where('status', '=', 'queued')
           .executeTakeFirst();
         if (running) throw new AppError('conflict', `Export ${running.id} is still being built.`);
+        // An archive finished after the purge began would outlive the tenant.
+        const leaving = await trx
+          .selectFrom('tenants')
+          .select('deletion_due_at')
+          .where('id', '=', actor.tenantId)
+          .executeTakeFirst();
+        if (leaving?.deletion_due_at && leaving.deletion_due_at.getTime() < Date.now() + 3600_000)
+          throw new AppError(
+            'conflict',
+            'The tenant is deleted within the hour: it can no longer be exported.',
+          );
         const created = await trx
           .insertInto('tenant_exports')
           .values({
@@ -242,10 +253,17 @@ export const archiveRoutes = [
         (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() !== 'application/gzip'
       )
         throw new AppError('unsupported_media_type', 'Send the archive as application/gzip.');
-      // Checked before a byte of the body is read.
-      await withTenant(actorScope(ctx), (trx) =>
-        assertFreshTenant(trx, actor.tenantId, actor.userId),
-      );
+      // Checked before a byte of the body is read: a new tenant, with no import under way.
+      await withTenant(actorScope(ctx), async (trx) => {
+        await assertFreshTenant(trx, actor.tenantId, actor.userId);
+        const running = await trx
+          .selectFrom('tenant_imports')
+          .select('id')
+          .where('tenant_id', '=', actor.tenantId)
+          .where('status', '=', 'queued')
+          .executeTakeFirst();
+        if (running) throw new AppError('conflict', `Import ${running.id} is still under way.`);
+      });
       const archive = (await readRawBody?.()) ?? Buffer.alloc(0);
       if (archive[0] !== 0x1f || archive[1] !== 0x8b)
         throw new AppError('validation_failed', 'The body is not a gzip file.');

@@ -21,8 +21,13 @@ export interface ArchivedTable {
 export const ARCHIVED_TABLES: ArchivedTable[] = [
   { name: 'roles' },
   // The importing owner keeps the password they signed up with; everyone else chooses a
-  // new one (password reset) in the new place.
-  { name: 'users', secret: ['password_hash'], takenWhenGiven: ['password_hash'] },
+  // new one (password reset) in the new place. An address is verified by the server that
+  // mailed it: an archive (which anyone can write) cannot say so.
+  {
+    name: 'users',
+    secret: ['password_hash', 'email_verified_at'],
+    takenWhenGiven: ['password_hash'],
+  },
   { name: 'user_roles' },
   { name: 'teams' },
   { name: 'team_members' },
