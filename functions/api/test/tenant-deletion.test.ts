@@ -149,6 +149,9 @@ describe('leaving', () => {
       `update tenants set deletion_due_at = now() - interval '1 second' where id = $1`,
       [a.tenant.id],
     );
+    // Past its day the purge may begin at any moment: no restore, no new archive.
+    expect((await a.client.post('/v1/tenant/restore')).status).toBe(409);
+    expect((await a.client.post('/v1/tenant/exports')).status).toBe(409);
     const purge = await runScheduled('purge-deleted-tenants');
     expect(purge.status).toBe(200);
     expect(purge.body.result.purged[a.tenant.id]).toMatchObject({ messages: before.messages });

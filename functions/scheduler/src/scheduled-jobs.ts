@@ -96,15 +96,30 @@ export const scheduledJobs: ScheduledJob[] = [
       const { rows } = await sql<{ tenant_id: string }>`
         select tenant_id from due_tenant_deletions(${TENANT_PURGE_BATCH})`.execute(ctx.db);
       const storage = storageFor(ctx.config);
+      const deleteObjects = async (tenantId: string) => {
+        for (const key of await storage.list(tenantId)) await storage.delete(tenantId, key);
+      };
       const purged: Record<string, unknown> = {};
       for (const { tenant_id } of rows) {
-        // Objects first: a purge cut short is simply run again next time, the rows still there.
-        for (const key of await storage.list(tenant_id)) await storage.delete(tenant_id, key);
-        purged[tenant_id] = (
-          await sql<{ deleted: unknown }>`select purge_tenant(${tenant_id}) as deleted`.execute(
-            ctx.db,
-          )
-        ).rows[0]?.deleted;
+        try {
+          // Objects first: a purge cut short runs again next time, the rows still there.
+          await deleteObjects(tenant_id);
+          purged[tenant_id] = await ctx.db.transaction().execute(async (trx) => {
+            // A big tenant is many rows: more than a request's statement time.
+            await sql`set local statement_timeout = '250s'`.execute(trx);
+            return (
+              await sql<{ deleted: unknown }>`select purge_tenant(${tenant_id}) as deleted`.execute(
+                trx,
+              )
+            ).rows[0]?.deleted;
+          });
+          // And again: an archive an export finished meanwhile.
+          await deleteObjects(tenant_id);
+        } catch (error) {
+          // One tenant that fails waits for the next run; the others go on.
+          ctx.log.error('purging a deleted tenant failed', { tenantId: tenant_id, error });
+          purged[tenant_id] = { failed: true };
+        }
       }
       return { purged };
     },

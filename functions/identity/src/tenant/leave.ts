@@ -62,14 +62,26 @@ export async function scheduleDeletion(ctx: RequestContext, confirm: string) {
 export async function restoreTenant(ctx: RequestContext) {
   const actor = actorOf(ctx);
   return withTenant(actorScope(ctx), async (trx) => {
+    const tenant = await trx
+      .selectFrom('tenants')
+      .select('deletion_due_at')
+      .where('id', '=', actor.tenantId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!tenant?.deletion_due_at)
+      throw new AppError('conflict', 'The tenant is not scheduled for deletion.');
+    // Past its day, the purge may have begun (its stored objects first): too late.
+    if (tenant.deletion_due_at <= new Date())
+      throw new AppError(
+        'conflict',
+        'The deletion has begun: the tenant can no longer be restored.',
+      );
     const restored = await trx
       .updateTable('tenants')
       .set({ deletion_requested_at: null, deletion_due_at: null })
       .where('id', '=', actor.tenantId)
-      .where('deletion_due_at', 'is not', null)
       .returning(tenantColumns)
-      .executeTakeFirst();
-    if (!restored) throw new AppError('conflict', 'The tenant is not scheduled for deletion.');
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, ctx, actor.tenantId, {
       action: 'tenant.restored',
       targetType: 'tenant',
