@@ -1,4 +1,4 @@
-import { adminQuery } from '@devctx/shared/testing';
+import { adminQuery, setTenantTier } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdentityWithMail, tokenIn } from './mail-support.ts';
 import { addUser, type IdentityHarness, PASSWORD, type SignedUp, signup } from './support.ts';
@@ -12,6 +12,7 @@ beforeAll(async () => {
   mail = await startIdentityWithMail();
   h = mail.h;
   owner = await signup(h.anonymous, 'verify');
+  await setTenantTier(h.database.adminUrl, owner.tenant.id, 'pro');
 });
 afterAll(() => mail.close());
 
@@ -48,12 +49,16 @@ describe('e-mail verification', () => {
     });
     expect(key.status).toBe(201);
     const machine = h.anonymous.as(key.body.secret);
-    // Only those who may change the tenant set its rules.
+    // Only owners set the tenant's rules: not a viewer, not an admin.
     expect((await viewer.client.patch('/v1/tenant', { requireVerifiedEmail: true })).status).toBe(
       403,
     );
-    // An unverified admin may not turn on a rule that would bind themselves.
     expect((await admin.client.patch('/v1/tenant', { requireVerifiedEmail: true })).status).toBe(
+      403,
+    );
+    // An unverified owner may not turn on a rule that would bind themselves.
+    const second = await addUser(owner, 'owner', 'Otto');
+    expect((await second.client.patch('/v1/tenant', { requireVerifiedEmail: true })).status).toBe(
       409,
     );
     const set = await owner.client.patch('/v1/tenant', { requireVerifiedEmail: true });
@@ -77,6 +82,11 @@ describe('e-mail verification', () => {
     expect((await admin.client.post('/v1/teams', { name: 'Verified team' })).status).toBe(201);
     expect((await machine.post('/v1/teams', { name: 'By key' })).status).toBe(201);
     expect((await admin.client.get('/v1/me')).body.writesWithheld).toBeNull();
+    // An unverified owner stays an owner: reads, and what only owners do (the rule itself).
+    const otto = await second.client.get('/v1/me');
+    expect(otto.body.writesWithheld).toBe('email_unverified');
+    expect(otto.body.permissions).toContain('tenant:own');
+    expect(otto.body.permissions).not.toContain('teams:manage');
 
     // Turned off, the rule holds nothing back.
     await owner.client.patch('/v1/tenant', { requireVerifiedEmail: false });

@@ -95,12 +95,14 @@ export function effectivePermissions(
 }
 
 /**
- * What a caller keeps while a tenant rule holds back its writes: reading, and — until their
- * address is verified — looking after their own profile and keys (to verify or change it);
- * while the tenant is scheduled for deletion, what owners do (restore it, export it).
+ * What a caller keeps while a tenant rule holds back its writes: reading, and what owners
+ * do (restore the tenant, export it, change its rules); until their address is verified,
+ * also looking after their own profile and keys (to verify or change it).
  */
 const keptWhile: Record<WithheldReason, (permission: string) => boolean> = {
-  email_unverified: (p) => p.endsWith(':read') || selfService.includes(p as Permission),
+  // Owners stay owners: an admin's rule cannot take the tenant from them.
+  email_unverified: (p) =>
+    p.endsWith(':read') || selfService.includes(p as Permission) || p === 'tenant:own',
   tenant_deleting: (p) => p.endsWith(':read') || p === 'tenant:own',
 };
 

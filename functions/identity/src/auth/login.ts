@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { slugSchema } from '../tenant/representation.ts';
 import { emailSchema, userColumns } from '../users/representation.ts';
+import { addressKey } from './address-key.ts';
 import { passwordsFor } from './passwords.ts';
 import { signedInSchema, signIn } from './sessions.ts';
 
@@ -37,7 +38,7 @@ const badCredentials = () =>
  * closes the door until it refills; a success takes nothing.
  */
 export async function login(ctx: RequestContext, body: z.infer<typeof loginBody>) {
-  const account = `${body.tenant}:${body.email}`;
+  const account = addressKey(body.tenant, body.email);
   const budgets = [
     failureBudget(ctx.db, {
       key: `login:${account}:${ctx.ip}`,

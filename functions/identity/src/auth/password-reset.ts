@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { slugSchema } from '../tenant/representation.ts';
 import { takeMailBudgets } from '../users/mail-budgets.ts';
 import { emailSchema } from '../users/representation.ts';
+import { addressKey } from './address-key.ts';
 import { passwordSchema, passwordsFor } from './passwords.ts';
 import { revokeSessions } from './sessions.ts';
 
@@ -52,7 +53,7 @@ export async function requestPasswordReset(
   body: z.infer<typeof resetRequestBody>,
 ) {
   for (const [key, limit] of [
-    [`password-reset:${body.tenant}:${body.email}`, REQUESTS_PER_ADDRESS],
+    [`password-reset:${addressKey(body.tenant, body.email)}`, REQUESTS_PER_ADDRESS],
     [`password-reset-ip:${ctx.ip}`, REQUESTS_PER_IP],
   ] as const)
     enforceRateLimit(await takeRateLimit(ctx.db, key, limit, HOUR), HOUR, 'password-reset');

@@ -53,6 +53,9 @@ export const tenantRoutes = [
     handler: async (ctx, { body }) => {
       const actor = actorOf(ctx);
       const tenant = await withTenant(actorScope(ctx), async (trx) => {
+        // The tenant's rules are its owners' (an admin renames it, no more).
+        if (body.requireVerifiedEmail !== undefined && !actor.permissions.has('tenant:own'))
+          throw new AppError('forbidden', 'Only an owner changes the tenant’s rules.');
         // Turning the rule on while unverified would take away the caller's own writes.
         if (
           body.requireVerifiedEmail &&
