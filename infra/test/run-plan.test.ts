@@ -56,12 +56,10 @@ describe('bootstrap', () => {
   });
 
   it('deletes only old versions of uploads, after as long as the database can be recovered', () => {
-    const step = bootstrapPlan(r).find((s) =>
-      s.args.some((a) => typeof a === 'string' && a.startsWith('--lifecycle-file=')),
-    );
-    const file = (
-      step?.args.find((a) => typeof a === 'string' && a.startsWith('--lifecycle-file=')) as string
-    ).split('=')[1] as string;
+    const flag = bootstrapPlan(r)
+      .flatMap((s) => s.args)
+      .find((a): a is string => typeof a === 'string' && a.startsWith('--lifecycle-file='));
+    const file = flag?.split('=')[1] ?? '';
     const { rule } = JSON.parse(readFileSync(file, 'utf8'));
     expect(rule).toEqual([
       { action: { type: 'Delete' }, condition: { isLive: false, daysSinceNoncurrentTime: 7 } },
