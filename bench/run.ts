@@ -6,6 +6,7 @@ import path from 'node:path';
 import { claudeCodeScenario } from './claude-code.ts';
 import { coldStartScenario } from './cold-start.ts';
 import { contextBriefScenario } from './context-brief.ts';
+import { dataRightsScenario } from './data-rights.ts';
 import { ingestMessagesScenario } from './ingest-messages.ts';
 import { insightsScenario } from './insights.ts';
 import { serverPeaksMb } from './lib/environment.ts';
@@ -22,6 +23,7 @@ const scenarios = [
   insightsScenario,
   contextBriefScenario,
   claudeCodeScenario,
+  dataRightsScenario,
   coldStartScenario,
 ];
 const report = [];
