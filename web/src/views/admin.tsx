@@ -9,7 +9,7 @@ const sections = [
   ['roles', 'Roles', 'roles:read'],
   ['keys', 'API keys', 'api_keys:manage'],
   ['audit', 'Audit log', 'audit:read'],
-  ['data', 'Export and delete', 'tenant:own'],
+  ['data', 'Tenant', 'tenant:own'],
 ] as const;
 
 /** Users, invitations, roles, API keys and the audit log: only the parts the user may see. */

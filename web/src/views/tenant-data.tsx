@@ -10,9 +10,39 @@ import { count, ErrorNote, Show, Table, useLoad, when } from '../ui.tsx';
 export function TenantData() {
   return (
     <>
+      <Rules />
       <Exports />
       <Leaving />
     </>
+  );
+}
+
+function Rules() {
+  const tenant = useLoad(() => api.GET('/v1/tenant'), []);
+  const [error, setError] = useState<string | null>(null);
+  const change = async (requireVerifiedEmail: boolean) => {
+    const { error } = await api.PATCH('/v1/tenant', { body: { requireVerifiedEmail } });
+    setError(error ? problemText(error) : null);
+    tenant.reload();
+  };
+  return (
+    <section>
+      <h2>Rules</h2>
+      <Show state={tenant}>
+        {(t) => (
+          <label>
+            <input
+              type="checkbox"
+              role="switch"
+              checked={t.requireVerifiedEmail}
+              onChange={(e) => void change((e.currentTarget as HTMLInputElement).checked)}
+            />{' '}
+            Only members with a verified e-mail address may make changes
+          </label>
+        )}
+      </Show>
+      {error && <ErrorNote text={error} />}
+    </section>
   );
 }
 
