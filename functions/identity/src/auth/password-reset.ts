@@ -16,7 +16,7 @@ import {
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { slugSchema } from '../tenant/representation.ts';
-import { takeMailBudgets } from '../users/mail-budgets.ts';
+import { mailBudgetsAllow } from '../users/mail-budgets.ts';
 import { emailSchema } from '../users/representation.ts';
 import { addressKey } from './address-key.ts';
 import { passwordSchema, passwordsFor } from './passwords.ts';
@@ -87,13 +87,8 @@ export const passwordResetMailJob = defineJob({
       .where('u.status', '=', 'active')
       .executeTakeFirst();
     if (!user) return { sent: false, reason: 'no active user with that address' };
-    try {
-      await takeMailBudgets(trx, ctx.tenantId, 'password-reset', email);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'rate_limited')
-        return { sent: false, reason: 'a mail budget is spent' };
-      throw error;
-    }
+    if (!(await mailBudgetsAllow(trx, ctx.tenantId, 'password-reset', email)))
+      return { sent: false, reason: 'a mail budget is spent' };
     // One live link per user: a new request retires the ones before it.
     await trx
       .updateTable('password_resets')

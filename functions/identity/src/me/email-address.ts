@@ -18,7 +18,7 @@ import {
 } from '@devctx/shared';
 import { z } from 'zod';
 import { passwordsFor } from '../auth/passwords.ts';
-import { takeMailBudgets } from '../users/mail-budgets.ts';
+import { mailBudgetsAllow } from '../users/mail-budgets.ts';
 import { emailSchema, toUserView, userColumns } from '../users/representation.ts';
 import { findUser } from './queries.ts';
 
@@ -49,13 +49,8 @@ export const verificationMailJob = defineJob({
       .executeTakeFirst();
     if (!user) return { sent: false, reason: 'no active user' };
     if (user.email_verified_at) return { sent: false, reason: 'already verified' };
-    try {
-      await takeMailBudgets(trx, ctx.tenantId, 'verification', user.email);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'rate_limited')
-        return { sent: false, reason: 'a mail budget is spent' };
-      throw error;
-    }
+    if (!(await mailBudgetsAllow(trx, ctx.tenantId, 'verification', user.email)))
+      return { sent: false, reason: 'a mail budget is spent' };
     await retireLinks(trx, ctx.tenantId, user.id);
     const token = createOpaqueToken('emv', ctx.tenantId);
     await trx

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { enforceRateLimit, type Trx, takeRateLimit } from '@devctx/shared';
+import { AppError, enforceRateLimit, type Trx, takeRateLimit } from '@devctx/shared';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -24,4 +24,18 @@ function recipientKey(address: string): string {
   const [local = '', domain = ''] = address.toLowerCase().split('@');
   const mailbox = `${local.split('+')[0]}@${domain}`;
   return createHash('sha256').update(mailbox).digest('hex');
+}
+
+/**
+ * For a job that mails on its own (nobody waits for an answer): whether the budgets allow
+ * the mail; a spent budget is a reason to send nothing, not a failure to retry.
+ */
+export async function mailBudgetsAllow(trx: Trx, tenantId: string, kind: string, to: string) {
+  try {
+    await takeMailBudgets(trx, tenantId, kind, to);
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'rate_limited') return false;
+    throw error;
+  }
 }
