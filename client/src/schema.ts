@@ -5421,6 +5421,8 @@ export interface operations {
                 "application/json": {
                     /** @description Your password, when you erase yourself. */
                     password?: string;
+                    /** @description Other names the person went by (a first name, a nickname), replaced like their full name — owners only, and wherever each stands as a whole word. */
+                    alsoNames?: string[];
                 };
             };
         };

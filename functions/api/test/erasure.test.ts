@@ -131,6 +131,12 @@ describe('erasing a person', () => {
     expect((await adaClient.post(`/v1/users/${adaId}/erase`, { password: 'wrong' })).status).toBe(
       400,
     );
+    // Other names are the owner's to give (a person could name any word of the team's texts).
+    const withNames = await adaClient.post(`/v1/users/${adaId}/erase`, {
+      password: PASSWORD,
+      alsoNames: ['parser'],
+    });
+    expect(withNames.status).toBe(403);
     // The last owner stays.
     const erasedOwner = await a.client.post(`/v1/users/${a.user.id}/erase`, {
       password: 'correct horse battery staple',
@@ -139,7 +145,7 @@ describe('erasing a person', () => {
   });
 
   it('leaves no trace of them in any table, and the team’s work in place', async () => {
-    const erased = await a.client.post(`/v1/users/${adaId}/erase`, {});
+    const erased = await a.client.post(`/v1/users/${adaId}/erase`, { alsoNames: ['Ada'] });
     expect(erased.status).toBe(200);
     expect(erased.body.user).toMatchObject({ status: 'deactivated' });
     expect(erased.body.user.name).toMatch(/^Erased user [\da-f]{8}$/);
@@ -182,6 +188,12 @@ describe('erasing a person', () => {
       headers: { authorization: `Bearer ${a.accessToken}` },
     });
     expect(old.status).toBe(410);
+    expect(((await old.json()) as { detail: string }).detail).toContain('a person was erased');
+    const listed = await a.client.get(`/v1/tenant/exports/${exportId}`);
+    expect(listed.body.error).toContain('a person was erased');
+    // The other names the owner gave went too: "Done — Ada" names her.
+    const comments = await a.client.get(`/v1/tasks/${taskId}/comments`);
+    expect(JSON.stringify(comments.body)).not.toMatch(/\bAda\b/);
     const fresh = await a.client.post('/v1/tenant/exports');
     await eventually(
       () => a.client.get(`/v1/tenant/exports/${fresh.body.id}`),
@@ -220,7 +232,7 @@ describe('erasing a person', () => {
         [a.tenant.id],
       )
     ).map((r) => r.action);
-    expect((await a.client.post(`/v1/users/${projectUser}/erase`, {})).status).toBe(200);
+    expect((await a.client.request('POST', `/v1/users/${projectUser}/erase`)).status).toBe(200);
     const actionsAfter = (
       await adminQuery(
         api.database.adminUrl,

@@ -78,8 +78,8 @@ function Exports() {
       <h2>Export everything</h2>
       <p>
         One archive of the whole tenant: people (without passwords), teams, roles, projects, plans,
-        tasks, repositories, commits, sessions and every message. It can be downloaded for a day,
-        and imported into a new tenant.
+        tasks, repositories, commits, sessions, every message and the audit log. It can be
+        downloaded for a day, and imported into a new tenant.
       </p>
       <button type="button" onClick={() => void start()} aria-busy={building}>
         Export the tenant
@@ -95,7 +95,7 @@ function Exports() {
             rowKey={(e) => e.id}
             cells={(e) => [
               when(e.createdAt),
-              e.error ? `failed: ${e.error}` : e.status,
+              e.status === 'failed' ? `failed: ${e.error}` : (e.error ?? e.status),
               e.bytes === null ? '' : `${count(Math.ceil(e.bytes / 1024))} KB`,
               e.counts ? count(Object.values(e.counts).reduce((s, n) => s + n, 0)) : '',
               when(e.expiresAt),

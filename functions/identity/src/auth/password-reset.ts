@@ -87,8 +87,11 @@ export const passwordResetMailJob = defineJob({
       .where('u.status', '=', 'active')
       .executeTakeFirst();
     if (!user) return { sent: false, reason: 'no active user with that address' };
-    if (!(await mailBudgetsAllow(trx, ctx.tenantId, 'password-reset', email)))
+    if (!(await mailBudgetsAllow(trx, ctx.tenantId, 'password-reset', email))) {
+      // Said where an operator (or a laptop's console) sees it: the job itself succeeds.
+      ctx.log.warn('mail not sent: a mail budget is spent', { kind: 'password-reset' });
       return { sent: false, reason: 'a mail budget is spent' };
+    }
     // One live link per user: a new request retires the ones before it.
     await trx
       .updateTable('password_resets')

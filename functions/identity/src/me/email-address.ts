@@ -49,8 +49,11 @@ export const verificationMailJob = defineJob({
       .executeTakeFirst();
     if (!user) return { sent: false, reason: 'no active user' };
     if (user.email_verified_at) return { sent: false, reason: 'already verified' };
-    if (!(await mailBudgetsAllow(trx, ctx.tenantId, 'verification', user.email)))
+    if (!(await mailBudgetsAllow(trx, ctx.tenantId, 'verification', user.email))) {
+      // Said where an operator (or a laptop's console) sees it: the job itself succeeds.
+      ctx.log.warn('mail not sent: a mail budget is spent', { kind: 'verification' });
       return { sent: false, reason: 'a mail budget is spent' };
+    }
     await retireLinks(trx, ctx.tenantId, user.id);
     const token = createOpaqueToken('emv', ctx.tenantId);
     await trx

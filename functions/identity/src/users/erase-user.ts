@@ -17,14 +17,23 @@ import { passwordsFor } from '../auth/passwords.ts';
 import { assertOwnerRemains } from '../roles/queries.ts';
 import { toUserView, userColumns } from './representation.ts';
 
-export const eraseBody = z.object({
-  password: z
-    .string()
-    .min(1)
-    .max(256)
-    .optional()
-    .describe('Your password, when you erase yourself.'),
-});
+export const eraseBody = z
+  .object({
+    password: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('Your password, when you erase yourself.'),
+    alsoNames: z
+      .array(z.string().trim().min(2).max(200))
+      .max(10)
+      .optional()
+      .describe(
+        'Other names the person went by (a first name, a nickname), replaced like their full name — owners only, and wherever each stands as a whole word.',
+      ),
+  })
+  .default({});
 
 /** Text taken literally in a regular expression (ARE: a backslash before any non-alphanumeric). */
 const literal = (text: string) => text.replace(/[^\p{L}\p{N} ]/gu, (c) => `\\${c}`);
@@ -93,7 +102,9 @@ export async function eraseUser(
       .where('id', '=', userId)
       .returning(userColumns)
       .executeTakeFirstOrThrow();
-    const patterns = await findingThem(trx, tenantId, user, self);
+    if (self && body.alsoNames?.length)
+      throw new AppError('forbidden', 'Only an owner replaces other names in the team’s texts.');
+    const patterns = await findingThem(trx, tenantId, user, self, body.alsoNames ?? []);
     // It reads every prose column of the tenant: more than a request's usual statement
     // time for a big tenant, within the function's minute.
     await sql`set local statement_timeout = '50s'`.execute(trx);
@@ -123,6 +134,7 @@ async function findingThem(
   tenantId: string,
   user: { id: string; email: string; name: string; email_verified_at: Date | null },
   self: boolean,
+  alsoNames: string[],
 ) {
   const proven = await trx
     .selectFrom('email_verifications')
@@ -136,9 +148,11 @@ async function findingThem(
   if (user.email_verified_at) addresses.add(user.email);
   return [
     ...[...addresses].map((email) => ({ kind: 'address' as const, pattern: asAddress(email) })),
-    ...(!self && user.name.length >= 2
-      ? [{ kind: 'name' as const, pattern: asWord(user.name) }]
-      : []),
+    ...(self
+      ? []
+      : [user.name, ...alsoNames]
+          .filter((name) => name.length >= 2)
+          .map((name) => ({ kind: 'name' as const, pattern: asWord(name) }))),
   ];
 }
 
@@ -156,7 +170,11 @@ async function dropArchives(trx: Trx, ctx: RequestContext, tenantId: string) {
     .execute();
   const archives = await trx
     .updateTable('tenant_exports')
-    .set({ purged_at: new Date() })
+    .set({
+      purged_at: new Date(),
+      expires_at: new Date(),
+      error: 'Deleted: a person was erased after it was built. Export again.',
+    })
     .where('tenant_id', '=', tenantId)
     .where('purged_at', 'is', null)
     .where('status', '=', 'succeeded')

@@ -156,7 +156,10 @@ export const archiveRoutes = [
         ? undefined
         : await storageFor(ctx.config).getStream(actor.tenantId, archiveKey(row.id));
       if (!stream)
-        throw new AppError('gone', 'The archive was kept for a day and is deleted: export again.');
+        throw new AppError(
+          'gone',
+          row.error ?? 'The archive was kept for a day and is deleted: export again.',
+        );
       await withTenant(actorScope(ctx), (trx) =>
         recordAudit(trx, ctx, actor.tenantId, {
           action: 'tenant.export_downloaded',
