@@ -10,30 +10,44 @@
 create table erasable_columns (
   table_name  text not null,
   column_name text not null,
+  -- The column's length limit (its check constraint): the pseudonym may be longer than
+  -- what it replaces, and a text at its limit is cut rather than refused.
+  max_length  integer,
   primary key (table_name, column_name)
 );
-insert into erasable_columns (table_name, column_name) values
-  ('ai_sessions', 'title'), ('ai_sessions', 'working_dir'), ('ai_sessions', 'git_branch'),
-  ('audit_log', 'details'),
-  ('commits', 'author_name'), ('commits', 'author_email'), ('commits', 'subject'), ('commits', 'body'),
-  ('conversations', 'title'),
-  ('idempotency_keys', 'response_body'),
-  ('imports', 'report'), ('imports', 'error'), ('imports', 'progress'),
-  ('jobs', 'payload'), ('jobs', 'result'), ('jobs', 'last_error'),
-  ('messages', 'thinking'), ('messages', 'tool_calls'), ('messages', 'file_references'),
-  ('messages', 'tags'), ('messages', 'commands'),
-  ('project_plans', 'markdown'), ('project_plans', 'phases'),
-  ('projects', 'name'), ('projects', 'description'),
-  ('roles', 'description'),
-  ('sync_events', 'error'),
-  ('task_comments', 'body'),
-  ('task_lists', 'name'), ('task_lists', 'description'), ('task_lists', 'import_report'),
-  ('task_sections', 'title'),
-  ('tasks', 'title'), ('tasks', 'description'), ('tasks', 'labels'),
-  ('teams', 'name'), ('teams', 'description'),
-  ('tenant_exports', 'error'), ('tenant_imports', 'error'),
-  ('webhook_deliveries', 'summary'), ('webhook_deliveries', 'error');
+insert into erasable_columns (table_name, column_name, max_length) values
+  ('ai_sessions', 'title', 500), ('ai_sessions', 'working_dir', 2000), ('ai_sessions', 'git_branch', 500),
+  ('audit_log', 'details', null),
+  ('commits', 'author_name', null), ('commits', 'author_email', null),
+  ('commits', 'subject', 2000), ('commits', 'body', 100000),
+  ('conversations', 'title', 500),
+  ('imports', 'report', null), ('imports', 'error', null), ('imports', 'progress', null),
+  ('jobs', 'payload', null), ('jobs', 'result', null), ('jobs', 'last_error', null),
+  ('messages', 'thinking', 1000000), ('messages', 'tool_calls', null),
+  ('messages', 'file_references', null), ('messages', 'tags', null), ('messages', 'commands', null),
+  ('project_plans', 'markdown', 1000000), ('project_plans', 'phases', null),
+  ('projects', 'name', 200), ('projects', 'description', 5000),
+  ('roles', 'description', 500),
+  ('sync_events', 'error', null),
+  ('task_comments', 'body', 20000),
+  ('task_lists', 'name', 200), ('task_lists', 'description', 5000), ('task_lists', 'import_report', null),
+  ('task_sections', 'title', 500),
+  ('tasks', 'title', 1000), ('tasks', 'description', 20000), ('tasks', 'labels', null),
+  ('teams', 'name', 100), ('teams', 'description', 1000),
+  ('tenant_exports', 'error', null), ('tenant_imports', 'error', null),
+  ('webhook_deliveries', 'summary', null), ('webhook_deliveries', 'error', null);
 revoke all on erasable_columns from public;
+
+-- Bytes as text: UTF-8 where they are, escaped where they are not.
+create function utf8_or_escaped(p_bytes bytea)
+  returns text language plpgsql immutable set search_path = pg_catalog
+as $$
+begin
+  return convert_from(p_bytes, 'UTF8');
+exception when others then
+  return encode(p_bytes, 'escape');
+end
+$$;
 
 -- The text with every pattern replaced, in order.
 create function erased_text(p_text text, p_patterns text[], p_replacements text[])
@@ -73,7 +87,8 @@ $$;
 -- from in the audit log, and — for each pattern that finds them — rewrites every prose
 -- column, re-hashes stored message texts, and drops term statistics and webhook payloads
 -- naming them. Returns the rows changed per table.
-create function erase_person(p_tenant uuid, p_user uuid, p_patterns text[], p_replacements text[])
+create function erase_person(p_tenant uuid, p_user uuid, p_patterns text[], p_replacements text[],
+                             p_cores text[])
   returns jsonb
   language plpgsql volatile security definer set search_path = pg_catalog, public
 as $$
@@ -104,7 +119,8 @@ begin
   for tab in
     select e.table_name as name,
            array_agg(e.column_name order by a.attnum) as columns,
-           array_agg(t.typname order by a.attnum) as types
+           array_agg(t.typname order by a.attnum) as types,
+           array_agg(coalesce(e.max_length, 0) order by a.attnum) as limits
       from erasable_columns e
       join pg_class c on c.relname = e.table_name and c.relnamespace = 'public'::regnamespace
       join pg_attribute a on a.attrelid = c.oid and a.attname = e.column_name and not a.attisdropped
@@ -120,14 +136,19 @@ begin
         case tab.types[j]
           when 'jsonb' then '%1$I = erased_jsonb(%1$I, %2$L::text[], %3$L::text[])'
           when '_text' then '%1$I = array(select erased_text(x, %2$L::text[], %3$L::text[]) from unnest(%1$I) with ordinality u(x, o) order by o)'
+          when 'text' then case when tab.limits[j] > 0
+                                then '%1$I = left(erased_text(%1$I, %2$L::text[], %3$L::text[]), %4$s)'
+                                else '%1$I = erased_text(%1$I, %2$L::text[], %3$L::text[])' end
           else '%1$I = erased_text(%1$I, %2$L::text[], %3$L::text[])'
-        end, tab.columns[j], p_patterns, p_replacements);
+        end, tab.columns[j], p_patterns, p_replacements, tab.limits[j]);
+      -- JSON is matched on its text loosely (a name's core, escapes and all), then only the
+      -- rows whose string values change are written.
       matches := matches || format(
         case tab.types[j]
-          when 'jsonb' then ' or %1$I::text ~* any (%2$L::text[])'
+          when 'jsonb' then ' or (%1$I::text ilike any (%4$L::text[]) and erased_jsonb(%1$I, %2$L::text[], %3$L::text[]) is distinct from %1$I)'
           when '_text' then ' or array_to_string(%1$I, chr(10)) ~* any (%2$L::text[])'
           else ' or %1$I ~* any (%2$L::text[])'
-        end, tab.columns[j], p_patterns);
+        end, tab.columns[j], p_patterns, p_replacements, p_cores);
     end loop;
     execute format('update %I set %s where tenant_id = $1 and (%s)',
                    tab.name, array_to_string(sets, ', '), matches)
@@ -159,14 +180,16 @@ begin
 
   -- Term statistics naming the person are dropped (they are counts, rebuilt from messages).
   delete from session_terms s where s.tenant_id = p_tenant and s.term ~* any (p_patterns);
-  -- Webhook payloads are stored as received (bytes): a delivery naming the person goes.
+  -- Webhook payloads are stored as received (bytes), and cached answers as JSON text: a
+  -- row naming the person goes (a delivery log; a replay cache of a day).
   delete from webhook_deliveries d
    where d.tenant_id = p_tenant
-     and exists (select 1 from unnest(p_patterns) p
-                  where encode(d.payload, 'escape') ~* p
-                     or encode(d.payload, 'escape') ~* replace(p, '@', '%40'));
+     and (utf8_or_escaped(d.payload) ilike any (p_cores)
+          or replace(utf8_or_escaped(d.payload), '%40', '@') ilike any (p_cores));
+  delete from idempotency_keys k
+   where k.tenant_id = p_tenant and k.response_body ilike any (p_cores);
   return result;
 end
 $$;
-revoke all on function erase_person(uuid, uuid, text[], text[]) from public;
-grant execute on function erase_person(uuid, uuid, text[], text[]) to devctx_app;
+revoke all on function erase_person(uuid, uuid, text[], text[], text[]) from public;
+grant execute on function erase_person(uuid, uuid, text[], text[], text[]) to devctx_app;

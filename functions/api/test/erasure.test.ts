@@ -36,7 +36,14 @@ async function traces(tenantId: string): Promise<string[]> {
   expect(columns.length).toBeGreaterThan(40);
   const found: string[] = [];
   for (const { tab, col, type } of columns) {
-    const value = type === 'bytea' ? `encode("${col}", 'escape')` : `"${col}"::text`;
+    // JSON is read value by value (its text form escapes what a name may hold); bytes as text.
+    const values =
+      type === 'jsonb'
+        ? `(select string_agg(v #>> '{}', chr(10)) from jsonb_path_query("${col}", 'strict $.**') v where jsonb_typeof(v) = 'string')`
+        : type === 'bytea'
+          ? `utf8_or_escaped("${col}")`
+          : `"${col}"::text`;
+    const value = `coalesce(${values}, '')`;
     const [row] = await adminQuery<{ n: string }>(
       api.database.adminUrl,
       `select count(*) as n from "${tab}" where tenant_id = $1 and (${value} ~* $2 or ${value} ~* $3 or ${value} ~* $4)`,
@@ -93,7 +100,13 @@ beforeAll(async () => {
   await adaClient.post(`/v1/conversations/${talk.body.id}/messages`, {
     messages: [
       { role: 'user', content: `Mail ${ada.email} when the parser works. Thanks, Ada Lovelace!` },
-      { role: 'assistant', content: 'The parser works: every case passes.' },
+      {
+        role: 'assistant',
+        content: 'The parser works: every case passes.',
+        toolCalls: [
+          { name: 'mail', input: { to: `cc:\n${ada.email}`, text: 'Owner:\nAda Lovelace' } },
+        ],
+      },
     ],
   });
   const project = await a.client.post('/v1/projects', { slug: 'engine', name: 'Engine' });
@@ -102,6 +115,11 @@ beforeAll(async () => {
     markdown: '- [ ] Review the parser with Ada Lovelace\n',
   });
   taskId = (await a.client.get(`/v1/task-lists/${list.body.id}/tasks`)).body.items[0].id;
+  // A title at its length limit naming her: the longer pseudonym must still fit.
+  const crowded = await a.client.post(`/v1/task-lists/${list.body.id}/tasks`, {
+    title: `${ada.email} `.repeat(36).trim(),
+  });
+  expect(crowded.status).toBe(201);
   await adaClient.post(`/v1/tasks/${taskId}/comments`, { body: 'Done — Ada' });
   const repository = await a.client.post('/v1/repositories', {
     provider: 'github',
@@ -152,7 +170,9 @@ describe('erasing a person', () => {
     expect(erased.body.replaced).toMatchObject({
       commits: 2,
       'message texts': 1,
-      tasks: 1,
+      // The tool call with her name after a line break.
+      messages: 1,
+      tasks: 2,
       ai_sessions: 1,
     });
     // Only hers: an address that merely ends like hers is someone else's.

@@ -29,6 +29,8 @@ const MACHINE: Record<string, string> = {
   'commits.url': 'a link to the provider',
   'email_verifications.email': "the person's own rows (deleted)",
   'idempotency_keys.key': "a client's key",
+  'idempotency_keys.response_body':
+    'a cached answer (JSON text): rows naming the person are deleted',
   'idempotency_keys.response_headers': 'headers',
   'idempotency_keys.scope': 'a scope',
   'idempotency_keys.state': 'a state',

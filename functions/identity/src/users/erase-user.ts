@@ -37,11 +37,23 @@ export const eraseBody = z
 
 /** Text taken literally in a regular expression (ARE: a backslash before any non-alphanumeric). */
 const literal = (text: string) => text.replace(/[^\p{L}\p{N} ]/gu, (c) => `\\${c}`);
-/** A name as a whole word, in either case, however it is surrounded. */
-const asWord = (name: string) => `(?<![[:alnum:]_])${literal(name)}(?![[:alnum:]_])`;
-/** An address as a whole address: not the end of a longer one, nor the start. */
-const asAddress = (email: string) =>
-  `(?<![[:alnum:]._%+-])${literal(email)}(?![[:alnum:]_-]|\\.[[:alnum:]])`;
+/**
+ * Names as whole words, in either case, however they are surrounded; addresses as whole
+ * addresses (`jo` + an address is someone else's). One pattern for each kind: PostgreSQL
+ * keeps only a few dozen compiled patterns, and recompiling per row would be ruinous.
+ */
+const asWords = (names: string[]) =>
+  `(?<![[:alnum:]_])(?:${names.map(literal).join('|')})(?![[:alnum:]_])`;
+const asAddresses = (emails: string[]) =>
+  `(?<![[:alnum:]._%+-])(?:${emails.map(literal).join('|')})(?![[:alnum:]_-]|\\.[[:alnum:]])`;
+/**
+ * A LIKE pattern that finds the text inside JSON text too: its longest stretch without the
+ * characters JSON escapes (a quote, a backslash), LIKE's own wildcards escaped.
+ */
+const core = (text: string) => {
+  const longest = text.split(/["\\]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return `%${longest.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+};
 
 /**
  * Erases a person: their name and address become a pseudonym in their own record and in
@@ -104,15 +116,18 @@ export async function eraseUser(
       .executeTakeFirstOrThrow();
     if (self && body.alsoNames?.length)
       throw new AppError('forbidden', 'Only an owner replaces other names in the team’s texts.');
-    const patterns = await findingThem(trx, tenantId, user, self, body.alsoNames ?? []);
+    const { names, addresses } = await findingThem(trx, tenantId, user, self, body.alsoNames ?? []);
+    const found = [
+      ...(addresses.length ? [[asAddresses(addresses), pseudonym.email] as const] : []),
+      ...(names.length ? [[asWords(names), pseudonym.name] as const] : []),
+    ];
     // It reads every prose column of the tenant: more than a request's usual statement
     // time for a big tenant, within the function's minute.
     await sql`set local statement_timeout = '50s'`.execute(trx);
     const { rows } = await sql<{ replaced: Record<string, number> }>`
-      select erase_person(${tenantId}, ${userId}, ${patterns.map((p) => p.pattern)}::text[],
-                          ${patterns.map((p) => (p.kind === 'name' ? pseudonym.name : pseudonym.email))}::text[]) as replaced`.execute(
-      trx,
-    );
+      select erase_person(${tenantId}, ${userId}, ${found.map(([pattern]) => pattern)}::text[],
+                          ${found.map(([, replacement]) => replacement)}::text[],
+                          ${[...addresses, ...names].map(core)}::text[]) as replaced`.execute(trx);
     await dropArchives(trx, ctx, tenantId);
     await recordAudit(trx, ctx, tenantId, {
       action: 'user.erased',
@@ -146,14 +161,8 @@ async function findingThem(
     .execute();
   const addresses = new Set(proven.map((v) => v.email));
   if (user.email_verified_at) addresses.add(user.email);
-  return [
-    ...[...addresses].map((email) => ({ kind: 'address' as const, pattern: asAddress(email) })),
-    ...(self
-      ? []
-      : [user.name, ...alsoNames]
-          .filter((name) => name.length >= 2)
-          .map((name) => ({ kind: 'name' as const, pattern: asWord(name) }))),
-  ];
+  const names = self ? [] : [user.name, ...alsoNames].filter((name) => name.length >= 2);
+  return { addresses: [...addresses], names: [...new Set(names)] };
 }
 
 /** Archives made (or being made) before hold the person: they go; the owner exports again. */
