@@ -553,7 +553,7 @@ export interface paths {
         put?: never;
         /**
          * Erase a person: their name and address become a pseudonym everywhere, their credentials and keys go (owners; or yourself, with your password)
-         * @description Needs `profile:update`.
+         * @description Needs `profile:read`.
          */
         post: operations["postUsersByIdErase"];
         delete?: never;

@@ -2,7 +2,9 @@
 -- and can be restored, then the scheduler deletes every row of it (and its stored objects).
 alter table tenants
   add column deletion_requested_at timestamptz,
-  add column deletion_due_at timestamptz;
+  add column deletion_due_at timestamptz,
+  -- Purges that failed (too big for one run, a fault): such a tenant waits behind the others.
+  add column deletion_attempts integer not null default 0;
 grant update (deletion_requested_at, deletion_due_at) on tenants to devctx_app;
 
 -- The caller's writes are also withheld while the tenant is scheduled for deletion.
@@ -31,10 +33,20 @@ create function due_tenant_deletions(p_limit integer)
   returns table (tenant_id uuid)
   language sql stable security definer set search_path = pg_catalog, public
 as $$
-  select id from tenants where deletion_due_at < now() order by deletion_due_at limit p_limit
+  select id from tenants where deletion_due_at < now()
+   order by deletion_attempts, deletion_due_at limit p_limit
 $$;
 revoke all on function due_tenant_deletions(integer) from public;
 grant execute on function due_tenant_deletions(integer) to devctx_app;
+
+create function note_tenant_purge_failed(p_tenant uuid) returns void
+  language sql volatile security definer set search_path = pg_catalog, public
+as $$
+  update tenants set deletion_attempts = deletion_attempts + 1
+   where id = p_tenant and deletion_due_at is not null
+$$;
+revoke all on function note_tenant_purge_failed(uuid) from public;
+grant execute on function note_tenant_purge_failed(uuid) to devctx_app;
 
 -- Deletes every row of a tenant whose deletion is due, in every table with a tenant_id
 -- (found from the catalogue: a table added later is covered), then the tenant. Returns the

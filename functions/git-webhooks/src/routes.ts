@@ -95,7 +95,9 @@ export const webhookRoutes = [
       );
       if (!target) {
         await failures.spend();
-        await countRejectedDelivery(ctx.db, params.repositoryId);
+        // Counted where it is unambiguous: with a shared id, the count would tell one
+        // tenant about another's deliveries.
+        if (targets.length === 1) await countRejectedDelivery(ctx.db, params.repositoryId);
         ctx.log.warn('webhook signature rejected', { repositoryId: params.repositoryId });
         throw unauthenticated();
       }

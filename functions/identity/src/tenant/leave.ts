@@ -7,6 +7,7 @@ import {
   recordAudit,
   withTenant,
 } from '@devctx/shared';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { tenantColumns, toTenantView } from './representation.ts';
 
@@ -64,14 +65,15 @@ export async function restoreTenant(ctx: RequestContext) {
   return withTenant(actorScope(ctx), async (trx) => {
     const tenant = await trx
       .selectFrom('tenants')
-      .select('deletion_due_at')
+      .select(['deletion_due_at', sql<boolean>`deletion_due_at <= now()`.as('due')])
       .where('id', '=', actor.tenantId)
       .forUpdate()
       .executeTakeFirst();
     if (!tenant?.deletion_due_at)
       throw new AppError('conflict', 'The tenant is not scheduled for deletion.');
-    // Past its day, the purge may have begun (its stored objects first): too late.
-    if (tenant.deletion_due_at <= new Date())
+    // Past its day (by the database's clock, as the purge reads it), the purge may have
+    // begun with the stored objects: too late.
+    if (tenant.due)
       throw new AppError(
         'conflict',
         'The deletion has begun: the tenant can no longer be restored.',

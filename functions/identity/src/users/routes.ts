@@ -205,7 +205,9 @@ export const userRoutes = [
     summary:
       'Erase a person: their name and address become a pseudonym everywhere, their credentials and keys go (owners; or yourself, with your password)',
     tags,
-    permission: 'profile:update',
+    // Everyone holds it, even while the tenant is read-only: erasure is a person's right
+    // (eraseUser checks who may erase whom).
+    permission: 'profile:read',
     params: idParams,
     body: eraseBody,
     responses: {
