@@ -76,6 +76,8 @@ export async function eraseUser(
       'forbidden',
       'Only an owner erases another person; anyone may erase themselves.',
     );
+  if (self && body.alsoNames?.length)
+    throw new AppError('forbidden', 'Only an owner replaces other names in the team’s texts.');
   const { tenantId } = actor;
   return withTenant(actorScope(ctx), async (trx) => {
     const user = await trx
@@ -114,8 +116,6 @@ export async function eraseUser(
       .where('id', '=', userId)
       .returning(userColumns)
       .executeTakeFirstOrThrow();
-    if (self && body.alsoNames?.length)
-      throw new AppError('forbidden', 'Only an owner replaces other names in the team’s texts.');
     const { names, addresses } = await findingThem(trx, tenantId, user, self, body.alsoNames ?? []);
     const found = [
       ...(addresses.length ? [[asAddresses(addresses), pseudonym.email] as const] : []),
