@@ -34,6 +34,7 @@ function Rules() {
             <input
               type="checkbox"
               role="switch"
+              aria-checked={t.requireVerifiedEmail}
               checked={t.requireVerifiedEmail}
               onChange={(e) => void change((e.currentTarget as HTMLInputElement).checked)}
             />{' '}
