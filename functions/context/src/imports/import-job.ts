@@ -1,8 +1,6 @@
 import {
   afterCommit,
-  type Config,
   defineJob,
-  type ObjectStorage,
   PermanentJobError,
   parseInstant,
   storageFor,
@@ -15,17 +13,6 @@ import { ingestMessages } from '../messages/ingest.ts';
 import { type PlannedSession, planImport, type Upload } from './plan-import.ts';
 import { endImport } from './queries.ts';
 import { importV1Commits } from './v1/commits.ts';
-
-const storages = new WeakMap<Config, ObjectStorage>();
-/** The storage driver for these (validated) settings, made once. */
-export function importStorage(config: Config): ObjectStorage {
-  let storage = storages.get(config);
-  if (!storage) {
-    storage = storageFor(config);
-    storages.set(config, storage);
-  }
-  return storage;
-}
 
 /**
  * Writes an uploaded import: each session once (by tool and external id), each message
@@ -46,7 +33,7 @@ export const importJob = defineJob({
       .where('tenant_id', '=', ctx.tenantId)
       .where('id', '=', importId)
       .executeTakeFirstOrThrow();
-    const storage = importStorage(ctx.config);
+    const storage = storageFor(ctx.config);
     const raw = await storage.get(ctx.tenantId, row.storage_key);
     if (!raw) throw new PermanentJobError('The upload is gone; upload it again.');
     let upload: Upload;

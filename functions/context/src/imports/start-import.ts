@@ -5,10 +5,11 @@ import {
   assertReferenceExists,
   enqueueJob,
   type RequestContext,
+  storageFor,
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
-import { importJob, importStorage } from './import-job.ts';
+import { importJob } from './import-job.ts';
 import { assertImportable, planImport } from './plan-import.ts';
 import { insertImport } from './queries.ts';
 import { assertQuotaAllows } from './quota-check.ts';
@@ -68,7 +69,7 @@ export async function startImport(ctx: RequestContext, upload: z.infer<typeof up
   );
   // The upload is stored before the row exists: a job never points at a missing file. If
   // the row is refused (a quota, a foreign project), the stored file goes again.
-  const storage = importStorage(ctx.config);
+  const storage = storageFor(ctx.config);
   await storage.put(actor.tenantId, key, bytes, 'application/json');
   try {
     return await insertAndQueue(ctx, upload, id, key, bytes.length);
