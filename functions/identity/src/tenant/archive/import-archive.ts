@@ -86,10 +86,11 @@ async function importLines(
   let batch: string[] = [];
   let batchBytes = 0;
   let current: ArchivedTable | undefined;
+  let insert: ((rows: string[]) => Promise<void>) | undefined;
   let archiveOwner: string | undefined;
   let trailer: { counts?: Record<string, number>; digests?: Record<string, string> } | undefined;
   const flush = async () => {
-    if (current && batch.length) await insertRows(trx, tenantId, current, batch);
+    if (insert && batch.length) await insert(batch);
     batch = [];
     batchBytes = 0;
   };
@@ -109,6 +110,8 @@ async function importLines(
       await flush();
       position = at;
       current = ARCHIVED_TABLES[at];
+      insert =
+        current && !current.exportOnly ? await inserterFor(trx, tenantId, current) : undefined;
     }
     if (current?.exportOnly) continue;
     let row = line.slice(tab + 1);
@@ -152,8 +155,8 @@ async function verify(
   return counts;
 }
 
-/** One batch of rows (JSON text, as archived) into its table, for this tenant. */
-async function insertRows(trx: Trx, tenantId: string, table: ArchivedTable, rows: string[]) {
+/** Writes batches of rows (JSON text, as archived) into a table, for this tenant. */
+async function inserterFor(trx: Trx, tenantId: string, table: ArchivedTable) {
   const { rows: columns } = await sql<{ name: string }>`
     select attname as name from pg_attribute
      where attrelid = ${table.name}::regclass and attnum > 0 and not attisdropped
@@ -166,24 +169,31 @@ async function insertRows(trx: Trx, tenantId: string, table: ArchivedTable, rows
   const fresh = anew.map(
     () => sql`sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8'))`,
   );
-  try {
-    await sql`
-      insert into ${sql.table(table.name)} (tenant_id, ${sql.join([...names, ...anew.map((n) => sql.id(n))])})
-      select ${tenantId}::uuid, ${sql.join([...columns.map((c) => sql`r.${sql.id(c.name)}`), ...fresh])}
-        from jsonb_populate_recordset(null::${sql.table(table.name)}, ${`[${rows.join(',')}]`}::jsonb) r`.execute(
-      trx,
-    );
-  } catch (error) {
-    const e = error as { code?: string; message?: string };
-    if (!e.code || /^(08|53|57|40)/.test(e.code)) throw error; // the server's trouble: retried
-    if (e.code === 'DC001') {
-      const [what, limit] = (e.message ?? '').split(':');
-      throw new PermanentJobError(
-        `The archive holds more ${what} than this tenant's tier allows (${limit}).`,
+  return async (rows: string[]) => {
+    try {
+      await sql`
+        insert into ${sql.table(table.name)} (tenant_id, ${sql.join([...names, ...anew.map((n) => sql.id(n))])})
+        select ${tenantId}::uuid, ${sql.join([...columns.map((c) => sql`r.${sql.id(c.name)}`), ...fresh])}
+          from jsonb_populate_recordset(null::${sql.table(table.name)}, ${`[${rows.join(',')}]`}::jsonb) r`.execute(
+        trx,
       );
+    } catch (error) {
+      throw importFailure(error, table.name);
     }
-    throw new PermanentJobError(`The archive's ${table.name} cannot be imported: ${e.message}`);
+  };
+}
+
+/** A refused batch: the server's trouble is retried, the archive's is said. */
+function importFailure(error: unknown, table: string) {
+  const e = error as { code?: string; message?: string };
+  if (!e.code || /^(08|53|57|40)/.test(e.code)) return error; // the server's trouble: retried
+  if (e.code === 'DC001') {
+    const [what, limit] = (e.message ?? '').split(':');
+    return new PermanentJobError(
+      `The archive holds more ${what} than this tenant's tier allows (${limit}).`,
+    );
   }
+  return new PermanentJobError(`The archive's ${table} cannot be imported: ${e.message}`);
 }
 
 async function isOwner(trx: Trx, tenantId: string, userId: string) {

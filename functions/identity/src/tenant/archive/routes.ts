@@ -9,6 +9,7 @@ import {
   type RequestContext,
   recordAudit,
   storageFor,
+  type Trx,
   withTenant,
 } from '@devctx/shared';
 import { z } from 'zod';
@@ -26,6 +27,22 @@ import { archiveKey } from './write-archive.ts';
 const tags = ['tenant'];
 /** A gzip'd archive as uploaded; larger ones are a job for the operator (docs/operations.md). */
 export const MAX_IMPORT_BYTES = 64 * 2 ** 20;
+
+/** One export, and one import, at a time per tenant. */
+async function assertNoneQueued(
+  trx: Trx,
+  table: 'tenant_exports' | 'tenant_imports',
+  tenantId: string,
+  busy: (id: string) => string,
+) {
+  const running = await trx
+    .selectFrom(table)
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  if (running) throw new AppError('conflict', busy(running.id));
+}
 
 function findExport(ctx: RequestContext, id: string) {
   const actor = actorOf(ctx);
@@ -54,13 +71,12 @@ export const archiveRoutes = [
       const actor = actorOf(ctx);
       const id = randomUUID();
       const row = await withTenant(actorScope(ctx), async (trx) => {
-        const running = await trx
-          .selectFrom('tenant_exports')
-          .select('id')
-          .where('tenant_id', '=', actor.tenantId)
-          .where('status', '=', 'queued')
-          .executeTakeFirst();
-        if (running) throw new AppError('conflict', `Export ${running.id} is still being built.`);
+        await assertNoneQueued(
+          trx,
+          'tenant_exports',
+          actor.tenantId,
+          (id) => `Export ${id} is still being built.`,
+        );
         // An archive finished after the purge began would outlive the tenant.
         const leaving = await trx
           .selectFrom('tenants')
@@ -205,13 +221,12 @@ export const archiveRoutes = [
       // Checked before a byte of the body is read: a new tenant, with no import under way.
       await withTenant(actorScope(ctx), async (trx) => {
         await assertFreshTenant(trx, actor.tenantId, actor.userId);
-        const running = await trx
-          .selectFrom('tenant_imports')
-          .select('id')
-          .where('tenant_id', '=', actor.tenantId)
-          .where('status', '=', 'queued')
-          .executeTakeFirst();
-        if (running) throw new AppError('conflict', `Import ${running.id} is still under way.`);
+        await assertNoneQueued(
+          trx,
+          'tenant_imports',
+          actor.tenantId,
+          (id) => `Import ${id} is still under way.`,
+        );
       });
       const archive = (await readRawBody?.()) ?? Buffer.alloc(0);
       if (archive[0] !== 0x1f || archive[1] !== 0x8b)
