@@ -2,7 +2,7 @@
 // for a tenant with 10,000 sessions in one repository (BENCH_BRIEF_SESSIONS scales it),
 // each with a few messages naming files and commands, a project of 2,000 open tasks and
 // 5,000 commits. Reports p95 and the size of the brief's text against its 4 KB bound.
-import { bulkLoad, startEnvironment } from './lib/environment.ts';
+import { bulkLoad, projectWithList, startEnvironment } from './lib/environment.ts';
 import { runClients, seconds, summarize } from './lib/load.ts';
 
 const SESSIONS = Number(process.env.BENCH_BRIEF_SESSIONS ?? 10_000);
@@ -43,18 +43,7 @@ export async function contextBriefScenario() {
 
 async function loadTenant(adminUrl: string, tenantId: string, userId: string, sessions: number) {
   await bulkLoad(adminUrl, async (client) => {
-    const project = (
-      await client.query<{ id: string }>(
-        `insert into projects (tenant_id, slug, name) values ($1, 'app', 'App') returning id`,
-        [tenantId],
-      )
-    ).rows[0]?.id;
-    const list = (
-      await client.query<{ id: string }>(
-        `insert into task_lists (tenant_id, project_id, name) values ($1, $2, 'Work') returning id`,
-        [tenantId, project],
-      )
-    ).rows[0]?.id;
+    const { project, list } = await projectWithList(client, tenantId);
     await client.query(
       `insert into tasks (tenant_id, task_list_id, title, position, assignee_id)
          select $1, $2, 'task ' || i, i * 1024, case when i % 10 = 0 then $3::uuid end from generate_series(1, 2000) i`,

@@ -7,7 +7,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { type BenchEnvironment, bulkLoad, startEnvironment } from './lib/environment.ts';
+import {
+  type BenchEnvironment,
+  bulkLoad,
+  projectWithList,
+  startEnvironment,
+} from './lib/environment.ts';
 
 const MESSAGES = Number(process.env.BENCH_DATA_MESSAGES ?? 100_000);
 const SESSIONS = 1000;
@@ -189,18 +194,7 @@ async function loadTenant(adminUrl: string, tenantId: string, ownerId: string) {
         [tenantId],
       )
     ).rows[0]?.id as string;
-    const project = (
-      await client.query<{ id: string }>(
-        `insert into projects (tenant_id, slug, name) values ($1, 'app', 'App') returning id`,
-        [tenantId],
-      )
-    ).rows[0]?.id;
-    const list = (
-      await client.query<{ id: string }>(
-        `insert into task_lists (tenant_id, project_id, name) values ($1, $2, 'Work') returning id`,
-        [tenantId, project],
-      )
-    ).rows[0]?.id;
+    const { project, list } = await projectWithList(client, tenantId);
     await client.query(
       `insert into tasks (tenant_id, task_list_id, title, description, position)
          select $1, $2, 'Task ' || i, 'Make the parser handle case ' || i, i * 1024 from generate_series(1, 2000) i`,

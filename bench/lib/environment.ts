@@ -160,3 +160,20 @@ export async function bulkLoad(adminUrl: string, load: (client: pg.Client) => Pr
     await client.end();
   }
 }
+
+/** A project 'app' with one task list 'Work', for a corpus's tasks. */
+export async function projectWithList(client: pg.Client, tenantId: string) {
+  const project = (
+    await client.query<{ id: string }>(
+      `insert into projects (tenant_id, slug, name) values ($1, 'app', 'App') returning id`,
+      [tenantId],
+    )
+  ).rows[0]?.id;
+  const list = (
+    await client.query<{ id: string }>(
+      `insert into task_lists (tenant_id, project_id, name) values ($1, $2, 'Work') returning id`,
+      [tenantId, project],
+    )
+  ).rows[0]?.id;
+  return { project, list };
+}
