@@ -37,6 +37,11 @@ create table tenant_imports (
 );
 create index tenant_imports_recent on tenant_imports (tenant_id, created_at desc);
 
+-- One export, and one import, under way per tenant: two requests racing each other cannot
+-- both pass a check made before their insert; this refuses the second.
+create unique index tenant_exports_one_queued on tenant_exports (tenant_id) where status = 'queued';
+create unique index tenant_imports_one_queued on tenant_imports (tenant_id) where status = 'queued';
+
 do $$
 declare t text;
 begin

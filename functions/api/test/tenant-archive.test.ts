@@ -163,6 +163,19 @@ describe('tenant export', () => {
     expect((await download(viewer.client, exported.id)).status).toBe(403);
   });
 
+  it('builds one archive for requests racing each other; the others are told', async () => {
+    const racer = await signup(anonymous, 'archive-race');
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () => racer.client.post('/v1/tenant/exports')),
+    );
+    const statuses = replies.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 202)).toEqual(Array(7).fill(409));
+    const [started] = replies.filter((r) => r.status === 202);
+    await finished(racer.client, `/v1/tenant/exports/${started?.body.id}`);
+    expect((await racer.client.get('/v1/tenant/exports')).body.items).toHaveLength(1);
+  });
+
   it('answers 410 once its day has passed', async () => {
     await adminQuery(
       api.database.adminUrl,

@@ -28,6 +28,14 @@ const tags = ['tenant'];
 /** A gzip'd archive as uploaded; larger ones are a job for the operator (docs/operations.md). */
 export const MAX_IMPORT_BYTES = 64 * 2 ** 20;
 
+/** The loser of two requests racing past assertNoneQueued (a unique index refuses it). */
+const lostRace =
+  (message: string) =>
+  (error: unknown): never => {
+    if ((error as { code?: string }).code === '23505') throw new AppError('conflict', message);
+    throw error;
+  };
+
 /** One export, and one import, at a time per tenant. */
 async function assertNoneQueued(
   trx: Trx,
@@ -97,7 +105,8 @@ export const archiveRoutes = [
             storage_key: archiveKey(id),
           })
           .returning(exportColumns)
-          .executeTakeFirstOrThrow();
+          .executeTakeFirstOrThrow()
+          .catch(lostRace('An export is already being built.'));
         await enqueueJob(trx, ctx.dispatcher, actor.tenantId, tenantExportJob, { exportId: id });
         await recordAudit(trx, ctx, actor.tenantId, {
           action: 'tenant.export_requested',
@@ -247,7 +256,8 @@ export const archiveRoutes = [
               bytes: archive.length,
             })
             .returningAll()
-            .executeTakeFirstOrThrow();
+            .executeTakeFirstOrThrow()
+            .catch(lostRace('An import is already under way.'));
           await enqueueJob(trx, ctx.dispatcher, actor.tenantId, tenantImportJob, { importId: id });
           await recordAudit(trx, ctx, actor.tenantId, {
             action: 'tenant.import_requested',
