@@ -33,8 +33,14 @@ create function due_tenant_deletions(p_limit integer)
   returns table (tenant_id uuid)
   language sql stable security definer set search_path = pg_catalog, public
 as $$
-  select id from tenants where deletion_due_at < now()
-   order by deletion_attempts, deletion_due_at limit p_limit
+  select t.id from tenants t
+   where t.deletion_due_at < now()
+     -- An export still being written would land its archive after the purge: wait for it
+     -- (an hour at most: an export stuck longer no longer holds the purge up).
+     and not exists (select 1 from tenant_exports e
+                      where e.tenant_id = t.id and e.status = 'queued'
+                        and e.created_at > now() - interval '1 hour')
+   order by t.deletion_attempts, t.deletion_due_at limit p_limit
 $$;
 revoke all on function due_tenant_deletions(integer) from public;
 grant execute on function due_tenant_deletions(integer) to devctx_app;
