@@ -3,6 +3,9 @@
 -- append-only for the runtime role) but only ever on the tenant the caller has set, which
 -- row-level security (forced, also for the owner) enforces besides the explicit filter.
 
+-- When a person was erased: an erased user is not erased again, nor reactivated.
+alter table users add column erased_at timestamptz;
+
 -- The columns that hold prose — what people write, name and are named in — and may be
 -- rewritten. Machine columns (actions, kinds, states, permissions, keys, hashes) never
 -- are: a person called "created" must not rename the audit log's actions. A test keeps

@@ -284,4 +284,43 @@ describe('erasing a person', () => {
     );
     expect(tasks).toEqual([{ title: 'Pair with Bob Stone on the project' }]);
   });
+
+  it('erases once however many ask at once, never brings an erased person back, and counts only addresses proven', async () => {
+    // Cy typed a stranger's address once (never verified it), then moved on.
+    const cy = await a.client.post('/v1/users', { email: 'cy@erase.example', name: 'Cy Young' });
+    const cySignedIn = await anonymous.post('/v1/invitations/accept', {
+      token: cy.body.invitation.token,
+      password: PASSWORD,
+    });
+    const cyClient = anonymous.as(cySignedIn.body.accessToken);
+    const cyId = cySignedIn.body.user.id;
+    for (const email of ['stranger@elsewhere.example', 'cy.new@erase.example'])
+      expect((await cyClient.post('/v1/me/email', { email, password: PASSWORD })).status).toBe(200);
+    await a.client.post('/v1/projects', {
+      slug: 'contacts',
+      name: 'Contacts',
+      description: 'Write to stranger@elsewhere.example',
+    });
+
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, () => a.client.post(`/v1/users/${cyId}/erase`, {})),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    const audit = await a.client.get('/v1/audit-log?limit=100');
+    expect(
+      audit.body.items.filter(
+        (e: { action: string; targetId: string }) =>
+          e.action === 'user.erased' && e.targetId === cyId,
+      ),
+    ).toHaveLength(1);
+    // Typed, never proven: someone else's address stays where others wrote it.
+    const contacts = (await a.client.get('/v1/projects')).body.items.find(
+      (p: { slug: string }) => p.slug === 'contacts',
+    );
+    expect(contacts.description).toBe('Write to stranger@elsewhere.example');
+    // And an erased person is not reactivated.
+    expect((await a.client.post(`/v1/users/${cyId}/reactivate`)).status).toBe(409);
+    // Their token, still valid a moment ago, writes nothing back.
+    expect((await cyClient.patch('/v1/me', { name: 'Cy Young' })).status).toBe(401);
+  });
 });

@@ -7,6 +7,7 @@ import {
   recordAudit,
   withTenant,
 } from '@devctx/shared';
+import { lockSelf } from '../me/queries.ts';
 import { assertCanGrant } from '../roles/guard-grants.ts';
 import { insertApiKey } from './queries.ts';
 
@@ -31,6 +32,7 @@ export async function createApiKey(
   }
   const key = createOpaqueToken('dck', actor.tenantId);
   const apiKey = await withTenant(actorScope(ctx), async (trx) => {
+    await lockSelf(trx, actor.tenantId, actor.userId);
     const created = await insertApiKey(trx, actor.tenantId, {
       userId: actor.userId,
       name: input.name,

@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import { passwordSchema, passwordsFor } from '../auth/passwords.ts';
 import { revokeSessions } from '../auth/sessions.ts';
-import { findUser } from './queries.ts';
+import { findUser, lockSelf } from './queries.ts';
 
 export const changePasswordBody = z.object({
   currentPassword: z.string().min(1).max(256),
@@ -36,6 +36,7 @@ export async function changePassword(
   }
   const newHash = await passwords.hash(body.newPassword);
   await withTenant(actorScope(ctx), async (trx) => {
+    await lockSelf(trx, actor.tenantId, actor.userId);
     await trx
       .updateTable('users')
       .set({ password_hash: newHash })

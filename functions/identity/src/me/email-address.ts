@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { passwordsFor } from '../auth/passwords.ts';
 import { mailBudgetsAllow } from '../users/mail-budgets.ts';
 import { emailSchema, toUserView, userColumns } from '../users/representation.ts';
-import { findUser } from './queries.ts';
+import { findUser, lockSelf } from './queries.ts';
 
 const HOUR = 3600;
 const TOKEN_HOURS = 24;
@@ -96,10 +96,11 @@ export function queueVerificationMail(
   return enqueueJob(trx, ctx.dispatcher, tenantId, verificationMailJob, { userId });
 }
 
+/** Links not opened yet stop working: expired, not used (a used link proves an address). */
 function retireLinks(trx: Trx, tenantId: string, userId: string) {
   return trx
     .updateTable('email_verifications')
-    .set({ used_at: new Date() })
+    .set({ expires_at: new Date() })
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', userId)
     .where('used_at', 'is', null)
@@ -115,6 +116,7 @@ export async function resendVerification(ctx: RequestContext) {
     'verification-mail',
   );
   await withTenant(actorScope(ctx), async (trx) => {
+    await lockSelf(trx, actor.tenantId, actor.userId);
     const user = await findUser(trx, actor.tenantId, actor.userId);
     if (user?.email_verified_at)
       throw new AppError('conflict', 'Your address is verified already.');
@@ -195,6 +197,7 @@ export async function changeEmail(ctx: RequestContext, body: z.infer<typeof chan
   if (current?.email === body.email) return toUserView(current);
   try {
     return await withTenant(actorScope(ctx), async (trx) => {
+      await lockSelf(trx, actor.tenantId, actor.userId);
       const user = await trx
         .updateTable('users')
         .set({ email: body.email, email_verified_at: null })

@@ -1,4 +1,4 @@
-import type { Trx } from '@devctx/shared';
+import { AppError, type Trx } from '@devctx/shared';
 import { userColumns } from '../users/representation.ts';
 
 export function findUser(trx: Trx, tenantId: string, userId: string) {
@@ -21,4 +21,21 @@ export function rolesOfUser(trx: Trx, tenantId: string, userId: string) {
     .where('ur.user_id', '=', userId)
     .orderBy('r.name')
     .execute();
+}
+
+/**
+ * The caller's own row, held (for share) while their request writes: a request that passed
+ * authentication just before its user was erased or deactivated waits for that change and
+ * is then refused, instead of writing a name, an address, a password or a key back.
+ */
+export async function lockSelf(trx: Trx, tenantId: string, userId: string) {
+  const user = await trx
+    .selectFrom('users')
+    .select('status')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .forShare()
+    .executeTakeFirst();
+  if (user?.status !== 'active')
+    throw new AppError('unauthenticated', 'The credentials are invalid, expired or revoked.');
 }

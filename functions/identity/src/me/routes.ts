@@ -4,7 +4,7 @@ import { renameUser } from '../users/queries.ts';
 import { nameSchema, toUserView, userSchema } from '../users/representation.ts';
 import { changePassword, changePasswordBody } from './change-password.ts';
 import { changeEmail, changeEmailBody, resendVerification } from './email-address.ts';
-import { findUser, rolesOfUser } from './queries.ts';
+import { findUser, lockSelf, rolesOfUser } from './queries.ts';
 
 const tags = ['me'];
 
@@ -59,9 +59,10 @@ export const meRoutes = [
     responses: { 200: { description: 'Updated profile', schema: userSchema } },
     handler: async (ctx, { body }) => {
       const actor = actorOf(ctx);
-      const user = await withTenant(actorScope(ctx), (trx) =>
-        renameUser(trx, actor.tenantId, actor.userId, body.name),
-      );
+      const user = await withTenant(actorScope(ctx), async (trx) => {
+        await lockSelf(trx, actor.tenantId, actor.userId);
+        return renameUser(trx, actor.tenantId, actor.userId, body.name);
+      });
       if (!user) throw notFound('user');
       return { body: toUserView(user) };
     },

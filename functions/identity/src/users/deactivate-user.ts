@@ -1,5 +1,6 @@
 import {
   type Actor,
+  AppError,
   actorOf,
   actorScope,
   notFound,
@@ -50,6 +51,7 @@ export async function reactivateUser(ctx: RequestContext, userId: string) {
     const user = await lockUser(trx, tenantId, userId);
     if (!user) throw notFound('user');
     await assertMayChange(trx, actor, userId, 'reactivate this user');
+    if (user.erased) throw new AppError('conflict', 'An erased person cannot be reactivated.');
     if (user.status !== 'deactivated') return;
     await setUserStatus(trx, tenantId, userId, 'active');
     await recordAudit(trx, ctx, tenantId, {

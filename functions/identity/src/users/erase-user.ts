@@ -82,12 +82,14 @@ export async function eraseUser(
   return withTenant(actorScope(ctx), async (trx) => {
     const user = await trx
       .selectFrom('users')
-      .select(['id', 'email', 'name', 'password_hash', 'email_verified_at'])
+      .select(['id', 'email', 'name', 'password_hash', 'email_verified_at', 'erased_at'])
       .where('tenant_id', '=', tenantId)
       .where('id', '=', userId)
       .forUpdate()
       .executeTakeFirst();
     if (!user) throw notFound('user');
+    // Under the row's lock: a second erasure racing the first finds it done.
+    if (user.erased_at) throw new AppError('conflict', 'This person is erased already.');
     if (
       self &&
       !(await passwordsFor(ctx.config.ARGON2_CONCURRENCY).verify(
@@ -111,6 +113,7 @@ export async function eraseUser(
         password_hash: null,
         status: 'deactivated',
         email_verified_at: null,
+        erased_at: new Date(),
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', userId)

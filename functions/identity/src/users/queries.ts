@@ -1,4 +1,5 @@
 import { type Cursor, containsPattern, notFound, type Trx } from '@devctx/shared';
+import { sql } from 'kysely';
 import { userColumns } from './representation.ts';
 
 export function findUserById(trx: Trx, tenantId: string, userId: string) {
@@ -64,7 +65,7 @@ export async function assertUserExists(trx: Trx, tenantId: string, userId: strin
 export function lockUser(trx: Trx, tenantId: string, userId: string) {
   return trx
     .selectFrom('users')
-    .select(['id', 'status'])
+    .select(['id', 'status', sql<boolean>`erased_at is not null`.as('erased')])
     .where('tenant_id', '=', tenantId)
     .where('id', '=', userId)
     .forUpdate()

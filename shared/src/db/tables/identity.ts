@@ -26,6 +26,7 @@ export interface UsersTable {
   password_hash: string | null;
   status: Generated<UserStatus>;
   email_verified_at: Date | null;
+  erased_at: Generated<Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
