@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.ts';
 import { connectionSettings } from './connection.ts';
 import type { Database } from './schema.ts';
+import { ScopedBeginDialect } from './scoped-begin.ts';
 import { TenantGate } from './tenant-gate.ts';
 
 export type Db = Kysely<Database>;
@@ -49,7 +50,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   pool.on('connect', (client) => {
     client.on('error', (error) => options.log.debug('database connection error', { error }));
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new ScopedBeginDialect({ pool }) });
   const share = Math.ceil((options.poolMax * (options.tenantSharePercent ?? 50)) / 100);
   gates.set(db, new TenantGate({ share, waitMs: 5_000 }));
   return { db, pool, close: () => db.destroy() };

@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import { takeAfterCommitHooks } from './after-commit.ts';
 import { type Db, tenantGateOf } from './database.ts';
 import type { Database } from './schema.ts';
+import { PendingBegin, withPendingBegin } from './scoped-begin.ts';
 
 export type Trx = Transaction<Database>;
 
@@ -75,16 +76,20 @@ async function runTransaction<T>(
   shared: boolean,
 ): Promise<T> {
   let committed: Trx | undefined;
-  const transaction = () =>
-    scope.db.transaction().execute(async (trx) => {
-      await sql`select set_config('app.tenant_id', ${scope.tenantId}, true),
-                       set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
-      const value = shared
-        ? await ambient.run({ scope, trx, savepoints: 0 }, () => fn(trx))
-        : await ambient.exit(() => fn(trx));
-      committed = trx;
-      return value;
-    });
+  const transaction = () => {
+    const begin = new PendingBegin(settingsOf(scope));
+    return withPendingBegin(begin, () =>
+      scope.db.transaction().execute(async (trx) => {
+        // A database handle without the scoped BEGIN (a bare Kysely) sets them here.
+        if (!begin.taken) await sql.raw(settingsOf(scope)).execute(trx);
+        const value = shared
+          ? await ambient.run({ scope, trx, savepoints: 0 }, () => fn(trx))
+          : await ambient.exit(() => fn(trx));
+        committed = trx;
+        return value;
+      }),
+    );
+  };
   // No tenant may hold more than its share of the pool (shared/src/db/tenant-gate.ts).
   const gate = tenantGateOf(scope.db);
   const attempt = () => (gate ? gate.run(scope.tenantId, transaction) : transaction());
@@ -127,6 +132,14 @@ function assertScope(scope: TenantScope) {
   if (scope.userId !== undefined && !UUID.test(scope.userId)) {
     throw new Error('withTenant: userId must be a UUID');
   }
+}
+
+/**
+ * The transaction-local settings row-level security reads, as SQL text: sent with BEGIN in
+ * one round trip (scoped-begin.ts). Only UUIDs checked by assertScope go in.
+ */
+function settingsOf(scope: TenantScope): string {
+  return `select set_config('app.tenant_id', '${scope.tenantId}', true), set_config('app.user_id', '${scope.userId ?? ''}', true)`;
 }
 
 const sameScope = (a: TenantScope, b: TenantScope) =>

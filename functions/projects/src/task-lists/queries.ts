@@ -1,7 +1,6 @@
 import { type Cursor, notFound, type Trx } from '@devctx/shared';
 import { taskListColumns } from './representation.ts';
 
-/** The task list, or 404. */
 /**
  * A task list, or 404. `forWrite` holds it (key share) until the transaction ends, so a
  * write to its tasks either runs before a racing delete of the list (or its project) or
@@ -16,6 +15,17 @@ export async function findTaskList(trx: Trx, tenantId: string, id: string, forWr
   const row = await (forWrite ? query.forKeyShare() : query).executeTakeFirst();
   if (!row) throw notFound('task list');
   return row;
+}
+
+/** 404 unless the task list exists (without findTaskList's count of its tasks). */
+export async function assertTaskListExists(trx: Trx, tenantId: string, id: string) {
+  const row = await trx
+    .selectFrom('task_lists')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('task list');
 }
 
 /** A project's task lists by name (then id), after the cursor's. */

@@ -1,6 +1,6 @@
 import { actorOf, actorScope, defineRoute, toPage, withTenant } from '@devctx/shared';
 import { z } from 'zod';
-import { findTaskList } from '../task-lists/queries.ts';
+import { assertTaskListExists, findTaskList } from '../task-lists/queries.ts';
 import { assignTask } from './assign-task.ts';
 import { bulkBody, bulkChangeTasks } from './bulk-change-tasks.ts';
 import { changeTask } from './change-task.ts';
@@ -31,8 +31,10 @@ export const taskRoutes = [
     handler: async (ctx, { params, query }) => {
       const tenantId = actorOf(ctx).tenantId;
       const rows = await withTenant(actorScope(ctx), async (trx) => {
-        await findTaskList(trx, tenantId, params.id);
-        return listTasks(trx, tenantId, params.id, query, taskCursor(query));
+        const page = await listTasks(trx, tenantId, params.id, query, taskCursor(query));
+        // Only an empty page asks whether the list is there at all (404, not an empty page).
+        if (page.length === 0) await assertTaskListExists(trx, tenantId, params.id);
+        return page;
       });
       return {
         body: toPage(rows, query.limit, (t) => ({ after: t.sort_key, id: t.id }), toTaskView),
