@@ -1,4 +1,5 @@
-import { createGuard } from './auth/guard.ts';
+import { listenForAuthChanges } from './auth/auth-changes.ts';
+import { createGuard, type Guard } from './auth/guard.ts';
 import { AccessTokens } from './auth/jwt.ts';
 import { keySourceFor } from './auth/key-source-for.ts';
 import { type Config, ConfigError, loadConfig, requireInternalAuth } from './config/config.ts';
@@ -19,6 +20,7 @@ export interface Service {
   jobs: JobRegistry;
   dispatch: DispatcherHandle;
   listener: RequestListener;
+  guard: Guard;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,11 @@ export interface ServiceOptions {
   env?: Record<string, string | undefined>;
   /** Where log lines go (stdout unless a test reads them). */
   writeLog?: (line: string) => void;
+  /**
+   * LISTEN for other instances' changes to credentials and roles (a long-running process:
+   * a function instance may sleep between requests and relies on AUTH_CACHE_SECONDS).
+   */
+  listenForAuthChanges?: boolean;
 }
 
 /** Config, logger, pool and request pipeline for one process. Connects lazily (pg does). */
@@ -51,9 +58,21 @@ export function createService(options: ServiceOptions): Service {
     audience: config.JWT_AUDIENCE,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
-  const guard = createGuard({ db: database.db, tokens, config });
+  const guard = createGuard({ db: database.db, tokens, config, log });
+  const authChanges =
+    options.listenForAuthChanges && guard.cache.enabled
+      ? listenForAuthChanges({
+          url: config.DATABASE_URL,
+          password: config.DATABASE_PASSWORD,
+          cache: guard.cache,
+          log,
+        })
+      : undefined;
   const jobs = new JobRegistry(options.jobs ?? []);
-  const dispatch = dispatcherFor(config, database.db, jobs, log);
+  // A job run here may change what authentication reads, as a request's write may.
+  const dispatch = dispatcherFor(config, database.db, jobs, log, (tenantId) =>
+    guard.forget(tenantId),
+  );
   const listener = createApp({
     config,
     db: database.db,
@@ -65,9 +84,11 @@ export function createService(options: ServiceOptions): Service {
   });
   const close = async () => {
     await dispatch.stop();
+    await authChanges?.close();
+    await guard.close();
     await database.close();
   };
-  return { config, log, database, tokens, jobs, dispatch, listener, close };
+  return { config, log, database, tokens, jobs, dispatch, listener, guard, close };
 }
 
 /**
@@ -101,7 +122,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 export async function runServer(
   options: ServiceOptions & { host?: string; afterShutdown?: (() => Promise<void>) | undefined },
 ): Promise<RunningServer> {
-  const service = await startService(options);
+  const service = await startService({ listenForAuthChanges: true, ...options });
   const running = await serve({
     listener: service.listener,
     port: service.config.PORT,

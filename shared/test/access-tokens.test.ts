@@ -16,6 +16,12 @@ const claims = {
   sessionId: '33333333-3333-4333-8333-333333333333',
 };
 
+/** The claims back, with the token's expiry (its ttl from now, to the second). */
+const verified = () => ({
+  ...claims,
+  expiresAt: expect.closeTo(Date.now() + settings.accessTtlSeconds * 1000, -4),
+});
+
 describe('access tokens', () => {
   it('sign with a kid and verify back to the same claims', async () => {
     const tokens = new AccessTokens(new MemoryKeySource(), settings);
@@ -25,7 +31,7 @@ describe('access tokens', () => {
       typ: 'at+jwt',
       kid: expect.any(String),
     });
-    expect(await tokens.verify(token)).toEqual(claims);
+    expect(await tokens.verify(token)).toEqual(verified());
   });
 
   it('rotation: the previous key verifies until its tokens expire, then leaves the set', async () => {
@@ -39,19 +45,19 @@ describe('access tokens', () => {
     const after = await tokens.sign(claims);
     expect(decodeProtectedHeader(after).kid).toBe(newKid);
     expect((await tokens.jwks()).keys.map((k) => k.kid)).toEqual([oldKid, newKid]);
-    expect(await tokens.verify(before)).toEqual(claims);
+    expect(await tokens.verify(before)).toEqual(verified());
 
     // A rotation more than a token lifetime later drops the key retired by the first one.
     const third = await tokens.rotate(new Date(start + (settings.accessTtlSeconds + 1) * 1000));
     expect((await tokens.jwks()).keys.map((k) => k.kid)).toEqual([newKid, third]);
     await expect(tokens.verify(before)).rejects.toMatchObject({ code: 'unauthenticated' });
-    expect(await tokens.verify(after)).toEqual(claims);
+    expect(await tokens.verify(after)).toEqual(verified());
   });
 
   it('another instance reading the same source verifies tokens signed here', async () => {
     const source = new MemoryKeySource();
     const token = await new AccessTokens(source, settings).sign(claims);
-    expect(await new AccessTokens(source, settings).verify(token)).toEqual(claims);
+    expect(await new AccessTokens(source, settings).verify(token)).toEqual(verified());
     await expect(new AccessTokens(new MemoryKeySource(), settings).verify(token)).rejects.toThrow();
   });
 });
@@ -92,7 +98,7 @@ describe('Secret Manager key driver', () => {
     const token = await first.sign(claims);
 
     const second = new AccessTokens(new SecretManagerKeySource(secret, client), settings);
-    expect(await second.verify(token)).toEqual(claims);
+    expect(await second.verify(token)).toEqual(verified());
     expect(client.requests).toContain(`access ${secret}/versions/latest`);
     expect(decodeProtectedHeader(token).kid).toBe(kid);
   });

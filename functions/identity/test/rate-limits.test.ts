@@ -6,6 +6,9 @@ import { type IdentityHarness, PASSWORD, signup, startIdentity } from './support
 let h: IdentityHarness;
 beforeAll(async () => {
   h = await startIdentity({
+    // Every take exact in PostgreSQL here; the budget counted in memory with the
+    // authentication cache on (the default) is tested in auth-cache.test.ts.
+    AUTH_CACHE_SECONDS: '0',
     RATE_LIMIT_ANONYMOUS_PER_HOUR: '4',
     TRUSTED_PROXY_HOPS: '1',
     LOGIN_FAILURES_PER_15_MIN: '3',

@@ -4,10 +4,18 @@ import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Actor, RequestContext, WithheldReason } from '../http/route.ts';
+import type { Logger } from '../logging/logger.ts';
+import { AuthCache } from './auth-cache.ts';
 import type { AccessTokens } from './jwt.ts';
+import { LocalBuckets } from './local-buckets.ts';
 import { parseOpaqueToken } from './opaque-tokens.ts';
 import { effectivePermissions, splitWrites } from './permissions.ts';
-import { bucketResult, enforceRateLimit, takeRateLimit } from './rate-limit.ts';
+import {
+  bucketResult,
+  enforceRateLimit,
+  type RateLimitResult,
+  takeRateLimit,
+} from './rate-limit.ts';
 
 const HOUR = 3600;
 
@@ -20,6 +28,16 @@ export interface GuardResult {
 export interface Guard {
   authenticate(req: IncomingMessage, ctx: RequestContext): Promise<GuardResult>;
   limitAnonymous(ctx: RequestContext): Promise<Record<string, string>>;
+  /**
+   * After a write: what it changed may be what authentication reads (a revoked key, a
+   * role), so cached authentications of its tenant (of every tenant, for a write without
+   * one) are dropped on this instance.
+   */
+  forget(tenantId: string | undefined): void;
+  /** Cached authentications (auth-changes.ts drops them on other instances' changes). */
+  cache: AuthCache<Actor>;
+  /** Writes the hourly budgets' local spends to PostgreSQL; on shutdown. */
+  close(): Promise<void>;
 }
 
 interface AuthRow {
@@ -29,20 +47,73 @@ interface AuthRow {
   custom_permissions: string[];
   key_permissions: string[] | null;
   requests_per_hour: number;
-  allowed: boolean;
-  remaining: number;
-  retry_after_seconds: number;
-  reset_seconds: number;
   writes_withheld: WithheldReason | null;
+  valid_until: Date | null;
 }
+type BucketColumns = Parameters<typeof bucketResult>[1];
 
 const invalid = () =>
   new AppError('unauthenticated', 'The credentials are invalid, expired or revoked.', {
     headers: { 'www-authenticate': 'Bearer' },
   });
 
-export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config }): Guard {
+export function createGuard(deps: {
+  db: Db;
+  tokens: AccessTokens;
+  config: Config;
+  log?: Logger;
+  now?: () => number;
+}): Guard {
+  const cache = new AuthCache<Actor>(deps.config.AUTH_CACHE_SECONDS, deps.now);
+  // Counted in memory only with the cache on: AUTH_CACHE_SECONDS=0 keeps every check exact.
+  const budgets = cache.enabled ? new LocalBuckets(deps.db, deps) : undefined;
+  const budgetKey = (actor: Actor) => `user:${actor.userId}`;
+
+  /** The credential checked against PostgreSQL, with a take from the budget when no local count exists. */
+  async function check(
+    credential: string,
+  ): Promise<{ actor: Actor; taken?: RateLimitResult; notAfter: number }> {
+    let tenantId: string;
+    let sessionId: string | null = null;
+    let userId: string | null = null;
+    let keyHash: Buffer | null = null;
+    let notAfter = Number.POSITIVE_INFINITY;
+    if (credential.startsWith('dck_')) {
+      const key = parseOpaqueToken(credential, 'dck');
+      if (!key) throw invalid();
+      tenantId = key.tenantId;
+      keyHash = key.hash;
+    } else {
+      const claims = await deps.tokens.verify(credential);
+      tenantId = claims.tenantId;
+      sessionId = claims.sessionId;
+      userId = claims.userId;
+      notAfter = claims.expiresAt;
+    }
+    const caller = sql`authenticate_caller_until(${tenantId}::uuid, ${sessionId}::uuid, ${userId}::uuid, ${keyHash}::bytea)`;
+    // One statement: credential still valid (a session only for the user the token
+    // names), user active, current roles, and (unless this instance counts the budget
+    // itself) a take from this user's hourly budget.
+    const counted = userId !== null && budgets?.has(`user:${userId}`);
+    const { rows } = counted
+      ? await sql<AuthRow>`select * from ${caller}`.execute(deps.db)
+      : await sql<AuthRow & BucketColumns>`
+          select a.*, r.* from ${caller} a
+            cross join lateral rate_limit_take('user:' || a.user_id::text, a.requests_per_hour, ${HOUR}) r`.execute(
+          deps.db,
+        );
+    const row = rows[0];
+    if (!row) throw invalid();
+    const actor = actorOf(row, tenantId, sessionId);
+    if (row.valid_until) notAfter = Math.min(notAfter, row.valid_until.getTime());
+    if (counted) return { actor, notAfter };
+    const taken = bucketResult(row.requests_per_hour, row as unknown as BucketColumns);
+    budgets?.seed(budgetKey(actor), row.requests_per_hour, HOUR, taken.remaining);
+    return { actor, taken, notAfter };
+  }
+
   return {
+    cache,
     async authenticate(req) {
       const header = req.headers.authorization ?? '';
       const match = /^Bearer ([\w.~+/=-]+)$/i.exec(header);
@@ -56,57 +127,27 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
         );
       }
       const credential = match[1];
-      let tenantId: string;
-      let sessionId: string | null = null;
-      let userId: string | null = null;
-      let keyHash: Buffer | null = null;
-      if (credential.startsWith('dck_')) {
-        const key = parseOpaqueToken(credential, 'dck');
-        if (!key) throw invalid();
-        tenantId = key.tenantId;
-        keyHash = key.hash;
-      } else {
-        const claims = await deps.tokens.verify(credential);
-        tenantId = claims.tenantId;
-        sessionId = claims.sessionId;
-        userId = claims.userId;
+      const key = cache.enabled ? AuthCache.keyOf(credential) : '';
+      let actor = cache.get(key);
+      let taken: RateLimitResult | undefined;
+      if (!actor) {
+        const checked = await check(credential);
+        actor = checked.actor;
+        taken = checked.taken;
+        cache.set(key, actor.tenantId, actor, checked.notAfter);
       }
-
-      // One statement: credential still valid (a session only for the user the token
-      // names), user active, current roles, and a take from this user's hourly budget.
-      const { rows } = await sql<AuthRow>`
-        select a.*, r.*
-          from authenticate_caller(${tenantId}::uuid, ${sessionId}::uuid, ${userId}::uuid,
-                                    ${keyHash}::bytea) a
-          cross join lateral rate_limit_take('user:' || a.user_id::text, a.requests_per_hour, ${HOUR}) r`.execute(
-        deps.db,
-      );
-      const row = rows[0];
-      if (!row) throw invalid();
-
-      const headers = enforceRateLimit(bucketResult(row.requests_per_hour, row), HOUR);
-      let permissions = effectivePermissions(row.system_roles, row.custom_permissions);
-      if (row.key_permissions) {
-        const allowed = new Set(row.key_permissions);
-        permissions = new Set([...permissions].filter((p) => allowed.has(p)));
-      }
-      let withheld: Actor['withheld'];
-      if (row.writes_withheld) {
-        const split = splitWrites(permissions, row.writes_withheld);
-        permissions = split.kept;
-        withheld = { reason: row.writes_withheld, permissions: split.withheld };
-      }
-      const actor: Actor = {
-        kind: row.api_key_id ? 'api_key' : 'user',
-        tenantId,
-        userId: row.user_id,
-        sessionId: sessionId ?? undefined,
-        apiKeyId: row.api_key_id ?? undefined,
-        permissions,
-        requestsPerHour: row.requests_per_hour,
-        withheld,
-      };
+      taken ??= await takeBudget(actor);
+      const headers = enforceRateLimit(taken, HOUR);
       return { actor, headers };
+    },
+
+    forget(tenantId) {
+      if (tenantId) cache.dropTenant(tenantId);
+      else cache.clear();
+    },
+
+    async close() {
+      await budgets?.close();
     },
 
     async limitAnonymous(ctx) {
@@ -114,5 +155,39 @@ export function createGuard(deps: { db: Db; tokens: AccessTokens; config: Config
       const result = await takeRateLimit(deps.db, `ip:${ctx.ip}`, limit, HOUR);
       return enforceRateLimit(result, HOUR, 'anonymous');
     },
+  };
+
+  /** A take from the caller's hourly budget: counted here when this instance knows it. */
+  async function takeBudget(actor: Actor): Promise<RateLimitResult> {
+    const limit = actor.requestsPerHour ?? 0;
+    const local = budgets?.take(budgetKey(actor), limit, HOUR);
+    if (local) return local;
+    const taken = await takeRateLimit(deps.db, budgetKey(actor), limit, HOUR);
+    budgets?.seed(budgetKey(actor), limit, HOUR, taken.remaining);
+    return taken;
+  }
+}
+
+function actorOf(row: AuthRow, tenantId: string, sessionId: string | null): Actor {
+  let permissions = effectivePermissions(row.system_roles, row.custom_permissions);
+  if (row.key_permissions) {
+    const allowed = new Set(row.key_permissions);
+    permissions = new Set([...permissions].filter((p) => allowed.has(p)));
+  }
+  let withheld: Actor['withheld'];
+  if (row.writes_withheld) {
+    const split = splitWrites(permissions, row.writes_withheld);
+    permissions = split.kept;
+    withheld = { reason: row.writes_withheld, permissions: split.withheld };
+  }
+  return {
+    kind: row.api_key_id ? 'api_key' : 'user',
+    tenantId,
+    userId: row.user_id,
+    sessionId: sessionId ?? undefined,
+    apiKeyId: row.api_key_id ?? undefined,
+    permissions,
+    requestsPerHour: row.requests_per_hour,
+    withheld,
   };
 }

@@ -20,6 +20,8 @@ export interface AccessClaims {
   userId: string;
   tenantId: string;
   sessionId: string;
+  /** When the token stops being valid, in ms since the epoch. */
+  expiresAt: number;
 }
 
 export interface JwtSettings {
@@ -55,7 +57,7 @@ export class AccessTokens {
     return this.#settings.accessTtlSeconds;
   }
 
-  async sign(claims: AccessClaims): Promise<string> {
+  async sign(claims: Omit<AccessClaims, 'expiresAt'>): Promise<string> {
     const set = await this.#keySet();
     const current = set.keys.at(-1) as SigningKeyRecord;
     this.#signing ??= importJWK(current.privateJwk, ALGORITHM);
@@ -86,11 +88,11 @@ export class AccessTokens {
     } catch {
       throw new AppError('unauthenticated', 'The access token is invalid or expired.');
     }
-    const { sub, tid, sid } = payload;
+    const { sub, tid, sid, exp } = payload;
     if (typeof sub !== 'string' || typeof tid !== 'string' || typeof sid !== 'string') {
       throw new AppError('unauthenticated', 'The access token is invalid or expired.');
     }
-    return { userId: sub, tenantId: tid, sessionId: sid };
+    return { userId: sub, tenantId: tid, sessionId: sid, expiresAt: (exp as number) * 1000 };
   }
 
   /** The public keys, as served at /.well-known/jwks.json. */

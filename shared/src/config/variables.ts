@@ -123,6 +123,15 @@ export const configSchema = z.object({
     .describe(
       'Password hashes computed at once; more wait in line, so logins cannot starve requests.',
     ),
+  AUTH_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(5)
+    .describe(
+      'How long an instance may reuse a checked credential without asking PostgreSQL (0: never). A revocation, logout or role change takes effect at once on the instance that made it and on long-running instances (LISTEN/NOTIFY); other function instances notice within this bound. With it on, the hourly request budget is counted in memory and written to PostgreSQL every second.',
+    ),
   RATE_LIMIT_ANONYMOUS_PER_HOUR: z.coerce
     .number()
     .int()

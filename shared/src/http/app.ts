@@ -38,6 +38,7 @@ export interface AppOptions {
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
 /**
@@ -92,6 +93,7 @@ export function createApp(options: AppOptions): RequestListener {
       if (headers.connection === 'close') res.on('finish', () => req.destroy());
       writeBody(res, problem.status, JSON.stringify(problem), headers);
     } finally {
+      if (!SAFE_METHODS.has(req.method ?? 'GET')) forgetAuthentications(req, ctx);
       log.info('request', {
         httpRequest: {
           requestMethod: req.method,
@@ -105,6 +107,19 @@ export function createApp(options: AppOptions): RequestListener {
       });
     }
   };
+
+  /**
+   * A write may have changed what authentication reads (a revoked key, a role, a reset
+   * password), refused or not (a reused refresh token revokes its session and answers
+   * 401): this instance forgets the cached authentications it could touch.
+   */
+  function forgetAuthentications(req: IncomingMessage, ctx: RequestContext) {
+    if (!options.guard) return;
+    if (ctx.actor) return options.guard.forget(ctx.actor.tenantId);
+    const found = match(req.method ?? 'GET', new URL(req.url ?? '/', 'http://internal').pathname);
+    if (found.kind === 'found' && found.route.keepsAuthCache) return;
+    options.guard.forget(undefined);
+  }
 
   async function dispatch(
     req: IncomingMessage,

@@ -103,6 +103,12 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>;
   /** false for service endpoints (health, keys, docs) that anonymous callers may poll. */
   rateLimit?: false;
+  /**
+   * An anonymous write that cannot change what authentication reads of a credential
+   * already issued (signup, login, a webhook delivery): it leaves this instance's cached
+   * authentications alone. Any other write drops them (Guard.forget).
+   */
+  keepsAuthCache?: true;
   /** Overrides BODY_LIMIT_BYTES for routes that take large batches. */
   bodyLimitBytes?: number;
   /**

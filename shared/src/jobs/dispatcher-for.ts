@@ -20,6 +20,7 @@ export function dispatcherFor(
   db: Db,
   registry: JobRegistry,
   log: Logger,
+  afterJob?: (tenantId: string) => void,
 ): DispatcherHandle {
   if (config.TASKS_DRIVER === 'local') {
     const local = new LocalDispatcher({
@@ -29,6 +30,7 @@ export function dispatcherFor(
       config,
       pollMs: config.TASKS_POLL_MS,
       concurrency: config.TASKS_CONCURRENCY,
+      ...(afterJob ? { afterJob } : {}),
     });
     local.start();
     return { dispatcher: local, local, stop: () => local.stop() };

@@ -27,11 +27,14 @@ export async function startTestServer(
   env: Record<string, string> = {},
   jobs: AnyJob[] = [],
   writeLog?: (line: string) => void,
+  /** As the long-running api variant: LISTEN for other instances' credential changes. */
+  listenForAuthChanges = false,
 ): Promise<TestServer> {
   const service = createService({
     name: 'test',
     routes,
     jobs,
+    listenForAuthChanges,
     ...(writeLog ? { writeLog } : {}),
     env: {
       DATABASE_URL: databaseUrl,

@@ -24,6 +24,7 @@ export const authRoutes = [
     summary: 'Create a tenant and its owner, and sign in',
     tags,
     permission: null,
+    keepsAuthCache: true,
     body: signupBody,
     responses: {
       201: { description: 'Tenant created; the owner is signed in', schema: signupResponse },
@@ -40,6 +41,7 @@ export const authRoutes = [
     summary: 'Sign in with tenant slug, email and password',
     tags,
     permission: null,
+    keepsAuthCache: true,
     body: loginBody,
     responses: {
       200: { description: 'Signed in', schema: loginResponse },
@@ -80,6 +82,7 @@ export const authRoutes = [
       'Ask for a link to choose a new password, by e-mail (the same answer whether or not the address exists)',
     tags,
     permission: null,
+    keepsAuthCache: true, // only mails a link; the confirmation is what changes things
     body: resetRequestBody,
     responses: {
       202: { description: 'Accepted', schema: resetRequestedSchema },

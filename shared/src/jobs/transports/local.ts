@@ -17,6 +17,8 @@ export interface LocalDispatcherOptions {
   concurrency: number;
   /** A claimed job not finished within this lease is handed out again. */
   leaseSeconds?: number;
+  /** After each job, with its tenant: its writes may change what authentication reads. */
+  afterJob?: (tenantId: string) => void;
 }
 
 /**
@@ -99,6 +101,7 @@ export class LocalDispatcher implements Dispatcher {
           )),
         })),
       );
+      for (const ref of rows) this.#options.afterJob?.(ref.tenantId);
       this.outcomes.push(...outcomes);
       this.outcomes.splice(0, Math.max(0, this.outcomes.length - 1000)); // recent ones, for tests and debugging
       ran += rows.length;
