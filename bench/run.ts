@@ -10,14 +10,14 @@ import { dataRightsScenario } from './data-rights.ts';
 import { ingestMessagesScenario } from './ingest-messages.ts';
 import { insightsScenario } from './insights.ts';
 import { serverPeaksMb } from './lib/environment.ts';
-import { listTasksScenario } from './list-tasks.ts';
 import { loginUnderLoad } from './login-under-load.ts';
+import { readsScenario } from './reads.ts';
 import { searchMessagesScenario } from './search-messages.ts';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 const scenarios = [
   loginUnderLoad,
-  listTasksScenario,
+  readsScenario,
   ingestMessagesScenario,
   searchMessagesScenario,
   insightsScenario,
@@ -27,7 +27,7 @@ const scenarios = [
   coldStartScenario,
 ];
 const report = [];
-const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=list-tasks
+const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=reads
 for (const scenario of scenarios) {
   if (only && !scenario.name.toLowerCase().includes(only.replace('-', '').toLowerCase())) continue;
   const peaksBefore = serverPeaksMb.length;
