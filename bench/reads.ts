@@ -124,7 +124,7 @@ export async function readsScenario() {
       routes,
     });
 
-    const rows: Record<string, unknown>[] = [];
+    const rows: Summary[] = [];
     const checks = [];
     try {
       // BENCH_READS=me (say) measures only the reads whose label holds it.
@@ -154,7 +154,7 @@ export async function readsScenario() {
     } finally {
       floor.stop();
     }
-    const tasksApi = rows[0] as unknown as Summary;
+    const tasksApi = rows[0] as Summary;
     if (tasksApi.scenario.includes('tasks'))
       checks.push({
         check: 'list tasks: API req/s (stretch)',
