@@ -101,6 +101,60 @@ describe('search paging', () => {
     expect(paged).toHaveLength(6 * 5);
   });
 
+  it('pages past a window of 2,000 recent matches: newest first, every hit once, and texts arriving meanwhile wait for a new search', async () => {
+    const many = await signup(h.anonymous, 'windows');
+    const session = await many.client.post('/v1/sessions', { tool: 'claude-code' });
+    const conversation = await many.client.post(
+      `/v1/sessions/${session.body.id}/conversations`,
+      {},
+    );
+    const ingest = async (batch: number, count: number) => {
+      const messages = Array.from({ length: count }, (_, i) => ({
+        role: 'user',
+        // Distinct texts of varied rank: the word once, twice or three times.
+        content: `${'wombat '.repeat(1 + (i % 3))}batch${batch} text ${i}`,
+      }));
+      const reply = await many.client.post(`/v1/conversations/${conversation.body.id}/messages`, {
+        messages,
+      });
+      expect(reply.status).toBe(201);
+    };
+    // Each batch's texts are one transaction's: batch 4 is the newest.
+    for (const [batch, count] of [
+      [1, 1000],
+      [2, 1000],
+      [3, 1000],
+      [4, 500],
+    ] as const)
+      await ingest(batch, count);
+    const search = (cursor: string | null) =>
+      many.client.get(`/v1/search/messages?q=wombat&limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    const first = await search(null);
+    // The first page is ranked within the newest 2,000 matches (batches 4, 3 and half of 2).
+    const batchOf = (hit: { snippet: string }) => Number(/batch(\d)/.exec(hit.snippet)?.[1]);
+    expect(first.body.items.every((hit: { snippet: string }) => batchOf(hit) >= 2)).toBe(true);
+    await ingest(5, 300); // arrives while the client pages
+    const seen: string[] = first.body.items.map((i: Hit) => i.messageId);
+    const batches = new Set<number>();
+    let cursor: string | null = first.body.nextCursor;
+    while (cursor) {
+      const reply = await search(cursor);
+      expect(reply.status).toBe(200);
+      for (const hit of reply.body.items) {
+        seen.push(hit.messageId);
+        batches.add(batchOf(hit));
+      }
+      cursor = reply.body.nextCursor;
+    }
+    expect(seen).toHaveLength(3500);
+    expect(new Set(seen).size).toBe(3500);
+    expect(batches.has(5)).toBe(false);
+    expect(batches.has(1)).toBe(true);
+    // A new search starts with the newest texts.
+    const again = await search(null);
+    expect(again.body.items.some((hit: { snippet: string }) => batchOf(hit) === 5)).toBe(true);
+  }, 120_000);
+
   it('refuses a cursor it did not issue', async () => {
     const forged = Buffer.from(
       JSON.stringify({ after: '0.5|zz|yesterday', id: crypto.randomUUID() }),

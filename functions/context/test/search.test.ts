@@ -59,7 +59,7 @@ describe('message search', () => {
   it('finds non-English text', async () => {
     expect((await search('Fehlerbehebung')).items).toHaveLength(1);
     expect((await search('インデックス')).items).toHaveLength(1);
-    // Too short for a trigram: found at the start of a word (CJK runs are one word).
+    // Part of a CJK run (one word to the parser), and a short query at a word's start.
     expect((await search('検索')).items).toHaveLength(1);
     expect((await search("'\\")).items).toEqual([]);
   });

@@ -18,19 +18,32 @@ import {
 const RANK = /^\d{1,10}(?:\.\d{1,12})?(?:e-\d{1,2})?$/;
 const HASH = /^[\da-f]{64}$/;
 
-/** A search cursor: rank, body hash and time of the last hit, and its message id. */
+/**
+ * A search cursor: rank, body hash and time of the last hit, its message id, and the
+ * window of recent matches it was ranked in (its newest text's time and hash), if any.
+ */
 function searchPosition(cursor: string | undefined): SearchPosition | undefined {
   const position = decodeCursor(cursor, { after: 'text' });
   if (!position) return undefined;
-  const [rank = '', hash = '', at = ''] = position.after.split('|');
+  const [rank = '', hash = '', at = '', windowAt, windowHash] = position.after.split('|');
   if (!RANK.test(rank) || !HASH.test(hash) || !isInstant(at)) throw invalidCursor();
-  return { rank, hash, at, id: position.id };
+  if (windowAt === undefined) return { rank, hash, at, id: position.id };
+  if (!isInstant(windowAt) || !HASH.test(windowHash ?? '')) throw invalidCursor();
+  return { rank, hash, at, id: position.id, window: { at: windowAt, hash: windowHash as string } };
 }
 
-const encodeCursor = (hit: { rank: string; hash: string; at: string; id: string }) =>
-  Buffer.from(JSON.stringify({ after: `${hit.rank}|${hit.hash}|${hit.at}`, id: hit.id })).toString(
-    'base64url',
-  );
+const encodeCursor = (hit: {
+  rank: string;
+  hash: string;
+  at: string;
+  id: string;
+  window_at: string | null;
+  window_hash: string | null;
+}) => {
+  const window = hit.window_at ? `|${hit.window_at}|${hit.window_hash}` : '';
+  const after = `${hit.rank}|${hit.hash}|${hit.at}${window}`;
+  return Buffer.from(JSON.stringify({ after, id: hit.id })).toString('base64url');
+};
 
 export const searchRoutes = [
   defineRoute({

@@ -1,5 +1,5 @@
 import type { Trx } from '@devctx/shared';
-import { containsPattern, instantSchema } from '@devctx/shared';
+import { instantSchema } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
 
@@ -42,8 +42,13 @@ const CLOSE = '\u0002';
 const LT = '\u0003';
 const GT = '\u0004';
 
-/** Where the previous page ended: its last hit's body (rank, hash) and message (at, id). */
+/**
+ * Where the previous page ended: its last hit's window (the newest text of the window of
+ * recent matches it was ranked in; none for a filtered search, which ranks every match),
+ * body (rank, hash) and message (at, id).
+ */
 export interface SearchPosition {
+  window?: { at: string; hash: string } | undefined;
   /** PostgreSQL's own text of the real, so it compares equal when it comes back. */
   rank: string;
   hash: string;
@@ -54,7 +59,8 @@ export interface SearchPosition {
 /**
  * Ranked full-text search within one tenant: a word match (English stems or exact words
  * in any language) or a literal substring match (identifiers, paths) qualifies. Hits are
- * in one total order — the body's rank, then its hash, then within a body the newest
+ * in one total order — the window of recent matches they are ranked in (newest first;
+ * sql/migrations/0032), the body's rank, then its hash, then within a body the newest
  * message first — and a page continues after the previous page's last hit (a keyset), so
  * paging never repeats or skips a hit, however many ties there are.
  */
@@ -64,18 +70,39 @@ export async function searchMessages(
   query: SearchQuery,
   after: SearchPosition | undefined,
 ) {
-  const pattern = containsPattern(query.q);
-  // Under 3 characters no trigram narrows a substring search (it would read every body):
-  // such a query matches words, and word beginnings (CJK text has no word breaks).
+  // Under 3 characters a query also matches word beginnings (CJK text has no word breaks).
   const short = [...query.q].length < 3;
+  const cjk = cjkPhrases(query.q);
   // Without filters on messages, limit + 2 bodies from the previous page's last hold the
-  // page: that body again (maybe with nothing left), then at least a message per body. With
-  // filters, every matching body after it is ranked.
+  // page: that body again (maybe with nothing left), then at least a message per body.
   const filtered = Boolean(
     query.sessionId || query.projectId || query.role || query.tag || query.since || query.until,
   );
-  const bodyLimit = filtered ? null : query.limit + 2;
   const afterHash = after ? Buffer.from(after.hash, 'hex') : null;
+  const afterWindow = after?.window
+    ? { at: after.window.at, hash: Buffer.from(after.window.hash, 'hex') }
+    : undefined;
+  // A filtered search ranks every matching body (the filters may leave few of their
+  // messages); otherwise matches are ranked a window of recent ones at a time.
+  const bodies = filtered
+    ? sql`select f.hash, f.rank, null::timestamptz as window_at, null::bytea as window_hash
+            from q, search_message_bodies(q.tsq, null::text, null::integer,
+                                          ${after?.rank ?? null}::real, ${afterHash}::bytea) f`
+    : sql`select f.hash, f.rank, f.window_at, f.window_hash
+            from q, search_message_windows(q.tsq, ${query.limit + 2}::integer,
+                                           ${afterWindow?.at ?? null}::timestamptz, ${afterWindow?.hash ?? null}::bytea,
+                                           ${after?.rank ?? null}::real, ${afterHash}::bytea) f`;
+  // After the cursor's body (and, within that body, its message); in a later window, all.
+  const afterBody = after
+    ? sql`((h.rank, h.hash) < (${after.rank}::real, ${afterHash}::bytea)
+           or ((h.rank, h.hash) = (${after.rank}::real, ${afterHash}::bytea)
+               and (coalesce(m.occurred_at, m.created_at), m.id) < (${after.at}::timestamptz, ${after.id}::uuid)))`
+    : sql`true`;
+  const afterCursor = afterWindow
+    ? sql`((h.window_at, h.window_hash) < (${afterWindow.at}::timestamptz, ${afterWindow.hash}::bytea)
+           or ((h.window_at, h.window_hash) = (${afterWindow.at}::timestamptz, ${afterWindow.hash}::bytea)
+               and ${afterBody}))`
+    : afterBody;
   const { rows } = await sql<{
     id: string;
     session_id: string;
@@ -88,22 +115,22 @@ export async function searchMessages(
     rank: string;
     hash: string;
     at: string;
+    window_at: string | null;
+    window_hash: string | null;
     content: string;
     headline: string;
   }>`
     with q as (
       select websearch_to_tsquery('english', ${query.q})
-             ${short ? sql`|| to_tsquery('simple', ${`'${query.q.replace(/['\\]/g, (c) => c + c)}':*`})` : sql``} as tsq
+             ${short ? sql`|| to_tsquery('simple', ${`'${query.q.replace(/['\\]/g, (c) => c + c)}':*`})` : sql``}
+             ${cjk ? sql`|| to_tsquery('english', ${cjk})` : sql``} as tsq
     ),
     -- Through the definer function: it can use the text indexes (see migration 0011).
-    hits as (
-      select f.hash, f.rank
-        from q, search_message_bodies(q.tsq, ${short ? null : pattern}::text, ${bodyLimit}::integer,
-                                      ${after?.rank ?? null}::real, ${afterHash}::bytea) f
-    ),
+    hits as (${bodies}),
     page as (
       select m.id, m.session_id, m.conversation_id, m.sequence, m.role, m.occurred_at, m.tags,
-             s.title, h.rank, h.hash, coalesce(m.occurred_at, m.created_at) as at
+             s.title, h.rank, h.hash, coalesce(m.occurred_at, m.created_at) as at,
+             h.window_at, h.window_hash
         from hits h
         join messages m on m.tenant_id = ${tenantId} and m.body_hash = h.hash
         join ai_sessions s on s.tenant_id = m.tenant_id and s.id = m.session_id
@@ -114,28 +141,44 @@ export async function searchMessages(
          ${query.tag ? sql`and ${query.tag} = any (m.tags)` : sql``}
          ${query.since ? sql`and coalesce(m.occurred_at, m.created_at) >= ${new Date(query.since)}` : sql``}
          ${query.until ? sql`and coalesce(m.occurred_at, m.created_at) < ${new Date(query.until)}` : sql``}
-         ${
-           after
-             ? sql`and ((h.rank, h.hash) < (${after.rank}::real, ${afterHash}::bytea)
-                        or ((h.rank, h.hash) = (${after.rank}::real, ${afterHash}::bytea)
-                            and (coalesce(m.occurred_at, m.created_at), m.id) < (${after.at}::timestamptz, ${after.id}::uuid)))`
-             : sql``
-         }
-       order by h.rank desc, h.hash desc, at desc, m.id desc
+         and ${afterCursor}
+       order by h.window_at desc, h.window_hash desc, h.rank desc, h.hash desc, at desc, m.id desc
        limit ${query.limit + 1}
     )
     -- Snippets only for the page: ts_headline re-parses the text and is the costly part.
     select p.id, p.session_id, p.conversation_id, p.sequence, p.role, p.occurred_at, p.tags,
            p.title, p.rank::text as rank, encode(p.hash, 'hex') as hash, p.at::text as at,
+           p.window_at::text as window_at, encode(p.window_hash, 'hex') as window_hash,
            left(b.content, 2000) as content,
            ts_headline('english', translate(left(b.content, 20000), '<>', ${`${LT}${GT}`}), q.tsq,
                        ${`StartSel=${OPEN}, StopSel=${CLOSE}, MaxFragments=2, MaxWords=24, MinWords=6, FragmentDelimiter=" … "`}) as headline
       from page p
       join message_bodies b on b.tenant_id = ${tenantId} and b.hash = p.hash
       cross join q
-     order by p.rank desc, p.hash desc, p.at desc, p.id desc`.execute(trx);
+     order by p.window_at desc, p.window_hash desc, p.rank desc, p.hash desc, p.at desc, p.id desc`.execute(
+    trx,
+  );
 
   return rows.map((row) => ({ ...row, snippet: snippet(row.headline, row.content, query.q) }));
+}
+
+// Chinese, Japanese and Korean script, as code_text (sql/migrations/0032) indexes it.
+const CJK_RUN = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}/gu;
+
+/**
+ * A run of CJK script is one word to the text parser, so a query for part of one looks for
+ * the run's overlapping character pairs as a phrase (`'検索' <-> '索イ'`), every run of the
+ * query at once; undefined when it has none.
+ */
+function cjkPhrases(q: string): string | undefined {
+  const runs = [...q.matchAll(CJK_RUN)].map(([run]) => {
+    const chars = [...run];
+    return chars
+      .slice(0, -1)
+      .map((c, i) => `'${c}${chars[i + 1]}'`)
+      .join(' <-> ');
+  });
+  return runs.length ? runs.map((phrase) => `(${phrase})`).join(' & ') : undefined;
 }
 
 /** ts_headline's fragments; for a substring-only match, the text around the substring. */

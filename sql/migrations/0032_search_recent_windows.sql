@@ -1,0 +1,110 @@
+-- Search at a million messages (issue 23).
+--
+-- 1. Ranking every match of a common word (a fifth of a tenant's texts) before the top 20
+--    could be returned took seconds. Matches are now ranked in windows of the 2,000 most
+--    recent ones: a page ranks the newest window, and only a caller paging past it has the
+--    next one ranked. The order of hits is total and stable — window (newest first), rank,
+--    hash — and a cursor names the window it is in by its newest text, so later pages rank
+--    the same window again however many texts arrive meanwhile. A query with fewer matches
+--    than a window (most) is ranked whole, as before. Each window's query is planned with
+--    the query's own words (EXECUTE), so a rare word is looked up in the text index and a
+--    common one read newest first.
+-- 2. The trigram index, the heaviest index per text (a hundred entries for a short one),
+--    found identifiers and paths by substring. The text search vector now holds them
+--    itself: the parser keeps a path, a file or host name whole (shared/src/db/x.ts,
+--    rolling_log_handler.py) and splits snake_case into words in order, and code_text adds
+--    each path's trailing parts (db/x.ts, x.ts) and the pieces of paths, names and
+--    camelCase words in order (rolling log handler py; use effect), so `x.ts`,
+--    `log_handler` or `effect` find them as words and phrases do. The trigram index goes.
+create index message_bodies_recent on message_bodies (tenant_id, created_at, hash);
+
+create type search_candidate as (hash bytea, at timestamptz, rank real);
+
+create function search_message_windows(p_query tsquery, p_limit integer,
+                                       p_top_at timestamptz, p_top_hash bytea,
+                                       p_after_rank real, p_after_hash bytea)
+  returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea)
+  language plpgsql stable security definer set search_path = pg_catalog, public
+as $$
+declare
+  v_window_size constant integer := 2000;
+  v_window search_candidate[];
+  v_top search_candidate;
+  v_bottom search_candidate;
+  v_at timestamptz := p_top_at;
+  v_hash bytea := p_top_hash;
+  v_bound text := case when p_top_at is null then '' else 'and (b.created_at, b.hash) <= ($3, $4)' end;
+  v_after_rank real := p_after_rank;
+  v_after_hash bytea := p_after_hash;
+  v_left integer := p_limit;
+  v_shown integer;
+begin
+  loop
+    execute format(
+      $sql$select array_agg(row(c.hash, c.at, ts_rank(c.search, $1))::search_candidate
+                            order by c.at desc, c.hash desc)
+             from (select b.hash, b.created_at as at, b.search
+                     from message_bodies b
+                    where b.tenant_id = $2 and b.search @@ $1 %s
+                    order by b.created_at desc, b.hash desc
+                    limit $5) c$sql$,
+      v_bound)
+      into v_window
+      using p_query, current_tenant_id(), v_at, v_hash, v_window_size;
+    exit when v_window is null;
+    v_top := v_window[1];
+    return query
+      select c.hash, c.rank, v_top.at, v_top.hash
+        from unnest(v_window) c
+       where v_after_rank is null or (c.rank, c.hash) <= (v_after_rank, v_after_hash)
+       order by c.rank desc, c.hash desc
+       limit v_left;
+    get diagnostics v_shown = row_count;
+    v_left := v_left - v_shown;
+    exit when v_left <= 0 or cardinality(v_window) < v_window_size;
+    -- The next window: strictly older than this one's oldest, every hit of it after the cursor.
+    v_bottom := v_window[cardinality(v_window)];
+    v_at := v_bottom.at;
+    v_hash := v_bottom.hash;
+    v_bound := 'and (b.created_at, b.hash) < ($3, $4)';
+    v_after_rank := null;
+    v_after_hash := null;
+  end loop;
+end
+$$;
+revoke all on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea) from public;
+grant execute on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea) to devctx_app;
+
+-- The words code_text adds to a text's search vector (see 2. above): of each path, file,
+-- host or URL, its trailing parts and its pieces; of each camelCase word, its pieces; of
+-- each HTML-like tag, its words; and of each run of Chinese, Japanese or Korean script (one
+-- "word" to the parser, as such text has no spaces), its overlapping character pairs, which
+-- a query for part of the run looks for as a phrase (search-messages.ts). Immutable as
+-- to_tsvector is: the default parser (oid 3722) is built in.
+create function code_text(p_content text) returns text
+  language sql immutable parallel safe
+as $$
+  select coalesce(string_agg(case
+           when p.tokid in (5, 6, 18, 19) then
+             array_to_string(array(select array_to_string(parts[i:], '/')
+                                     from generate_subscripts(parts, 1) i where i > 1), ' ')
+             || ' ' || regexp_replace(p.token, '[/._:-]+', ' ', 'g')
+           when p.tokid = 13 then regexp_replace(p.token, '[^[:alnum:]_]+', ' ', 'g')
+           when p.tokid = 2 and p.token ~ '[ぁ-ヿ㐀-鿿가-힯]' then
+             (select string_agg(substr(p.token, i, 2), ' ')
+                from generate_series(1, length(p.token) - 1) i)
+           else regexp_replace(p.token, '([a-z0-9])([A-Z])', '\1 \2', 'g')
+         end, ' '), '')
+    from ts_parse(3722, p_content) p,
+         lateral (select string_to_array(p.token, '/') as parts) s
+   where p.tokid in (5, 6, 13, 18, 19)
+      or (p.tokid in (1, 2) and p.token ~ '[a-z0-9][A-Z]')
+      or (p.tokid = 2 and p.token ~ '[ぁ-ヿ㐀-鿿가-힯]')
+$$;
+
+drop index message_bodies_trigram;
+alter table message_bodies drop column search; -- and its index
+alter table message_bodies add column search tsvector
+  generated always as (to_tsvector('english'::regconfig, left(content, 200000))
+                       || to_tsvector('english'::regconfig, code_text(left(content, 200000)))) stored;
+create index message_bodies_search on message_bodies using gin (tenant_id, search);
