@@ -12,10 +12,14 @@
 -- 2. The trigram index, the heaviest index per text (a hundred entries for a short one),
 --    found identifiers and paths by substring. The text search vector now holds them
 --    itself: the parser keeps a path, a file or host name whole (shared/src/db/x.ts,
---    rolling_log_handler.py) and splits snake_case into words in order, and code_text adds
---    each path's trailing parts (db/x.ts, x.ts) and the pieces of paths, names and
---    camelCase words in order (rolling log handler py; use effect), so `x.ts`,
---    `log_handler` or `effect` find them as words and phrases do. The trigram index goes.
+--    rolling_log_handler.py) and splits snake_case into words in order; code_words, which
+--    ingest computes (functions/context/src/messages/code-words.ts), adds each path's
+--    trailing parts (db/x.ts, x.ts), the pieces of paths, names, tags and camelCase words
+--    in order (rolling log handler py; use effect) and the character pairs of CJK runs, so
+--    `x.ts`, `log_handler` or `effect` find them as words and phrases do. The trigram index
+--    goes: at ingest it cost more than everything else about a text. Texts stored before,
+--    and texts an erasure rewrites, have no code words: they are found by whole paths,
+--    names and words.
 create index message_bodies_recent on message_bodies (tenant_id, created_at, hash);
 
 create type search_candidate as (hash bytea, at timestamptz, rank real);
@@ -75,36 +79,10 @@ $$;
 revoke all on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea) from public;
 grant execute on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea) to devctx_app;
 
--- The words code_text adds to a text's search vector (see 2. above): of each path, file,
--- host or URL, its trailing parts and its pieces; of each camelCase word, its pieces; of
--- each HTML-like tag, its words; and of each run of Chinese, Japanese or Korean script (one
--- "word" to the parser, as such text has no spaces), its overlapping character pairs, which
--- a query for part of the run looks for as a phrase (search-messages.ts). Immutable as
--- to_tsvector is: the default parser (oid 3722) is built in.
-create function code_text(p_content text) returns text
-  language sql immutable parallel safe
-as $$
-  select coalesce(string_agg(case
-           when p.tokid in (5, 6, 18, 19) then
-             array_to_string(array(select array_to_string(parts[i:], '/')
-                                     from generate_subscripts(parts, 1) i where i > 1), ' ')
-             || ' ' || regexp_replace(p.token, '[/._:-]+', ' ', 'g')
-           when p.tokid = 13 then regexp_replace(p.token, '[^[:alnum:]_]+', ' ', 'g')
-           when p.tokid = 2 and p.token ~ '[ぁ-ヿ㐀-鿿가-힯]' then
-             (select string_agg(substr(p.token, i, 2), ' ')
-                from generate_series(1, length(p.token) - 1) i)
-           else regexp_replace(p.token, '([a-z0-9])([A-Z])', '\1 \2', 'g')
-         end, ' '), '')
-    from ts_parse(3722, p_content) p,
-         lateral (select string_to_array(p.token, '/') as parts) s
-   where p.tokid in (5, 6, 13, 18, 19)
-      or (p.tokid in (1, 2) and p.token ~ '[a-z0-9][A-Z]')
-      or (p.tokid = 2 and p.token ~ '[ぁ-ヿ㐀-鿿가-힯]')
-$$;
-
 drop index message_bodies_trigram;
 alter table message_bodies drop column search; -- and its index
+alter table message_bodies add column code_words text;
 alter table message_bodies add column search tsvector
   generated always as (to_tsvector('english'::regconfig, left(content, 200000))
-                       || to_tsvector('english'::regconfig, code_text(left(content, 200000)))) stored;
+                       || to_tsvector('english'::regconfig, coalesce(code_words, ''))) stored;
 create index message_bodies_search on message_bodies using gin (tenant_id, search);

@@ -39,6 +39,7 @@ const MACHINE: Record<string, string> = {
   'imports.storage_key': 'a storage key',
   'jobs.kind': 'a kind',
   'jobs.state': 'a state',
+  'message_bodies.code_words': 'words of the content: the row goes when erase_person re-hashes it',
   'message_bodies.content': 're-hashed by erase_person itself',
   'messages.answers_tool_calls': 'tool call ids',
   'messages.external_id': "the tool's own id",

@@ -1,6 +1,7 @@
 import { AppError, instantSchema, type Logger, notFound, type Trx } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { codeWords } from './code-words.ts';
 import { normaliseContent, sha256Hex } from './normalise.ts';
 
 export const messageInput = z.object({
@@ -209,14 +210,16 @@ async function storeBodies(trx: Trx, tenantId: string, bodies: Map<string, strin
   if (bodies.size === 0) return new Set<string>();
   // Whole batches travel as one JSON parameter and are unpacked by json_to_recordset:
   // far cheaper than thousands of bind parameters, on both sides of the connection.
-  const rows = JSON.stringify([...bodies].map(([hash, content]) => ({ hash, content })));
+  const rows = JSON.stringify(
+    [...bodies].map(([hash, content]) => ({ hash, content, code_words: codeWords(content) })),
+  );
   const hashes = JSON.stringify([...bodies.keys()]);
   const written = new Set<string>();
   for (let attempt = 0; attempt < 3; attempt++) {
     const inserted = await sql<{ hash: string }>`
-      insert into message_bodies (tenant_id, hash, content, byte_size)
-      select ${tenantId}, decode(r.hash, 'hex'), r.content, octet_length(r.content)
-        from json_to_recordset(${rows}::json) as r (hash text, content text)
+      insert into message_bodies (tenant_id, hash, content, byte_size, code_words)
+      select ${tenantId}, decode(r.hash, 'hex'), r.content, octet_length(r.content), r.code_words
+        from json_to_recordset(${rows}::json) as r (hash text, content text, code_words text)
        order by r.hash
       on conflict (tenant_id, hash) do nothing
       returning encode(hash, 'hex') as hash`.execute(trx);

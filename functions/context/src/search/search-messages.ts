@@ -162,7 +162,7 @@ export async function searchMessages(
   return rows.map((row) => ({ ...row, snippet: snippet(row.headline, row.content, query.q) }));
 }
 
-// Chinese, Japanese and Korean script, as code_text (sql/migrations/0032) indexes it.
+// Chinese, Japanese and Korean script, as code-words.ts (messages/) indexes it.
 const CJK_RUN = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}/gu;
 
 /**
