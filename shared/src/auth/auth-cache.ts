@@ -22,6 +22,9 @@ export class AuthCache<T> {
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry<T>>();
   readonly #byTenant = new Map<string, Set<string>>();
+  /** Bumped by every clear, and per tenant by every drop: see stamp(). */
+  #epoch = 0;
+  readonly #tenantEpochs = new Map<string, number>();
 
   constructor(ttlSeconds: number, now: () => number = Date.now) {
     this.#ttlMs = ttlSeconds * 1000;
@@ -44,9 +47,18 @@ export class AuthCache<T> {
     return undefined;
   }
 
+  /**
+   * Taken before a credential is checked and handed back to set(): a check that raced a
+   * change (the statement read the key before the revocation committed; the revoking
+   * request dropped the tenant's entries while it ran) is then not kept.
+   */
+  stamp(tenantId: string): string {
+    return `${this.#epoch}:${this.#tenantEpochs.get(tenantId) ?? 0}`;
+  }
+
   /** Keeps `value` for the TTL, and never past `notAfter` (a token's own expiry, in ms). */
-  set(key: string, tenantId: string, value: T, notAfter = Number.POSITIVE_INFINITY) {
-    if (!this.enabled) return;
+  set(key: string, tenantId: string, value: T, stamp: string, notAfter = Number.POSITIVE_INFINITY) {
+    if (!this.enabled || stamp !== this.stamp(tenantId)) return;
     if (this.#entries.size >= MAX_ENTRIES && !this.#entries.has(key)) {
       const [oldest, entry] = this.#entries.entries().next().value as [string, Entry<T>];
       this.#delete(oldest, entry.tenantId);
@@ -64,11 +76,14 @@ export class AuthCache<T> {
   dropTenant(tenantId: string) {
     for (const key of this.#byTenant.get(tenantId) ?? []) this.#entries.delete(key);
     this.#byTenant.delete(tenantId);
+    this.#tenantEpochs.set(tenantId, (this.#tenantEpochs.get(tenantId) ?? 0) + 1);
   }
 
   clear() {
     this.#entries.clear();
     this.#byTenant.clear();
+    this.#tenantEpochs.clear();
+    this.#epoch++;
   }
 
   #delete(key: string, tenantId: string) {

@@ -72,7 +72,7 @@ export function createGuard(deps: {
   /** The credential checked against PostgreSQL, with a take from the budget when no local count exists. */
   async function check(
     credential: string,
-  ): Promise<{ actor: Actor; taken?: RateLimitResult; notAfter: number }> {
+  ): Promise<{ actor: Actor; taken?: RateLimitResult; notAfter: number; stamp: string }> {
     let tenantId: string;
     let sessionId: string | null = null;
     let userId: string | null = null;
@@ -90,6 +90,7 @@ export function createGuard(deps: {
       userId = claims.userId;
       notAfter = claims.expiresAt;
     }
+    const stamp = cache.stamp(tenantId);
     const caller = sql`authenticate_caller_until(${tenantId}::uuid, ${sessionId}::uuid, ${userId}::uuid, ${keyHash}::bytea)`;
     // One statement: credential still valid (a session only for the user the token
     // names), user active, current roles, and (unless this instance counts the budget
@@ -106,10 +107,10 @@ export function createGuard(deps: {
     if (!row) throw invalid();
     const actor = actorOf(row, tenantId, sessionId);
     if (row.valid_until) notAfter = Math.min(notAfter, row.valid_until.getTime());
-    if (counted) return { actor, notAfter };
+    if (counted) return { actor, notAfter, stamp };
     const taken = bucketResult(row.requests_per_hour, row as unknown as BucketColumns);
     budgets?.seed(budgetKey(actor), row.requests_per_hour, HOUR, taken.remaining);
-    return { actor, taken, notAfter };
+    return { actor, taken, notAfter, stamp };
   }
 
   return {
@@ -134,7 +135,7 @@ export function createGuard(deps: {
         const checked = await check(credential);
         actor = checked.actor;
         taken = checked.taken;
-        cache.set(key, actor.tenantId, actor, checked.notAfter);
+        cache.set(key, actor.tenantId, actor, checked.stamp, checked.notAfter);
       }
       taken ??= await takeBudget(actor);
       const headers = enforceRateLimit(taken, HOUR);
@@ -180,7 +181,8 @@ function actorOf(row: AuthRow, tenantId: string, sessionId: string | null): Acto
     permissions = split.kept;
     withheld = { reason: row.writes_withheld, permissions: split.withheld };
   }
-  return {
+  // Frozen: the same object serves every request the cache answers.
+  return Object.freeze({
     kind: row.api_key_id ? 'api_key' : 'user',
     tenantId,
     userId: row.user_id,
@@ -189,5 +191,5 @@ function actorOf(row: AuthRow, tenantId: string, sessionId: string | null): Acto
     permissions,
     requestsPerHour: row.requests_per_hour,
     withheld,
-  };
+  });
 }
