@@ -13133,7 +13133,7 @@ export interface operations {
     getSearchMessages: {
         parameters: {
             query: {
-                /** @description Words, "a phrase", -excluded; identifiers and paths match as written. */
+                /** @description Words, "a phrase", -excluded; identifiers and paths match as written, or by a trailing part (with-tenant.ts) or their pieces (log_handler). */
                 q: string;
                 projectId?: string;
                 sessionId?: string;

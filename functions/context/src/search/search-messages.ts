@@ -9,7 +9,9 @@ export const searchQuery = z.object({
     .trim()
     .min(1)
     .max(500)
-    .describe('Words, "a phrase", -excluded; identifiers and paths match as written.'),
+    .describe(
+      'Words, "a phrase", -excluded; identifiers and paths match as written, or by a trailing part (with-tenant.ts) or their pieces (log_handler).',
+    ),
   projectId: z.uuid().optional(),
   sessionId: z.uuid().optional(),
   role: z.enum(['user', 'assistant', 'system', 'tool']).optional(),
@@ -57,8 +59,9 @@ export interface SearchPosition {
 }
 
 /**
- * Ranked full-text search within one tenant: a word match (English stems or exact words
- * in any language) or a literal substring match (identifiers, paths) qualifies. Hits are
+ * Ranked full-text search within one tenant: English stems, exact words in any language,
+ * and identifiers and paths as written or by their trailing parts and pieces (the text's
+ * code words, messages/code-words.ts). Hits are
  * in one total order — the window of recent matches they are ranked in (newest first;
  * sql/migrations/0032), the body's rank, then its hash, then within a body the newest
  * message first — and a page continues after the previous page's last hit (a keyset), so
