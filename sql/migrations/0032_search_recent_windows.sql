@@ -42,9 +42,15 @@ create function search_message_windows(p_query tsquery, p_limit integer,
                                        p_after_rank real, p_after_hash bytea)
   returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea)
   language plpgsql volatile security definer set search_path = pg_catalog, public
+  -- The planner switches below stay within this function.
+  set enable_bitmapscan = on set enable_indexscan = on
 as $$
 declare
   v_window_size constant integer := 2000;
+  -- Read newest first, at most this many texts look for a window; fewer matches among
+  -- them (the estimate was wrong: `a -a`, a phrase of words never side by side) and the
+  -- window is looked up in the text index instead.
+  v_scan_limit constant integer := 50 * 2000;
   v_window search_candidate[];
   v_top search_candidate;
   v_bottom search_candidate;
@@ -70,20 +76,42 @@ begin
   v_texts := estimated_rows(format(
     'select 1 from message_bodies b where b.tenant_id = %L', current_tenant_id()));
   v_newest_first := v_matches > sqrt(v_window_size * greatest(v_texts, 1));
-  perform set_config('enable_bitmapscan', (not v_newest_first)::text, true);
-  perform set_config('enable_indexscan', v_newest_first::text, true);
   loop
-    execute format(
-      $sql$select array_agg(row(c.hash, c.at, ts_rank(c.search, $1))::search_candidate
-                            order by c.at desc, c.hash desc)
-             from (select b.hash, b.created_at as at, b.search
-                     from message_bodies b
-                    where b.tenant_id = $2 and b.search @@ $1 %s
-                    order by b.created_at desc, b.hash desc
-                    limit $5) c$sql$,
-      v_bound)
-      into v_window
-      using p_query, current_tenant_id(), v_at, v_hash, v_window_size;
+    v_window := null;
+    if v_newest_first then
+      perform set_config('enable_bitmapscan', 'off', true);
+      perform set_config('enable_indexscan', 'on', true);
+      execute format(
+        $sql$select array_agg(row(c.hash, c.at, ts_rank(c.search, $1))::search_candidate
+                              order by c.at desc, c.hash desc)
+               from (select s.hash, s.at, s.search
+                       from (select b.hash, b.created_at as at, b.search
+                               from message_bodies b
+                              where b.tenant_id = $2 %s
+                              order by b.created_at desc, b.hash desc
+                              limit $6) s
+                      where s.search @@ $1
+                      order by s.at desc, s.hash desc
+                      limit $5) c$sql$,
+        v_bound)
+        into v_window
+        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, v_scan_limit;
+    end if;
+    if v_window is null or cardinality(v_window) < v_window_size then
+      perform set_config('enable_bitmapscan', 'on', true);
+      perform set_config('enable_indexscan', 'off', true);
+      execute format(
+        $sql$select array_agg(row(c.hash, c.at, ts_rank(c.search, $1))::search_candidate
+                              order by c.at desc, c.hash desc)
+               from (select b.hash, b.created_at as at, b.search
+                       from message_bodies b
+                      where b.tenant_id = $2 and b.search @@ $1 %s
+                      order by b.created_at desc, b.hash desc
+                      limit $5) c$sql$,
+        v_bound)
+        into v_window
+        using p_query, current_tenant_id(), v_at, v_hash, v_window_size;
+    end if;
     exit when v_window is null;
     v_top := v_window[1];
     return query
@@ -103,8 +131,6 @@ begin
     v_after_rank := null;
     v_after_hash := null;
   end loop;
-  perform set_config('enable_bitmapscan', 'on', true);
-  perform set_config('enable_indexscan', 'on', true);
 end
 $$;
 revoke all on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea) from public;
@@ -115,5 +141,5 @@ alter table message_bodies drop column search; -- and its index
 alter table message_bodies add column code_words text;
 alter table message_bodies add column search tsvector
   generated always as (to_tsvector('english'::regconfig, left(content, 200000))
-                       || to_tsvector('english'::regconfig, coalesce(code_words, ''))) stored;
+                       || to_tsvector('english'::regconfig, left(coalesce(code_words, ''), 20000))) stored;
 create index message_bodies_search on message_bodies using gin (tenant_id, search);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeWords } from '../src/messages/code-words.ts';
+import { codeWords, MAX_CODE_WORDS } from '../src/messages/code-words.ts';
 
 describe('code words (what search adds for code)', () => {
   it("gives a path's trailing parts and pieces, a name's, a tag's and camelCase's", () => {
@@ -35,6 +35,14 @@ describe('code words (what search adds for code)', () => {
     const deep = codeWords('/a'.repeat(100))?.split(' ') ?? [];
     expect(deep).toContain('a/a/a/a/a/a');
     expect(deep).not.toContain('a/a/a/a/a/a/a');
-    expect((codeWords('x.y '.repeat(100_000)) ?? '').length).toBeLessThan(600_000);
+    expect(codeWords('x.y '.repeat(100_000))).toBe('x y');
+    // Paragraphs of CJK prose: pairs would be four times the text; the cap holds.
+    const prose = Array.from(
+      { length: 800 },
+      (_, i) =>
+        `${String.fromCharCode(0x4e00 + i)}${'検索インデックスを再構築しました'.repeat(15)}`,
+    ).join(' ');
+    expect(prose.length).toBeGreaterThan(190_000);
+    expect((codeWords(prose) ?? '').length).toBeLessThanOrEqual(MAX_CODE_WORDS);
   });
 });

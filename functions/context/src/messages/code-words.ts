@@ -14,30 +14,50 @@ const MAX_CHUNK = 300;
 /** A path's trailing parts kept: x.ts, db/x.ts, … up to this many. */
 const MAX_SUFFIXES = 6;
 const MAX_TEXT = 200_000; // as much of a text as its search vector reads
+/** At most this much is added to a text (a search vector holds 1 MB, CJK pairs multiply). */
+export const MAX_CODE_WORDS = 20_000;
 
 /**
  * The extra words of `text`: each path's trailing parts (db/x.ts, x.ts), each candidate's
  * pieces in order (rolling log handler py; use Effect; script), and each CJK run's
  * overlapping character pairs, which a query for part of the run looks for as a phrase.
- * Null when there are none. Linear in the text: every pattern is a character class.
+ * Each once, MAX_CODE_WORDS in all; null when there are none. Linear in the text: every
+ * pattern is a character class.
  */
 export function codeWords(text: string): string | null {
-  const words: string[] = [];
+  const words = new Set<string>();
+  let length = 0;
+  const add = (word: string) => {
+    if (word && !words.has(word) && length + word.length < MAX_CODE_WORDS) {
+      words.add(word);
+      length += word.length + 1;
+    }
+  };
   for (const chunk of text.slice(0, MAX_TEXT).split(/\s+/)) {
     if (chunk.length > MAX_CHUNK || !CANDIDATE.test(chunk)) continue;
     const word = trimPunctuation(chunk);
     const parts = word.split('/');
     for (let i = Math.max(1, parts.length - MAX_SUFFIXES); i < parts.length; i++) {
-      if (parts[i]) words.push(parts.slice(i).join('/'));
+      if (parts[i]) add(parts.slice(i).join('/'));
     }
-    words.push(word.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[^\p{L}\p{N}]+/gu, ' '));
+    add(
+      word
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim(),
+    );
     for (const [run] of word.matchAll(CJK_RUN)) {
       const chars = [...run];
-      for (let i = 0; i + 1 < chars.length; i++) words.push(`${chars[i]}${chars[i + 1]}`);
+      // One entry per run, so a pair repeated within it keeps its place in the phrase.
+      add(
+        chars
+          .slice(0, -1)
+          .map((c, i) => `${c}${chars[i + 1]}`)
+          .join(' '),
+      );
     }
   }
-  const joined = words.join(' ').replace(/\s+/g, ' ').trim();
-  return joined ? joined : null;
+  return words.size ? [...words].join(' ') : null;
 }
 
 function trimPunctuation(chunk: string): string {

@@ -36,6 +36,8 @@ export const searchHitSchema = z.object({
   snippet: z.string().describe('HTML-escaped, matches wrapped in <mark>.'),
 });
 
+const SEARCH_TIMEOUT_MS = 5000;
+
 // Markers no message contains, swapped for <mark> after the text is HTML-escaped.
 const OPEN = '\u0001';
 const CLOSE = '\u0002';
@@ -106,6 +108,9 @@ export async function searchMessages(
            or ((h.window_at, h.window_hash) = (${afterWindow.at}::timestamptz, ${afterWindow.hash}::bytea)
                and ${afterBody}))`
     : afterBody;
+  // However a query is built, a search gives up after a few seconds (503 with Retry-After)
+  // rather than hold its connection for the whole statement timeout.
+  await sql`set local statement_timeout = ${sql.lit(SEARCH_TIMEOUT_MS)}`.execute(trx);
   const { rows } = await sql<{
     id: string;
     session_id: string;
