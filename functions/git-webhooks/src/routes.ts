@@ -36,7 +36,6 @@ export const webhookRoutes = [
     // GitHub delivers from a few shared addresses: a per-IP budget of all requests would
     // drop real deliveries, so only failures are counted (see FAILURES_PER_HOUR).
     rateLimit: false,
-    keepsAuthCache: true,
     params: z.object({ repositoryId: z.uuid() }),
     bodyLimitBytes: MAX_PAYLOAD_BYTES,
     rawBody: {

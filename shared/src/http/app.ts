@@ -93,7 +93,7 @@ export function createApp(options: AppOptions): RequestListener {
       if (headers.connection === 'close') res.on('finish', () => req.destroy());
       writeBody(res, problem.status, JSON.stringify(problem), headers);
     } finally {
-      if (!SAFE_METHODS.has(req.method ?? 'GET')) forgetAuthentications(req, ctx);
+      if (!SAFE_METHODS.has(req.method ?? 'GET')) forgetAuthentications(req, res, ctx);
       log.info('request', {
         httpRequest: {
           requestMethod: req.method,
@@ -111,14 +111,16 @@ export function createApp(options: AppOptions): RequestListener {
   /**
    * A write may have changed what authentication reads (a revoked key, a role, a reset
    * password), refused or not (a reused refresh token revokes its session and answers
-   * 401): this instance forgets the cached authentications it could touch.
+   * 401): this instance forgets the cached authentications it could touch. Only routes
+   * that can change credentials clear everything, so a stranger's POST cannot.
    */
-  function forgetAuthentications(req: IncomingMessage, ctx: RequestContext) {
+  function forgetAuthentications(req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
     if (!options.guard) return;
     if (ctx.actor) return options.guard.forget(ctx.actor.tenantId);
     const found = match(req.method ?? 'GET', new URL(req.url ?? '/', 'http://internal').pathname);
-    if (found.kind === 'found' && found.route.keepsAuthCache) return;
-    options.guard.forget(undefined);
+    if (found.kind !== 'found') return;
+    const internal = found.route.caller === 'internal' && res.statusCode < 400;
+    if (found.route.changesCredentials || internal) options.guard.forget(undefined);
   }
 
   async function dispatch(

@@ -104,11 +104,12 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   /** false for service endpoints (health, keys, docs) that anonymous callers may poll. */
   rateLimit?: false;
   /**
-   * An anonymous write that cannot change what authentication reads of a credential
-   * already issued (signup, login, a webhook delivery): it leaves this instance's cached
-   * authentications alone. Any other write drops them (Guard.forget).
+   * An anonymous write that can change what authentication reads of credentials already
+   * issued (a refresh revoking a session, a password reset, an address verified): it
+   * drops every cached authentication on this instance (Guard.forget). An authenticated
+   * write drops its tenant's; an internal call (scheduler, worker, operator) drops all.
    */
-  keepsAuthCache?: true;
+  changesCredentials?: true;
   /** Overrides BODY_LIMIT_BYTES for routes that take large batches. */
   bodyLimitBytes?: number;
   /**

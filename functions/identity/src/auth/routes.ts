@@ -24,7 +24,6 @@ export const authRoutes = [
     summary: 'Create a tenant and its owner, and sign in',
     tags,
     permission: null,
-    keepsAuthCache: true,
     body: signupBody,
     responses: {
       201: { description: 'Tenant created; the owner is signed in', schema: signupResponse },
@@ -41,7 +40,6 @@ export const authRoutes = [
     summary: 'Sign in with tenant slug, email and password',
     tags,
     permission: null,
-    keepsAuthCache: true,
     body: loginBody,
     responses: {
       200: { description: 'Signed in', schema: loginResponse },
@@ -59,6 +57,7 @@ export const authRoutes = [
     summary: 'Exchange a refresh token for a new token pair (rotation)',
     tags,
     permission: null,
+    changesCredentials: true,
     // Its own budgets, per session and per failing IP (refresh.ts), not the shared one.
     rateLimit: false,
     body: refreshBody,
@@ -82,7 +81,6 @@ export const authRoutes = [
       'Ask for a link to choose a new password, by e-mail (the same answer whether or not the address exists)',
     tags,
     permission: null,
-    keepsAuthCache: true, // only mails a link; the confirmation is what changes things
     body: resetRequestBody,
     responses: {
       202: { description: 'Accepted', schema: resetRequestedSchema },
@@ -100,6 +98,7 @@ export const authRoutes = [
     summary: 'Choose a new password with the mailed link’s token; every session of the user ends',
     tags,
     permission: null,
+    changesCredentials: true,
     body: resetConfirmBody,
     responses: {
       204: { description: 'The password is changed; sign in with it' },
@@ -117,6 +116,7 @@ export const authRoutes = [
     summary: 'Verify an e-mail address with the mailed link’s token',
     tags,
     permission: null,
+    changesCredentials: true,
     body: verifyBody,
     responses: {
       200: { description: 'The user, address verified', schema: userSchema },
