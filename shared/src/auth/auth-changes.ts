@@ -35,6 +35,8 @@ export function listenForAuthChanges(options: {
     const next = new pg.Client({
       ...connectionSettings(options.url, options.password),
       application_name: 'devctx-auth-listener',
+      // A half-open connection would never end: keepalives find it, and it reconnects.
+      keepAlive: true,
     });
     client = next;
     next.on('notification', (message) => {

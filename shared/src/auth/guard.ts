@@ -91,6 +91,8 @@ export function createGuard(deps: {
       notAfter = claims.expiresAt;
     }
     const stamp = cache.stamp(tenantId);
+    // The entry's seconds count from before the statement read what it read.
+    notAfter = Math.min(notAfter, (deps.now ?? Date.now)() + deps.config.AUTH_CACHE_SECONDS * 1000);
     const caller = sql`authenticate_caller_until(${tenantId}::uuid, ${sessionId}::uuid, ${userId}::uuid, ${keyHash}::bytea)`;
     // One statement: credential still valid (a session only for the user the token
     // names), user active, current roles, and (unless this instance counts the budget

@@ -7,6 +7,12 @@ import type { RateLimitResult } from './rate-limit.ts';
 export const FLUSH_INTERVAL_MS = 1000;
 /** A bucket nobody spent from this long is forgotten (the next take reads PostgreSQL). */
 const IDLE_MS = 60_000;
+/**
+ * What one instance may let through between flushes, as a share of the hourly budget (at
+ * least 10): past it, each request takes from PostgreSQL itself until the next flush. So N
+ * instances overshoot by N slices at most, however full the bucket they were seeded from.
+ */
+const sliceOf = (capacity: number) => Math.max(10, Math.ceil(capacity / 100));
 
 interface Bucket {
   capacity: number;
@@ -23,8 +29,8 @@ interface Bucket {
  * Token buckets counted in this instance's memory and written to the shared ones in
  * PostgreSQL (rate_limit_spend) at least every second, so a request needs no statement for
  * its rate limit. Each instance enforces against the shared count it last read plus its
- * own spends since: with N instances a caller can overshoot by what N instances let
- * through in one flush interval, never more (docs/reliability.md). Only for budgets that
+ * own spends since, and lets at most a slice through between flushes: with N instances a
+ * caller can overshoot by N slices, never more (docs/reliability.md). Only for budgets that
  * meter use; the budgets that guard against guessing (logins, anonymous callers) stay
  * strict in PostgreSQL.
  */
@@ -56,6 +62,7 @@ export class LocalBuckets {
     const bucket = this.#buckets.get(key);
     if (!bucket || bucket.capacity !== capacity || bucket.windowSeconds !== windowSeconds)
       return undefined;
+    if (bucket.unflushed >= sliceOf(capacity)) return undefined;
     const now = this.#now();
     this.#refill(bucket, now);
     bucket.usedAt = now;

@@ -43,7 +43,14 @@ class ScopedBeginDriver extends PostgresDriver {
     const statements =
       settings.isolationLevel || settings.accessMode ? undefined : pending.getStore()?.take();
     if (!statements) return super.beginTransaction(connection, settings);
-    await connection.executeQuery(CompiledQuery.raw(`begin; ${statements}`));
+    try {
+      await connection.executeQuery(CompiledQuery.raw(`begin; ${statements}`));
+    } catch (error) {
+      // BEGIN may have run before the settings failed (a cancel, a timeout): Kysely thinks
+      // no transaction began and would return the connection inside an aborted one.
+      await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+      throw error;
+    }
   }
 }
 
