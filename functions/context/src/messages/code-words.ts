@@ -8,6 +8,18 @@
 /** A chunk worth a look: a path, dotted or dashed name, tag, camelCase word or CJK run. */
 const CANDIDATE = /[/._:<>-]|[a-z0-9][A-Z]|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/u;
 const CJK_RUN = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}/gu;
+
+/**
+ * The overlapping character pairs of each run of CJK script in `text` (one "word" to the
+ * text parser, as such text has no spaces), a list per run: indexed here, and looked for
+ * as a phrase by a query for part of a run (search-messages.ts).
+ */
+export function cjkPairs(text: string): string[][] {
+  return [...text.matchAll(CJK_RUN)].map(([run]) => {
+    const chars = [...run];
+    return chars.slice(0, -1).map((c, i) => `${c}${chars[i + 1]}`);
+  });
+}
 const PUNCTUATION = new Set('.,;:!?()[]{}"\'`');
 /** Longer chunks are data (a hash, base64), not names: skipped, which also bounds the work. */
 const MAX_CHUNK = 300;
@@ -46,16 +58,8 @@ export function codeWords(text: string): string | null {
         .replace(/[^\p{L}\p{N}]+/gu, ' ')
         .trim(),
     );
-    for (const [run] of word.matchAll(CJK_RUN)) {
-      const chars = [...run];
-      // One entry per run, so a pair repeated within it keeps its place in the phrase.
-      add(
-        chars
-          .slice(0, -1)
-          .map((c, i) => `${c}${chars[i + 1]}`)
-          .join(' '),
-      );
-    }
+    // One entry per run, so a pair repeated within it keeps its place in the phrase.
+    for (const pairs of cjkPairs(word)) add(pairs.join(' '));
   }
   return words.size ? [...words].join(' ') : null;
 }

@@ -2,6 +2,7 @@ import type { Trx } from '@devctx/shared';
 import { instantSchema } from '@devctx/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { cjkPairs } from '../messages/code-words.ts';
 
 export const searchQuery = z.object({
   q: z
@@ -170,23 +171,14 @@ export async function searchMessages(
   return rows.map((row) => ({ ...row, snippet: snippet(row.headline, row.content, query.q) }));
 }
 
-// Chinese, Japanese and Korean script, as code-words.ts (messages/) indexes it.
-const CJK_RUN = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}/gu;
-
 /**
  * A run of CJK script is one word to the text parser, so a query for part of one looks for
- * the run's overlapping character pairs as a phrase (`'検索' <-> '索イ'`), every run of the
- * query at once; undefined when it has none.
+ * the run's overlapping character pairs, as code words index them, as a phrase
+ * (`'検索' <-> '索イ'`), every run of the query at once; undefined when it has none.
  */
 function cjkPhrases(q: string): string | undefined {
-  const runs = [...q.matchAll(CJK_RUN)].map(([run]) => {
-    const chars = [...run];
-    return chars
-      .slice(0, -1)
-      .map((c, i) => `'${c}${chars[i + 1]}'`)
-      .join(' <-> ');
-  });
-  return runs.length ? runs.map((phrase) => `(${phrase})`).join(' & ') : undefined;
+  const phrases = cjkPairs(q).map((pairs) => `(${pairs.map((p) => `'${p}'`).join(' <-> ')})`);
+  return phrases.length ? phrases.join(' & ') : undefined;
 }
 
 /** ts_headline's fragments; for a substring-only match, the text around the substring. */
