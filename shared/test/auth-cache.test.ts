@@ -17,6 +17,16 @@ describe('the authentication cache', () => {
     expect(cache.get('k')).toBeUndefined();
   });
 
+  it('counts an entry’s seconds from before its check, not from when it was stored', () => {
+    let now = 1_000_000;
+    const cache = new AuthCache<string>(5, () => now);
+    const stamp = cache.stamp(A);
+    now += 3000; // a slow statement
+    cache.set('k', A, 'actor', stamp);
+    now += 2500;
+    expect(cache.get('k')).toBeUndefined();
+  });
+
   it('does not keep a check that raced a change to its tenant', () => {
     const cache = new AuthCache<string>(5);
     const before = cache.stamp(A);

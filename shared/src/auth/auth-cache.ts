@@ -3,6 +3,12 @@ import { createHash } from 'node:crypto';
 /** Most authentications one instance keeps; the oldest goes first. */
 const MAX_ENTRIES = 10_000;
 
+/** What the cache knew when a check began: see AuthCache.stamp. */
+export interface Stamp {
+  epochs: string;
+  at: number;
+}
+
 interface Entry<T> {
   tenantId: string;
   value: T;
@@ -52,13 +58,20 @@ export class AuthCache<T> {
    * change (the statement read the key before the revocation committed; the revoking
    * request dropped the tenant's entries while it ran) is then not kept.
    */
-  stamp(tenantId: string): string {
+  stamp(tenantId: string): Stamp {
+    return { epochs: this.#epochsOf(tenantId), at: this.#now() };
+  }
+
+  #epochsOf(tenantId: string): string {
     return `${this.#epoch}:${this.#tenantEpochs.get(tenantId) ?? 0}`;
   }
 
-  /** Keeps `value` for the TTL, and never past `notAfter` (a token's own expiry, in ms). */
-  set(key: string, tenantId: string, value: T, stamp: string, notAfter = Number.POSITIVE_INFINITY) {
-    if (!this.enabled || stamp !== this.stamp(tenantId)) return;
+  /**
+   * Keeps `value` for the TTL counted from its stamp (before the check read what it read),
+   * and never past `notAfter` (a token's own expiry, in ms).
+   */
+  set(key: string, tenantId: string, value: T, stamp: Stamp, notAfter = Number.POSITIVE_INFINITY) {
+    if (!this.enabled || stamp.epochs !== this.#epochsOf(tenantId)) return;
     if (this.#entries.size >= MAX_ENTRIES && !this.#entries.has(key)) {
       const [oldest, entry] = this.#entries.entries().next().value as [string, Entry<T>];
       this.#delete(oldest, entry.tenantId);
@@ -67,7 +80,7 @@ export class AuthCache<T> {
     this.#entries.set(key, {
       tenantId,
       value,
-      expiresAt: Math.min(this.#now() + this.#ttlMs, notAfter),
+      expiresAt: Math.min(stamp.at + this.#ttlMs, notAfter),
     });
     const keys = this.#byTenant.get(tenantId) ?? new Set<string>();
     this.#byTenant.set(tenantId, keys.add(key));

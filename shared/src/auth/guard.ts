@@ -5,7 +5,7 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Actor, RequestContext, WithheldReason } from '../http/route.ts';
 import type { Logger } from '../logging/logger.ts';
-import { AuthCache } from './auth-cache.ts';
+import { AuthCache, type Stamp } from './auth-cache.ts';
 import type { AccessTokens } from './jwt.ts';
 import { LocalBuckets } from './local-buckets.ts';
 import { parseOpaqueToken } from './opaque-tokens.ts';
@@ -15,6 +15,7 @@ import {
   enforceRateLimit,
   type RateLimitResult,
   takeRateLimit,
+  userBudgetKey,
 } from './rate-limit.ts';
 
 const HOUR = 3600;
@@ -67,12 +68,12 @@ export function createGuard(deps: {
   const cache = new AuthCache<Actor>(deps.config.AUTH_CACHE_SECONDS, deps.now);
   // Counted in memory only with the cache on: AUTH_CACHE_SECONDS=0 keeps every check exact.
   const budgets = cache.enabled ? new LocalBuckets(deps.db, deps) : undefined;
-  const budgetKey = (actor: Actor) => `user:${actor.userId}`;
+  const budgetKey = (actor: Actor) => userBudgetKey(actor.userId);
 
   /** The credential checked against PostgreSQL, with a take from the budget when no local count exists. */
   async function check(
     credential: string,
-  ): Promise<{ actor: Actor; taken?: RateLimitResult; notAfter: number; stamp: string }> {
+  ): Promise<{ actor: Actor; taken?: RateLimitResult; notAfter: number; stamp: Stamp }> {
     let tenantId: string;
     let sessionId: string | null = null;
     let userId: string | null = null;
@@ -91,18 +92,16 @@ export function createGuard(deps: {
       notAfter = claims.expiresAt;
     }
     const stamp = cache.stamp(tenantId);
-    // The entry's seconds count from before the statement read what it read.
-    notAfter = Math.min(notAfter, (deps.now ?? Date.now)() + deps.config.AUTH_CACHE_SECONDS * 1000);
     const caller = sql`authenticate_caller_until(${tenantId}::uuid, ${sessionId}::uuid, ${userId}::uuid, ${keyHash}::bytea)`;
     // One statement: credential still valid (a session only for the user the token
     // names), user active, current roles, and (unless this instance counts the budget
     // itself) a take from this user's hourly budget.
-    const counted = userId !== null && budgets?.has(`user:${userId}`);
+    const counted = userId !== null && budgets?.has(userBudgetKey(userId));
     const { rows } = counted
       ? await sql<AuthRow>`select * from ${caller}`.execute(deps.db)
       : await sql<AuthRow & BucketColumns>`
           select a.*, r.* from ${caller} a
-            cross join lateral rate_limit_take('user:' || a.user_id::text, a.requests_per_hour, ${HOUR}) r`.execute(
+            cross join lateral rate_limit_take(${userBudgetKey('')} || a.user_id::text, a.requests_per_hour, ${HOUR}) r`.execute(
           deps.db,
         );
     const row = rows[0];
