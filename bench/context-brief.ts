@@ -43,19 +43,12 @@ export async function contextBriefScenario() {
 
 async function loadTenant(adminUrl: string, tenantId: string, userId: string, sessions: number) {
   await bulkLoad(adminUrl, async (client) => {
-    const { project, list } = await projectWithList(client, tenantId);
+    const { list, repo } = await projectWithList(client, tenantId);
     await client.query(
       `insert into tasks (tenant_id, task_list_id, title, position, assignee_id)
          select $1, $2, 'task ' || i, i * 1024, case when i % 10 = 0 then $3::uuid end from generate_series(1, 2000) i`,
       [tenantId, list, userId],
     );
-    const repo = (
-      await client.query<{ id: string }>(
-        `insert into repositories (tenant_id, provider, full_name, project_id, webhook_secret)
-           values ($1, 'github', 'bench/app', $2, '\\x00') returning id`,
-        [tenantId, project],
-      )
-    ).rows[0]?.id;
     await client.query(
       `insert into commits (tenant_id, repository_id, sha, committed_at, subject, body, source)
          select $1, $2, encode(sha256(convert_to('c' || i, 'UTF8')), 'hex')::text, now() - make_interval(mins => i), 'commit ' || i, '', 'git-log'

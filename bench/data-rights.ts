@@ -194,19 +194,12 @@ async function loadTenant(adminUrl: string, tenantId: string, ownerId: string) {
         [tenantId],
       )
     ).rows[0]?.id as string;
-    const { project, list } = await projectWithList(client, tenantId);
+    const { list, repo } = await projectWithList(client, tenantId);
     await client.query(
       `insert into tasks (tenant_id, task_list_id, title, description, position)
          select $1, $2, 'Task ' || i, 'Make the parser handle case ' || i, i * 1024 from generate_series(1, 2000) i`,
       [tenantId, list],
     );
-    const repo = (
-      await client.query<{ id: string }>(
-        `insert into repositories (tenant_id, provider, full_name, project_id, webhook_secret)
-           values ($1, 'github', 'bench/app', $2, '\\x00') returning id`,
-        [tenantId, project],
-      )
-    ).rows[0]?.id;
     await client.query(
       `insert into commits (tenant_id, repository_id, sha, committed_at, subject, body, source, author_name, author_email)
          select $1, $2, encode(sha256(convert_to('c' || i, 'UTF8')), 'hex'), now() - make_interval(mins => i),

@@ -161,7 +161,10 @@ export async function bulkLoad(adminUrl: string, load: (client: pg.Client) => Pr
   }
 }
 
-/** A project 'app' with one task list 'Work', for a corpus's tasks. */
+/**
+ * A project 'app' with one task list 'Work', for a corpus's tasks, and a repository
+ * 'bench/app' of it, for its commits.
+ */
 export async function projectWithList(client: pg.Client, tenantId: string) {
   const project = (
     await client.query<{ id: string }>(
@@ -175,5 +178,12 @@ export async function projectWithList(client: pg.Client, tenantId: string) {
       [tenantId, project],
     )
   ).rows[0]?.id;
-  return { project, list };
+  const repo = (
+    await client.query<{ id: string }>(
+      `insert into repositories (tenant_id, provider, full_name, project_id, webhook_secret)
+         values ($1, 'github', 'bench/app', $2, '\\x00') returning id`,
+      [tenantId, project],
+    )
+  ).rows[0]?.id;
+  return { project, list, repo };
 }
