@@ -46,13 +46,23 @@ $$;
 
 -- Rows live within one transaction: inserted by the statement, applied and deleted at its
 -- commit. Nothing here survives a commit, so the table is unlogged (no WAL for it).
+-- The application has no grant on it: only the counting functions (owner) write it.
 create unlogged table usage_pending (
-  id            bigint generated always as identity primary key,
   tenant_id     uuid not null,
+  id            bigint generated always as identity,
   messages      bigint not null,
-  storage_bytes bigint not null
+  storage_bytes bigint not null,
+  primary key (tenant_id, id)
 );
 revoke all on usage_pending from public;
+alter table usage_pending enable row level security;
+alter table usage_pending force row level security;
+create policy usage_pending_isolation on usage_pending
+  using (tenant_id = (select current_tenant_id()))
+  with check (tenant_id = (select current_tenant_id()));
+-- Texts are counted whoever inserts them, with or without a tenant set (as message_bodies'
+-- own counting always was).
+create policy usage_pending_counting on usage_pending to devctx_owner using (true) with check (true);
 
 create or replace function message_bodies_count_inserted() returns trigger
   language plpgsql security definer set search_path = pg_catalog, public
@@ -70,7 +80,7 @@ as $$
 begin
   perform bump_usage(new.tenant_id, 'messages', new.messages);
   perform bump_usage(new.tenant_id, 'storage_bytes', new.storage_bytes);
-  delete from usage_pending where id = new.id;
+  delete from usage_pending where tenant_id = new.tenant_id and id = new.id;
   return null;
 end
 $$;

@@ -69,6 +69,7 @@ export const NOT_ARCHIVED: Record<string, string> = {
   password_resets: 'single-use tokens',
   email_verifications: 'single-use tokens',
   idempotency_keys: 'a replay cache of recent requests',
+  usage_pending: 'counts on their way to tenant_usage, within one transaction',
   jobs: 'records of background work',
   imports: 'records of uploads being imported (their sessions are in the archive)',
   tenant_exports: 'records of archives',
