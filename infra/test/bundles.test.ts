@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -94,6 +94,34 @@ describe('bundles', () => {
       }
     },
   );
+
+  it('a function brings V8’s compiled code for its bundle, used from wherever it is deployed', async () => {
+    const deployed = await mkdtemp(path.join(tmpdir(), 'devctx-deployed-'));
+    try {
+      await cp(bundle('projects').dir, deployed, { recursive: true });
+      const { stderr } = await run(
+        process.execPath,
+        ['--input-type=module', '-e', "await import('./index.js');"],
+        {
+          cwd: deployed,
+          env: {
+            PATH: process.env.PATH ?? '',
+            NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
+            DATABASE_URL: database.appUrl,
+            JWT_KEYS: 'memory',
+            ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+            METADATA_SERVER_DETECTION: 'none',
+          },
+        },
+      );
+      expect(stderr).toMatch(/V8 code cache for ESM file:\/\/\S+\/app\.js was accepted/);
+    } finally {
+      await rm(deployed, { recursive: true, force: true });
+    }
+    // Nor does any carry zod's error messages in forty languages.
+    const code = await readFile(path.join(bundle('api').dir, 'app.js'), 'utf8');
+    expect(code).not.toContain('erwartet'); // German: "expected"
+  });
 
   it('the migration job applies every migration to an empty database, from its own folder', async () => {
     const name = `devctx_bundle_${Date.now()}`;
