@@ -200,7 +200,7 @@ async function writeCompileCache(dir: string) {
     path.join(dir, 'index.js'),
     [
       "import { enableCompileCache } from 'node:module';",
-      'enableCompileCache({ directory: `${import.meta.dirname}/compile-cache`, portable: true });',
+      "enableCompileCache({ directory: import.meta.dirname + '/compile-cache', portable: true });",
       "await import('./app.js');",
       '',
     ].join('\n'),
