@@ -200,7 +200,8 @@ async function writeCompileCache(dir: string) {
     path.join(dir, 'index.js'),
     [
       "import { enableCompileCache } from 'node:module';",
-      "enableCompileCache({ directory: import.meta.dirname + '/compile-cache', portable: true });",
+      '// Node before 24.12 takes no options (portable): it then compiles as usual.',
+      "try { enableCompileCache({ directory: import.meta.dirname + '/compile-cache', portable: true }); } catch {}",
       "await import('./app.js');",
       '',
     ].join('\n'),
@@ -215,6 +216,7 @@ async function writeCompileCache(dir: string) {
     ['--input-type=module', '-e', "await import('./index.js');"],
     {
       cwd: dir,
+      timeout: 60_000,
       env: {
         PATH: process.env.PATH ?? '',
         METADATA_SERVER_DETECTION: 'none',

@@ -150,14 +150,16 @@ export function deployCommands(spec: FunctionSpec, inputs: DeployInputs, hash: s
 /**
  * What decides whether a function must be deployed again: every file of its bundle (code,
  * manifest, dashboard assets, SQL) and every setting it is deployed with. A change of
- * either — an environment variable, a flag, a new asset — changes the hash.
+ * either — an environment variable, a flag, a new asset — changes the hash. Not the
+ * compile cache: it is derived from the code and the building Node, and V8 need not write
+ * it byte for byte alike twice.
  */
 export function deployHash(spec: FunctionSpec, inputs: DeployInputs, bundleDir: string): string {
   const hash = createHash('sha256');
   const files = readdirSync(bundleDir, { recursive: true, withFileTypes: true })
     .filter((f) => f.isFile() && !f.parentPath.includes(`${path.sep}node_modules`))
     .map((f) => path.relative(bundleDir, path.join(f.parentPath, f.name)))
-    .filter((f) => !f.startsWith('node_modules'))
+    .filter((f) => !f.startsWith('node_modules') && !f.startsWith('compile-cache'))
     .sort();
   for (const file of files) {
     hash.update(`${file}\0`);

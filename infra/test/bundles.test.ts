@@ -90,7 +90,7 @@ describe('bundles', () => {
         const docs = await fetch(`${server.base}/docs/assets/swagger-ui.css`);
         expect(docs.status).toBe(['worker', 'scheduler'].includes(name) ? 404 : 200);
       } finally {
-        server.stop();
+        await server.stop();
       }
     },
   );
@@ -167,7 +167,7 @@ describe('bundles', () => {
       expect(assets.length).toBeGreaterThanOrEqual(2);
       for (const asset of assets) expect((await fetch(`${server.base}${asset}`)).status).toBe(200);
     } finally {
-      server.stop();
+      await server.stop();
     }
   });
 });

@@ -167,7 +167,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  for (const fn of running.values()) fn.stop();
+  await Promise.all([...running.values()].map((fn) => fn.stop()));
   await lb?.close();
   await google?.close();
   await socket?.close();
@@ -357,7 +357,7 @@ describe('the deployment, simulated', () => {
         (await fetch(`${pod.base}/tasks/imports.claude-code`, { method: 'POST' })).status,
       ).toBe(404);
     } finally {
-      pod.stop();
+      await pod.stop();
       await rm(secrets, { recursive: true, force: true });
     }
   });

@@ -15,7 +15,8 @@ export interface Running {
   base: string;
   process: ChildProcess;
   stderr: () => string;
-  stop(): void;
+  /** Ends it and waits until it has exited (it may still write its folder while exiting). */
+  stop(): Promise<void>;
 }
 
 /** Starts a bundle as its platform would, with exactly `env` (and PATH), until /health answers. */
@@ -47,7 +48,12 @@ export async function startBundle(
         base,
         process: child,
         stderr: () => stderr,
-        stop: () => child.kill('SIGTERM'),
+        stop: async () => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise((r) => child.once('exit', r));
+          child.kill('SIGTERM');
+          await exited;
+        },
       };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 50));

@@ -1,5 +1,5 @@
 -- Ingest at four batches at once (issue 23). Two costs of a batch of 1,000 messages that
--- did not have to be paid:
+-- did not have to be paid, and a way around the storage quota found on the way:
 --
 -- 1. A batch's new texts were counted (bump_usage) by the statement that inserted them, so
 --    the tenant's usage row stayed locked through the rest of the batch: the message rows,
@@ -16,6 +16,13 @@
 --    over one batch is never worth compiling. message_terms, still used by
 --    rebuild_session_terms, returns a handful of rows, and now says so.
 alter function message_terms(text[], jsonb, text[]) rows 4;
+
+-- 3. Storage is counted from byte_size, which a tenant archive carries and an import
+--    copies: an edited archive could say 0, or a negative size that counts as a decrement
+--    and checks no limit. Every writer computes it from the content; now the table holds
+--    them to it (rows stored before are not re-checked).
+alter table message_bodies add constraint message_bodies_byte_size_is_content
+  check (byte_size = octet_length(content)) not valid;
 
 create or replace function messages_count_terms() returns trigger
   language plpgsql set search_path = pg_catalog, public set jit = off
@@ -67,9 +74,31 @@ create policy usage_pending_counting on usage_pending to devctx_owner using (tru
 create or replace function message_bodies_count_inserted() returns trigger
   language plpgsql security definer set search_path = pg_catalog, public
 as $$
+declare
+  v record;
 begin
   insert into usage_pending (tenant_id, messages, storage_bytes)
   select tenant_id, count(*), sum(byte_size) from inserted group by tenant_id;
+  -- A batch that cannot fit is refused here already, before its message rows (or the rest
+  -- of a 1 GiB archive) are written: against what is committed plus what this transaction
+  -- has queued, without the counter's lock. The check under the lock at commit decides.
+  for v in
+    select u.messages + sum(p.messages) as messages, u.storage_bytes + sum(p.storage_bytes) as bytes,
+           t.max_messages, t.max_storage_bytes
+      from usage_pending p
+      join tenant_usage u on u.tenant_id = p.tenant_id
+      join tenants n on n.id = p.tenant_id
+      join tiers t on t.tier = n.tier
+     where p.tenant_id in (select distinct tenant_id from inserted)
+     group by p.tenant_id, u.messages, u.storage_bytes, t.max_messages, t.max_storage_bytes
+  loop
+    if v.messages > v.max_messages then
+      raise exception using errcode = 'DC001', message = format('messages:%s', v.max_messages);
+    end if;
+    if v.bytes > v.max_storage_bytes then
+      raise exception using errcode = 'DC001', message = format('storage_bytes:%s', v.max_storage_bytes);
+    end if;
+  end loop;
   return null;
 end
 $$;

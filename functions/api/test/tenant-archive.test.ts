@@ -244,6 +244,28 @@ describe('importing an archive into a new tenant', () => {
     expect((await client.get('/v1/me')).status).toBe(200);
   });
 
+  it('refuses texts whose size is not theirs: storage is counted from it', async () => {
+    // An archive anyone can edit (and recompute its digests): a size of 0 would store
+    // texts past the tier's storage limit, a negative one would even lower the count.
+    const edited = gzipSync(
+      gunzipSync(archive)
+        .toString('utf8')
+        .split('\n')
+        .map((line) =>
+          line.startsWith('message_bodies\t')
+            ? line.replace(/"byte_size": \d+/, '"byte_size": 0')
+            : line,
+        )
+        .join('\n'),
+    );
+    const f = await freshTenant('archive-f');
+    const { reply, client } = await importInto(f, edited);
+    expect(reply.body.status).toBe('failed');
+    // Refused for the size itself, before the digests are compared (which an editor redoes).
+    expect(reply.body.error).toMatch(/message_bodies.*byte_size/);
+    expect((await client.get('/v1/tenant/usage')).body.messages.used).toBe(0);
+  });
+
   it('lets only one of the archive’s owners import it', async () => {
     const e = await freshTenant('archive-e', 'stranger@archive-e.example');
     const started = await upload(e.client, archive);

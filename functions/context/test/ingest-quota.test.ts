@@ -68,4 +68,18 @@ describe('ingest against the tier’s message limit', () => {
     ).toBe(201);
     expect(await stored()).toEqual({ bodies: 5, messages: 7, usage: 5 });
   });
+
+  it('refuses a text past the limit at its insert already, not only at commit', async () => {
+    // Without the early check this transaction would reach ROLLBACK without an error (the
+    // count is applied at commit): a 1 GiB archive would be written whole before failing.
+    await expect(
+      adminQuery(
+        h.database.adminUrl,
+        `begin;
+         insert into message_bodies (tenant_id, hash, content, byte_size)
+         values ('${owner.tenant.id}', sha256('one too many'), 'one too many', 12);
+         rollback;`,
+      ),
+    ).rejects.toThrow('messages:5');
+  });
 });
