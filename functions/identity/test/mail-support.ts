@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eventually, startMailServer } from '@devctx/shared/testing';
+import { adminQuery, eventually, startMailServer } from '@devctx/shared/testing';
 import type { ParsedMail } from 'mailparser';
 import { expect } from 'vitest';
 import { type IdentityHarness, startIdentity } from './support.ts';
@@ -44,6 +44,18 @@ export async function startIdentityWithMail(writeLog?: (line: string) => void) {
         (found) => found.length >= count,
       );
       expect(mails).toHaveLength(count);
+      // A mail leaves from inside its job's transaction (so a failed send is retried), and
+      // its link's token commits a moment later. A person never clicks that fast; a test
+      // does (a verification link answered 404 in CI): wait for the mail jobs to finish.
+      await eventually(
+        () =>
+          adminQuery<{ n: number }>(
+            h.database.adminUrl,
+            `select count(*)::int as n from jobs
+              where kind like '%-mail' and state in ('pending', 'dispatched', 'running')`,
+          ),
+        (rows) => rows[0]?.n === 0,
+      );
       return mails[count - 1] as ParsedMail;
     },
     async close() {
