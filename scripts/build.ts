@@ -188,8 +188,8 @@ export async function installBundles(bundles: Bundle[]): Promise<void> {
 }
 
 /**
- * A function's cold start parsed its whole bundle (a quarter of the time to its first
- * answer). index.js now turns on Node's compile cache in the bundle's own folder, filled
+ * A function's cold start parsed its whole bundle (a quarter of its import, by CPU
+ * profile). index.js now turns on Node's compile cache in the bundle's own folder, filled
  * here by loading the bundle once, so a new instance reads V8's code instead of parsing.
  * Portable: the cache is keyed by paths relative to it, so the folder can be deployed
  * anywhere. Best effort by design: another Node version, or a read-only folder, compiles

@@ -7,8 +7,9 @@
 --    there (150 ms a batch, more than any statement took). The statement now queues its
 --    counts and they are applied as its transaction commits, so the row is locked for the
 --    commit only. The tier's limit is still checked under that lock, so two batches still
---    cannot both pass it; a batch over it fails at its commit, and nothing of it is kept.
---    A delete still counts at once: a decrement checks no limit, and it is rare.
+--    cannot both pass it: a batch that cannot fit is refused at its insert already (see
+--    message_bodies_count_inserted), one that raced another past it at its commit, and
+--    nothing of it is kept. A delete still counts at once: a decrement checks no limit.
 -- 2. The insights trigger called message_terms once per message. The planner took it for
 --    a function of 1,000 rows (the default), so a batch's terms looked like a million rows
 --    and the statement was compiled by JIT on every batch (20 ms of its 35). The trigger
