@@ -44,7 +44,8 @@ $$;
 -- The owner creates the product's objects in this database's public schema.
 grant usage, create on schema public to devctx_owner;
 
--- Trigram indexes let message search find code identifiers and file paths as written.
+-- Migrations 0007 and 0011 built trigram indexes for message search (0032 replaced them
+-- with code words in the search vector); a new database still applies those migrations.
 create extension if not exists pg_trgm;
 -- Lets a GIN index lead with tenant_id, so a text search reads only its tenant's entries.
 create extension if not exists btree_gin;

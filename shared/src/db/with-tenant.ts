@@ -76,12 +76,13 @@ async function runTransaction<T>(
   shared: boolean,
 ): Promise<T> {
   let committed: Trx | undefined;
+  const settings = settingsOf(scope);
   const transaction = () => {
-    const begin = new PendingBegin(settingsOf(scope));
+    const begin = new PendingBegin(settings);
     return withPendingBegin(begin, () =>
       scope.db.transaction().execute(async (trx) => {
         // A database handle without the scoped BEGIN (a bare Kysely) sets them here.
-        if (!begin.taken) await sql.raw(settingsOf(scope)).execute(trx);
+        if (!begin.taken) await sql.raw(settings).execute(trx);
         const value = shared
           ? await ambient.run({ scope, trx, savepoints: 0 }, () => fn(trx))
           : await ambient.exit(() => fn(trx));
