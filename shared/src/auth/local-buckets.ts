@@ -81,7 +81,13 @@ export class LocalBuckets {
    */
   seed(key: string, capacity: number, windowSeconds: number, sharedRemaining: number) {
     const now = this.#now();
-    const unflushed = this.#buckets.get(key)?.unflushed ?? 0;
+    const known = this.#buckets.get(key);
+    if (known && known.capacity === capacity && known.windowSeconds === windowSeconds) {
+      this.#learn(known, sharedRemaining, now);
+      known.usedAt = now;
+      return;
+    }
+    const unflushed = known?.unflushed ?? 0;
     this.#buckets.set(key, {
       capacity,
       windowSeconds,
@@ -126,16 +132,25 @@ export class LocalBuckets {
       const now = this.#now();
       for (const row of rows) {
         const bucket = this.#buckets.get(row.key);
-        if (!bucket) continue;
-        // Spends made while the statement ran are not in its answer yet.
-        bucket.tokens = row.tokens - bucket.unflushed;
-        bucket.at = now;
+        if (bucket) this.#learn(bucket, row.tokens, now);
       }
     } catch (error) {
       // Kept for the next flush: nothing spent is forgotten while PostgreSQL is away.
       for (const spend of spends) spend.bucket.unflushed += spend.spent;
       this.#log?.warn('rate limit flush failed', { error });
     }
+  }
+
+  /**
+   * A shared count read from PostgreSQL, less the spends made here since (they are not in
+   * it), replaces this instance's belief only when it is lower. Both are counts from above:
+   * the belief misses other instances' spends, and an answer read while a flush was on its
+   * way misses that flush's spends, which are no longer counted as unwritten here. Taking
+   * the lower keeps a caller's remaining budget from rising between two requests.
+   */
+  #learn(bucket: Bucket, sharedRemaining: number, now: number) {
+    this.#refill(bucket, now);
+    bucket.tokens = Math.min(bucket.tokens, sharedRemaining - bucket.unflushed);
   }
 
   #refill(bucket: Bucket, now: number) {

@@ -1,0 +1,111 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalBuckets } from '../src/auth/local-buckets.ts';
+import { takeRateLimit } from '../src/auth/rate-limit.ts';
+import { createDatabase, createLogger, type DatabaseHandle } from '../src/index.ts';
+import { adminQuery, createTestDatabase, eventually, type TestDatabase } from './support/index.ts';
+
+// A budget of 1,000 over about four months: it refills by one token in ~3 hours, so every
+// count below is exact.
+const CAPACITY = 1000;
+const WINDOW = 10_000_000;
+
+let database: TestDatabase;
+let handle: DatabaseHandle;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = createDatabase({
+    url: database.appUrl,
+    poolMax: 4,
+    statementTimeoutMs: 10_000,
+    log: createLogger('silent'),
+  });
+});
+afterAll(async () => {
+  await handle.close();
+  await database.drop();
+});
+
+const sharedTokens = async (key: string) =>
+  (
+    await adminQuery<{ tokens: number }>(
+      database.adminUrl,
+      'select tokens from rate_limit_buckets where key = $1',
+      [key],
+    )
+  )[0]?.tokens;
+
+describe('an hourly budget counted in memory', () => {
+  it('never shows a caller more budget than the request before, when a take from PostgreSQL answers while a flush is on its way', async () => {
+    const key = 'user:flush-race';
+    const buckets = new LocalBuckets(handle.db);
+    const locker = new pg.Client({ connectionString: database.adminUrl });
+    await locker.connect();
+    try {
+      const first = await takeRateLimit(handle.db, key, CAPACITY, WINDOW);
+      buckets.seed(key, CAPACITY, WINDOW, first.remaining);
+      const local = [1, 2, 3, 4, 5].map(() => buckets.take(key, CAPACITY, WINDOW)?.remaining);
+      expect(local).toEqual([998, 997, 996, 995, 994]);
+
+      // The flush of those five waits on the shared row...
+      await locker.query('begin');
+      await locker.query('select 1 from rate_limit_buckets where key = $1 for update', [key]);
+      const flushed = buckets.flush();
+      const waiting = await eventually(
+        async () =>
+          (
+            await locker.query<{ waiting: number }>(
+              `select count(*)::int as waiting from pg_stat_activity
+                where wait_event_type = 'Lock' and query like '%rate_limit_spend%'`,
+            )
+          ).rows[0]?.waiting,
+        (count) => count === 1,
+      );
+      expect(waiting).toBe(1);
+      // ...while a take another request made from PostgreSQL before it comes back, counted
+      // without those five: 1,000 less the first take and its own.
+      buckets.seed(key, CAPACITY, WINDOW, 998);
+      const during = buckets.take(key, CAPACITY, WINDOW)?.remaining;
+      expect(during).toBeLessThanOrEqual(994);
+
+      await locker.query('commit');
+      await flushed;
+      // The shared row now holds the first take and the five (the other take was only
+      // pretended): the next answer agrees with it, and still never rises.
+      await buckets.flush();
+      const after = buckets.take(key, CAPACITY, WINDOW)?.remaining;
+      expect(after).toBeLessThan(during ?? 0);
+      await buckets.flush();
+      expect(Math.floor((await sharedTokens(key)) ?? 0)).toBe(after);
+    } finally {
+      await locker.end();
+      await buckets.close();
+    }
+  });
+
+  it('learns from PostgreSQL what other instances spent', async () => {
+    const key = 'user:two-instances';
+    const one = new LocalBuckets(handle.db);
+    const two = new LocalBuckets(handle.db);
+    try {
+      for (const buckets of [one, two]) {
+        buckets.seed(
+          key,
+          CAPACITY,
+          WINDOW,
+          (await takeRateLimit(handle.db, key, CAPACITY, WINDOW)).remaining,
+        );
+      }
+      for (let i = 0; i < 7; i++) two.take(key, CAPACITY, WINDOW);
+      await two.flush();
+      // One flushes nothing of its own, but reads the shared count back on its next flush.
+      one.take(key, CAPACITY, WINDOW);
+      await one.flush();
+      expect(one.take(key, CAPACITY, WINDOW)?.remaining).toBe(1000 - 2 - 7 - 2);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});
