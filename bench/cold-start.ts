@@ -7,6 +7,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { functionNames } from '../functions/families.ts';
+import { readFunctionsFile } from '../infra/deploy/functions.ts';
 import { buildAll, installBundles } from '../scripts/build.ts';
 import { freePort } from '../scripts/lib/embedded-postgres.ts';
 import { startEnvironment } from './lib/environment.ts';
@@ -38,6 +39,11 @@ export async function coldStartScenario() {
       start: [first.start[0] ?? '', '--target=hello'],
       dependencies: {},
     };
+    // The Node options each function is deployed with (infra/functions/functions.yaml); the
+    // floor runs with the defaults'.
+    const specs = readFunctionsFile().functions;
+    const nodeOptions = (name: string) =>
+      (specs.find((f) => f.name === name) ?? specs[0])?.env.NODE_OPTIONS ?? '';
     const rows = [];
     for (const bundle of [hello, ...bundles]) {
       const port = await freePort();
@@ -53,6 +59,7 @@ export async function coldStartScenario() {
           METADATA_SERVER_DETECTION: 'none',
           LOG_LEVEL: 'warn',
           INTERNAL_SHARED_SECRET: 'cold-start-benchmark-shared-secret-0123',
+          NODE_OPTIONS: nodeOptions(bundle.name),
         },
       });
       const url = `http://127.0.0.1:${port}/${bundle === hello ? '' : 'ready'}`;

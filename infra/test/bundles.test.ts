@@ -8,6 +8,7 @@ import { adminQuery, createTestDatabase, type TestDatabase } from '@devctx/share
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionNames } from '../../functions/families.ts';
 import { type Bundle, buildAll, installBundles } from '../../scripts/build.ts';
+import { readFunctionsFile } from '../deploy/functions.ts';
 import { startBundle } from './simulation.ts';
 
 // Builds every bundle into a folder outside the repository (so Node cannot find the
@@ -95,8 +96,10 @@ describe('bundles', () => {
     },
   );
 
-  it('a function brings V8’s compiled code for its bundle, used from wherever it is deployed', async () => {
+  it('a function brings V8’s compiled code for its bundle, used from wherever it is deployed, with the Node options it is deployed with', async () => {
     const deployed = await mkdtemp(path.join(tmpdir(), 'devctx-deployed-'));
+    // V8 refuses code compiled under other flags: functions.yaml's options must not be such.
+    const spec = readFunctionsFile().functions.find((f) => f.name === 'projects');
     try {
       await cp(bundle('projects').dir, deployed, { recursive: true });
       const { stderr } = await run(
@@ -107,6 +110,7 @@ describe('bundles', () => {
           env: {
             PATH: process.env.PATH ?? '',
             NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
+            NODE_OPTIONS: spec?.env.NODE_OPTIONS ?? '',
             DATABASE_URL: database.appUrl,
             JWT_KEYS: 'memory',
             ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
