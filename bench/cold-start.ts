@@ -40,7 +40,7 @@ export async function coldStartScenario() {
       dependencies: {},
     };
     // The Node options each function is deployed with (infra/functions/functions.yaml); the
-    // floor runs with the defaults'.
+    // floor runs with the first function's, so both grow the same heap.
     const specs = readFunctionsFile().functions;
     const nodeOptions = (name: string) =>
       (specs.find((f) => f.name === name) ?? specs[0])?.env.NODE_OPTIONS ?? '';
