@@ -1,0 +1,130 @@
+import { adminQuery, setTenantTier } from '@devctx/shared/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SignedUp, signup, startContext } from './support.ts';
+
+// A query with many matches, but not among most texts, is asked of the text index with the
+// days its window of the 2,000 newest matches should lie in (sql/migrations/0034). The
+// hits must be exactly those of reading every match: the same windows, the same order,
+// every hit once, and never another tenant's, although its texts are of the same days.
+const TEXTS = 20_000; // a quarter match "alpha beta": more than two windows' worth
+const QUERY = 'alpha beta';
+
+let h: Awaited<ReturnType<typeof startContext>>;
+let owner: SignedUp;
+let other: SignedUp;
+
+async function ingest(who: SignedUp, count: number, label: string) {
+  const session = await who.client.post('/v1/sessions', { tool: 'claude-code' });
+  const conversation = await who.client.post(`/v1/sessions/${session.body.id}/conversations`, {});
+  for (let start = 0; start < count; start += 1000) {
+    const messages = Array.from({ length: Math.min(1000, count - start) }, (_, n) => {
+      const i = start + n;
+      // "alpha" in every other text, "beta" in every other pair: both in a quarter, with
+      // ranks that differ (alpha once, twice or three times).
+      const alpha = i % 2 === 0 ? 'alpha '.repeat(1 + (i % 3)) : 'gamma ';
+      const beta = Math.floor(i / 2) % 2 === 0 ? 'beta ' : 'delta ';
+      return { role: 'user', content: `${alpha}${beta}${label} text ${i}` };
+    });
+    const reply = await who.client.post(`/v1/conversations/${conversation.body.id}/messages`, {
+      messages,
+    });
+    if (reply.status !== 201) throw new Error(JSON.stringify(reply.body));
+  }
+}
+
+beforeAll(async () => {
+  h = await startContext();
+  owner = await signup(h.anonymous, 'days');
+  other = await signup(h.anonymous, 'neighbour');
+  for (const who of [owner, other])
+    await setTenantTier(h.database.adminUrl, who.tenant.id, 'enterprise');
+  await ingest(owner, TEXTS, 'own');
+  await ingest(other, 4000, 'theirs');
+  // Spread both tenants' texts over the same ten days, as if they came over ten days.
+  await adminQuery(
+    h.database.adminUrl,
+    `update message_bodies
+        set created_at = created_at - make_interval(days => abs(hashtext(encode(hash, 'hex'))) % 10)`,
+  );
+  await adminQuery(h.database.adminUrl, 'analyze message_bodies');
+}, 180_000);
+afterAll(() => h.close());
+
+/** Every hit's message id, page after page. */
+async function everyHit(who: SignedUp, q: string) {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const reply = await who.client.get(
+      `/v1/search/messages?q=${encodeURIComponent(q)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    expect(reply.status).toBe(200);
+    seen.push(...reply.body.items.map((hit: { messageId: string }) => hit.messageId));
+    cursor = reply.body.nextCursor;
+  } while (cursor);
+  return seen;
+}
+
+describe('search by day', () => {
+  it('gives what reading every match gives: windows of the newest 2,000, each by rank, every hit once, only the tenant’s own', async () => {
+    // The order by definition: matches in windows of 2,000 (newest first), ranked within.
+    const expected = await adminQuery<{ id: string }>(
+      h.database.adminUrl,
+      `select m.id::text as id
+         from (select b.hash, ts_rank(b.search, q) as rank,
+                      (row_number() over (order by b.created_at desc, b.hash desc) - 1) / 2000 as win
+                 from message_bodies b, websearch_to_tsquery('english', $2) q
+                where b.tenant_id = $1 and b.search @@ q) x
+         join messages m on m.tenant_id = $1 and m.body_hash = x.hash
+        order by x.win, x.rank desc, x.hash desc`,
+      [owner.tenant.id, QUERY],
+    );
+    expect(expected.length).toBe(TEXTS / 4);
+    const days = await adminQuery<{ days: number }>(
+      h.database.adminUrl,
+      `select count(distinct search_day(created_at))::int as days from message_bodies where tenant_id = $1`,
+      [owner.tenant.id],
+    );
+    expect(days[0]?.days).toBe(10);
+    // Each text holds the word of its own day, as the search counts days.
+    const astray = await adminQuery<{ n: number }>(
+      h.database.adminUrl,
+      `select count(*)::int as n from message_bodies
+        where not search @@ format('%L', ' ' || tenant_id || ' ' || search_day(created_at))::tsquery`,
+    );
+    expect(astray[0]?.n).toBe(0);
+
+    expect(await everyHit(owner, QUERY)).toEqual(expected.map((r) => r.id));
+    // The neighbour's texts of the same days are its own to find.
+    expect(await everyHit(other, QUERY)).toHaveLength(1000);
+  }, 120_000);
+
+  it('takes that way for such a query, and no words of a caller reach the days’ own words', async () => {
+    const client = new pg.Client({ connectionString: h.database.appUrl });
+    await client.connect();
+    try {
+      const notices: string[] = [];
+      client.on('notice', (notice) => notices.push(notice.message ?? ''));
+      await client.query(`select set_config('app.tenant_id', $1, false)`, [owner.tenant.id]);
+      await client.query('set client_min_messages = debug1');
+      const { rows } = await client.query(
+        `select count(*)::int as hits
+           from search_message_windows(websearch_to_tsquery('english', $1), 20, null, null, null, null)`,
+        [QUERY],
+      );
+      expect(rows[0]?.hits).toBe(20);
+      expect(notices.some((n) => /^search window by \d+ days?$/.test(n))).toBe(true);
+    } finally {
+      await client.end();
+    }
+    // A day's word is ' <tenant> <day>': no query of words is parsed into one.
+    const [{ day } = { day: 0 }] = await adminQuery<{ day: number }>(
+      h.database.adminUrl,
+      'select search_day(now()) as day',
+    );
+    for (const q of [`${owner.tenant.id} ${day}`, `"${owner.tenant.id} ${day}"`]) {
+      expect(await everyHit(owner, q), q).toEqual([]);
+    }
+  });
+});
