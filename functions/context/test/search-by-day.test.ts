@@ -1,4 +1,4 @@
-import { adminQuery, setTenantTier } from '@devctx/shared/testing';
+import { adminQuery, type Reply, setTenantTier } from '@devctx/shared/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedUp, signup, startContext } from './support.ts';
@@ -56,7 +56,7 @@ async function everyHit(who: SignedUp, q: string) {
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const reply = await who.client.get(
+    const reply: Reply = await who.client.get(
       `/v1/search/messages?q=${encodeURIComponent(q)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
     );
     expect(reply.status).toBe(200);
