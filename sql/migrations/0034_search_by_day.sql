@@ -16,12 +16,18 @@
 -- would give.
 --
 -- The text index is built again once; the table is not rewritten.
+--
+-- Both functions below are part of the index: every role that writes texts (devctx_app)
+-- must keep EXECUTE on them. An infinite time (an imported archive may hold one) is the
+-- first or last day there is, so it neither fails an insert nor this migration.
 create function search_day(p_at timestamptz) returns integer
-  language sql immutable
-  return (p_at at time zone 'UTC')::date - date '2000-01-01';
+  language sql immutable parallel safe
+  return case when isfinite(p_at) then (p_at at time zone 'UTC')::date - date '2000-01-01'
+              when p_at > 'epoch'::timestamptz then 2147483647
+              when p_at < 'epoch'::timestamptz then -2147483647 end;
 
 create function search_day_word(p_tenant uuid, p_at timestamptz) returns tsvector
-  language sql immutable
+  language sql immutable parallel safe
   return array_to_tsvector(array[p_tenant::text || ' ' || search_day(p_at)]);
 
 drop index message_bodies_search;
@@ -51,8 +57,11 @@ declare
   -- them (the estimate was wrong: `a -a`, a phrase of words never side by side) and the
   -- window is looked up in the text index instead.
   v_scan_limit constant integer := 50 * 2000;
-  -- By day, at most this many days in one look-up, and at most three look-ups a window.
-  v_max_days constant integer := 400;
+  -- By day, at most this many days in one look-up, and at most three look-ups a window:
+  -- the index's work grows with the days in the query (100 days cost six times 16, and
+  -- more than reading the tenant's whole entry), so a tenant whose window spans more
+  -- days is served by reading every match.
+  v_max_days constant integer := 16;
   v_window search_candidate[];
   v_top search_candidate;
   v_bottom search_candidate;
@@ -67,6 +76,7 @@ declare
   v_texts double precision;
   v_newest_first boolean;
   v_first_day integer;
+  v_last_day integer;
   v_top_day integer;
   v_days integer;
   v_days_per_window double precision;
@@ -86,9 +96,9 @@ begin
   -- if the tenant's texts came at an even pace from its first day to its last.
   if not v_newest_first and v_matches > 2 * v_window_size then
     select search_day(min(b.created_at)), search_day(max(b.created_at))
-      into v_first_day, v_top_day
+      into v_first_day, v_last_day
       from message_bodies b where b.tenant_id = current_tenant_id();
-    v_days_per_window := v_window_size / v_matches * (v_top_day - v_first_day + 1);
+    v_days_per_window := v_window_size / v_matches * (v_last_day::bigint - v_first_day + 1);
   end if;
   loop
     v_window := null;
@@ -115,10 +125,11 @@ begin
       perform set_config('enable_bitmapscan', 'on', true);
       perform set_config('enable_indexscan', 'off', true);
       perform set_config('enable_seqscan', 'off', true);
-      -- Twice the even pace's days, then eight and 32 times, while they fall short of a
-      -- window and there are older days.
-      v_top_day := coalesce(search_day(v_at), v_top_day);
-      v_days := ceil(2 * v_days_per_window);
+      -- Twice the even pace's days, then four and eight times, while they fall short of
+      -- a window and there are older days. From the bound's day, or the tenant's last
+      -- (a cursor from the future starts there too).
+      v_top_day := least(coalesce(search_day(v_at), v_last_day), v_last_day);
+      v_days := least(ceil(2 * v_days_per_window), v_max_days + 1);
       for attempt in 1..3 loop
         exit when v_days > v_max_days;
         -- The tenant's own texts only, from the index's search and day columns: the days'
@@ -144,12 +155,12 @@ begin
           using p_query, current_tenant_id(), v_at, v_hash, v_window_size,
                 search_days_query(v_top_day, v_days);
         -- A full window, or every day down to the tenant's first: the window is whole.
-        if cardinality(v_window) >= v_window_size or v_top_day - v_days < v_first_day then
+        if cardinality(v_window) >= v_window_size or v_top_day::bigint - v_days < v_first_day then
           raise debug 'search window by % days', v_days;
           exit;
         end if;
         v_window := null;
-        v_days := v_days * 4;
+        v_days := v_days * 2;
       end loop;
       perform set_config('enable_seqscan', 'on', true);
     end if;
