@@ -15,16 +15,17 @@
 -- older than every match of these days, so the window is the same as reading every match
 -- would give.
 --
--- The text index is built again once; the table is not rewritten.
+-- The text index is built again once (the table is not rewritten); texts wait for it.
 --
 -- Both functions below are part of the index: every role that writes texts (devctx_app)
--- must keep EXECUTE on them. An infinite time (an imported archive may hold one) is the
--- first or last day there is, so it neither fails an insert nor this migration.
+-- must keep EXECUTE on them. An infinite time (an imported archive may hold one) is a
+-- day past any real one, with room for the days counted back from it, so it fails
+-- neither an insert, nor this migration, nor a search.
 create function search_day(p_at timestamptz) returns integer
   language sql immutable parallel safe
   return case when isfinite(p_at) then (p_at at time zone 'UTC')::date - date '2000-01-01'
-              when p_at > 'epoch'::timestamptz then 2147483647
-              when p_at < 'epoch'::timestamptz then -2147483647 end;
+              when p_at > 'epoch'::timestamptz then 2000000000
+              when p_at < 'epoch'::timestamptz then -2000000000 end;
 
 create function search_day_word(p_tenant uuid, p_at timestamptz) returns tsvector
   language sql immutable parallel safe

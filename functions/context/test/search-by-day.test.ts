@@ -121,7 +121,7 @@ describe('search by day', () => {
   }, 120_000);
 
   it('reads every match instead when a window spans more days than a look-up takes, and takes a text of no end of time', async () => {
-    // An imported archive may hold a time of no end: it is the last day there is.
+    // A time without end (archives imported before they were refused) is a day too.
     await adminQuery(
       h.database.adminUrl,
       `insert into message_bodies (tenant_id, hash, content, byte_size, created_at)
