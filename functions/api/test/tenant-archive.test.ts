@@ -266,6 +266,25 @@ describe('importing an archive into a new tenant', () => {
     expect((await client.get('/v1/tenant/usage')).body.messages.used).toBe(0);
   });
 
+  it('refuses a time without end, which no cursor could page past', async () => {
+    const edited = gzipSync(
+      gunzipSync(archive)
+        .toString('utf8')
+        .split('\n')
+        .map((line) =>
+          line.startsWith('message_bodies\t')
+            ? line.replace(/"created_at": "[^"]+"/, '"created_at": "infinity"')
+            : line,
+        )
+        .join('\n'),
+    );
+    const g = await freshTenant('archive-g');
+    const { reply, client } = await importInto(g, edited);
+    expect(reply.body.status).toBe('failed');
+    expect(reply.body.error).toMatch(/message_bodies.*infinity/);
+    expect((await client.get('/v1/tenant/usage')).body.messages.used).toBe(0);
+  });
+
   it('lets only one of the archive’s owners import it', async () => {
     const e = await freshTenant('archive-e', 'stranger@archive-e.example');
     const started = await upload(e.client, archive);

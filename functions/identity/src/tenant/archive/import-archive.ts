@@ -157,8 +157,10 @@ async function verify(
 
 /** Writes batches of rows (JSON text, as archived) into a table, for this tenant. */
 async function inserterFor(trx: Trx, tenantId: string, table: ArchivedTable) {
-  const { rows: columns } = await sql<{ name: string }>`
-    select attname as name from pg_attribute
+  const { rows: columns } = await sql<{ name: string; time: boolean }>`
+    select attname as name,
+           atttypid in ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype) as time
+      from pg_attribute
      where attrelid = ${table.name}::regclass and attnum > 0 and not attisdropped
        and attgenerated = '' and attname <> 'tenant_id'
        and not (attname = any(${(table.secret ?? []).filter((c) => !table.takenWhenGiven?.includes(c))}::text[]))
@@ -169,14 +171,24 @@ async function inserterFor(trx: Trx, tenantId: string, table: ArchivedTable) {
   const fresh = anew.map(
     () => sql`sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8'))`,
   );
+  const times = columns.filter((c) => c.time).map((c) => sql`not isfinite(r.${sql.id(c.name)})`);
   return async (rows: string[]) => {
+    const batch = sql`jsonb_populate_recordset(null::${sql.table(table.name)}, ${`[${rows.join(',')}]`}::jsonb) r`;
+    // PostgreSQL takes 'infinity' for a time; the API never gives one out, and a cursor
+    // cannot name one, so paging would stop there.
+    if (times.length) {
+      const { rows: endless } =
+        await sql`select 1 from ${batch} where ${sql.join(times, sql` or `)} limit 1`.execute(trx);
+      if (endless.length)
+        throw new PermanentJobError(
+          `The archive's ${table.name} hold a time without end ('infinity'), which no real record has.`,
+        );
+    }
     try {
       await sql`
         insert into ${sql.table(table.name)} (tenant_id, ${sql.join([...names, ...anew.map((n) => sql.id(n))])})
         select ${tenantId}::uuid, ${sql.join([...columns.map((c) => sql`r.${sql.id(c.name)}`), ...fresh])}
-          from jsonb_populate_recordset(null::${sql.table(table.name)}, ${`[${rows.join(',')}]`}::jsonb) r`.execute(
-        trx,
-      );
+          from ${batch}`.execute(trx);
     } catch (error) {
       throw importFailure(error, table.name);
     }
