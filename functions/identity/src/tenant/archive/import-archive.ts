@@ -174,17 +174,19 @@ async function inserterFor(trx: Trx, tenantId: string, table: ArchivedTable) {
   const times = columns.filter((c) => c.time).map((c) => sql`not isfinite(r.${sql.id(c.name)})`);
   return async (rows: string[]) => {
     const batch = sql`jsonb_populate_recordset(null::${sql.table(table.name)}, ${`[${rows.join(',')}]`}::jsonb) r`;
-    // PostgreSQL takes 'infinity' for a time; the API never gives one out, and a cursor
-    // cannot name one, so paging would stop there.
-    if (times.length) {
-      const { rows: endless } =
-        await sql`select 1 from ${batch} where ${sql.join(times, sql` or `)} limit 1`.execute(trx);
-      if (endless.length)
-        throw new PermanentJobError(
-          `The archive's ${table.name} hold a time without end ('infinity'), which no real record has.`,
-        );
-    }
     try {
+      // PostgreSQL takes 'infinity' for a time; the API never gives one out, and a cursor
+      // cannot name one, so paging would stop there.
+      if (times.length) {
+        const { rows: endless } =
+          await sql`select 1 from ${batch} where ${sql.join(times, sql` or `)} limit 1`.execute(
+            trx,
+          );
+        if (endless.length)
+          throw new PermanentJobError(
+            `The archive's ${table.name} hold a time without end ('infinity'), which no real record has.`,
+          );
+      }
       await sql`
         insert into ${sql.table(table.name)} (tenant_id, ${sql.join([...names, ...anew.map((n) => sql.id(n))])})
         select ${tenantId}::uuid, ${sql.join([...columns.map((c) => sql`r.${sql.id(c.name)}`), ...fresh])}
