@@ -30,6 +30,12 @@ export interface Guard {
   authenticate(req: IncomingMessage, ctx: RequestContext): Promise<GuardResult>;
   limitAnonymous(ctx: RequestContext): Promise<Record<string, string>>;
   /**
+   * One more request from an authenticated caller's hourly budget, for work a request does
+   * on the caller's behalf beyond its own (each API call an MCP tool makes), so one request
+   * cannot do the work of hundreds for the price of one. 429 when the budget is spent.
+   */
+  charge(actor: Actor): Promise<void>;
+  /**
    * After a write: what it changed may be what authentication reads (a revoked key, a
    * role), so cached authentications of its tenant (of every tenant, for a write without
    * one) are dropped on this instance.
@@ -150,6 +156,10 @@ export function createGuard(deps: {
 
     async close() {
       await budgets?.close();
+    },
+
+    async charge(actor) {
+      enforceRateLimit(await takeBudget(actor), HOUR);
     },
 
     async limitAnonymous(ctx) {

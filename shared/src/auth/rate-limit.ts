@@ -99,17 +99,3 @@ export function failureBudget(
 
 /** The bucket of a user's hourly request budget, shared by their sessions and keys. */
 export const userBudgetKey = (userId: string) => `user:${userId}`;
-
-/**
- * One more request from an authenticated caller's hourly budget: for work a request does
- * on the caller's behalf beyond its own (each API call an MCP tool makes), so one request
- * cannot do the work of hundreds for the price of one. 429 when the budget is spent.
- */
-export async function chargeCaller(ctx: {
-  db: Db;
-  actor?: { userId: string; requestsPerHour?: number | undefined } | undefined;
-}) {
-  const limit = ctx.actor?.requestsPerHour;
-  if (!ctx.actor || limit === undefined) return;
-  enforceRateLimit(await takeRateLimit(ctx.db, userBudgetKey(ctx.actor.userId), limit, 3600), 3600);
-}

@@ -146,9 +146,11 @@ export function createApp(options: AppOptions): RequestListener {
     } else if (route.permission !== null) {
       if (!options.guard)
         throw new AppError('unauthenticated', 'This endpoint needs a bearer token.');
-      const { actor, headers } = await options.guard.authenticate(req, ctx);
+      const { guard } = options;
+      const { actor, headers } = await guard.authenticate(req, ctx);
       setHeaders(res, headers);
       ctx.actor = actor;
+      ctx.charge = () => guard.charge(actor);
       requirePermission(actor, route.permission);
     } else if (route.rateLimit !== false && options.guard) {
       setHeaders(res, await options.guard.limitAnonymous(ctx));

@@ -41,6 +41,11 @@ export interface RequestContext {
   ip: string;
   userAgent: string | undefined;
   actor: Actor | undefined;
+  /**
+   * Takes one more request from the authenticated caller's hourly budget, counted where
+   * its request was (this instance's count, see LocalBuckets): for calls made in process.
+   */
+  charge?: () => Promise<void>;
 }
 
 /** The actor of a route that declares a permission (the pipeline has authenticated it). */
