@@ -115,8 +115,8 @@ export function createGuard(deps: {
     const actor = actorOf(row, tenantId, sessionId);
     if (row.valid_until) notAfter = Math.min(notAfter, row.valid_until.getTime());
     if (counted) return { actor, notAfter, stamp };
-    const taken = bucketResult(row.requests_per_hour, row as unknown as BucketColumns);
-    budgets?.seed(budgetKey(actor), row.requests_per_hour, HOUR, taken.remaining);
+    const shared = bucketResult(row.requests_per_hour, row as unknown as BucketColumns);
+    const taken = budgets?.seed(budgetKey(actor), row.requests_per_hour, HOUR, shared) ?? shared;
     return { actor, taken, notAfter, stamp };
   }
 
@@ -175,8 +175,8 @@ export function createGuard(deps: {
     const local = budgets?.take(budgetKey(actor), limit, HOUR);
     if (local) return local;
     const taken = await takeRateLimit(deps.db, budgetKey(actor), limit, HOUR);
-    budgets?.seed(budgetKey(actor), limit, HOUR, taken.remaining);
-    return taken;
+    // Told by this instance's count: PostgreSQL's misses the spends not yet written.
+    return budgets?.seed(budgetKey(actor), limit, HOUR, taken) ?? taken;
   }
 }
 

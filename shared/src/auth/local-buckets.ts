@@ -77,25 +77,28 @@ export class LocalBuckets {
 
   /**
    * What PostgreSQL answered for a take it made itself: the bucket's shared count, less
-   * what this instance spent and has not written yet.
+   * what this instance spent and has not written yet. Returns that take as the caller is
+   * told it: with what remains by this instance's count, which knows those spends too.
    */
-  seed(key: string, capacity: number, windowSeconds: number, sharedRemaining: number) {
+  seed(key: string, capacity: number, windowSeconds: number, taken: RateLimitResult) {
     const now = this.#now();
-    const known = this.#buckets.get(key);
-    if (known && known.capacity === capacity && known.windowSeconds === windowSeconds) {
-      this.#learn(known, sharedRemaining, now);
-      known.usedAt = now;
-      return;
+    let bucket = this.#buckets.get(key);
+    if (bucket && bucket.capacity === capacity && bucket.windowSeconds === windowSeconds) {
+      this.#learn(bucket, taken.remaining, now);
+      bucket.usedAt = now;
+    } else {
+      const unflushed = bucket?.unflushed ?? 0;
+      bucket = {
+        capacity,
+        windowSeconds,
+        tokens: taken.remaining - unflushed,
+        at: now,
+        unflushed,
+        usedAt: now,
+      };
+      this.#buckets.set(key, bucket);
     }
-    const unflushed = known?.unflushed ?? 0;
-    this.#buckets.set(key, {
-      capacity,
-      windowSeconds,
-      tokens: sharedRemaining - unflushed,
-      at: now,
-      unflushed,
-      usedAt: now,
-    });
+    return { ...resultOf(bucket, taken.allowed), retryAfterSeconds: taken.retryAfterSeconds };
   }
 
   /** Writes every bucket's local spends to PostgreSQL and reads back the shared counts. */
