@@ -171,26 +171,24 @@ async function inserterFor(trx: Trx, tenantId: string, table: ArchivedTable) {
   const fresh = anew.map(
     () => sql`sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8'))`,
   );
-  const times = columns.filter((c) => c.time).map((c) => sql`not isfinite(r.${sql.id(c.name)})`);
+  // PostgreSQL takes 'infinity' for a time; the API never gives one out, and a cursor
+  // cannot name one, so paging would stop there. A batch holding one inserts nothing.
+  const endless = columns.filter((c) => c.time).map((c) => sql`not isfinite(r.${sql.id(c.name)})`);
   return async (rows: string[]) => {
-    const batch = sql`jsonb_populate_recordset(null::${sql.table(table.name)}, ${`[${rows.join(',')}]`}::jsonb) r`;
+    const records = sql`jsonb_populate_recordset(null::${sql.table(table.name)}, ${`[${rows.join(',')}]`}::jsonb)`;
+    const source = endless.length
+      ? sql`(with b as materialized (select * from ${records})
+             select * from b where not exists (select 1 from b r where ${sql.join(endless, sql` or `)})) r`
+      : sql`${records} r`;
     try {
-      // PostgreSQL takes 'infinity' for a time; the API never gives one out, and a cursor
-      // cannot name one, so paging would stop there.
-      if (times.length) {
-        const { rows: endless } =
-          await sql`select 1 from ${batch} where ${sql.join(times, sql` or `)} limit 1`.execute(
-            trx,
-          );
-        if (endless.length)
-          throw new PermanentJobError(
-            `The archive's ${table.name} hold a time without end ('infinity'), which no real record has.`,
-          );
-      }
-      await sql`
+      const { numAffectedRows } = await sql`
         insert into ${sql.table(table.name)} (tenant_id, ${sql.join([...names, ...anew.map((n) => sql.id(n))])})
         select ${tenantId}::uuid, ${sql.join([...columns.map((c) => sql`r.${sql.id(c.name)}`), ...fresh])}
-          from ${batch}`.execute(trx);
+          from ${source}`.execute(trx);
+      if (Number(numAffectedRows) !== rows.length)
+        throw new PermanentJobError(
+          `The archive's ${table.name} hold a time without end ('infinity'), which no real record has.`,
+        );
     } catch (error) {
       throw importFailure(error, table.name);
     }
