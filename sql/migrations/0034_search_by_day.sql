@@ -94,12 +94,16 @@ begin
     'select 1 from message_bodies b where b.tenant_id = %L', current_tenant_id()));
   v_newest_first := v_matches > sqrt(v_window_size * greatest(v_texts, 1));
   -- More than two windows of matches: looked up by day. How many days a window takes,
-  -- if the tenant's texts came at an even pace from its first day to its last.
+  -- if the tenant's texts came at an even pace from its first day to its last; none
+  -- when twice that is more than one look-up takes.
   if not v_newest_first and v_matches > 2 * v_window_size then
     select search_day(min(b.created_at)), search_day(max(b.created_at))
       into v_first_day, v_last_day
       from message_bodies b where b.tenant_id = current_tenant_id();
     v_days_per_window := v_window_size / v_matches * (v_last_day::bigint - v_first_day + 1);
+    if 2 * v_days_per_window > v_max_days then
+      v_days_per_window := null;
+    end if;
   end if;
   loop
     v_window := null;
@@ -130,7 +134,7 @@ begin
       -- a window and there are older days. From the bound's day, or the tenant's last
       -- (a cursor from the future starts there too).
       v_top_day := least(coalesce(search_day(v_at), v_last_day), v_last_day);
-      v_days := least(ceil(2 * v_days_per_window), v_max_days + 1);
+      v_days := ceil(2 * v_days_per_window);
       for attempt in 1..3 loop
         exit when v_days > v_max_days;
         -- The tenant's own texts only, from the index's search and day columns: the days'
