@@ -11,7 +11,9 @@ export function packageTestConfig(options: { testTimeout?: number } = {}) {
       globalSetup: [fileURLToPath(new URL('./global-setup.ts', import.meta.url))],
       include: ['test/**/*.test.ts'],
       testTimeout: options.testTimeout ?? 20_000,
-      hookTimeout: 30_000,
+      // A file's setup builds a tenant's history through the API, the work of many tests;
+      // with every package's tests at once on CI's two cores, one took over 30 s.
+      hookTimeout: 60_000,
       // expect.poll waits for something that happens on its own (a page rendering, a job
       // finishing). Its default of 1 s is too short when CI runs every package at once.
       expect: { poll: { timeout: 10_000 } },
