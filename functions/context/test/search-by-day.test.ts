@@ -61,20 +61,42 @@ async function everyHit(who: SignedUp, q: string) {
   return seen;
 }
 
-/** The order by definition: matches in windows of 2,000 (newest first), ranked within. */
-async function byDefinition(who: SignedUp, q: string) {
+/**
+ * The order by definition: windows of 2,000 texts that may match (newest first), the
+ * matches of each ranked. The texts that may match are those of `candidates`: the query
+ * itself, or for a phrase the same words anywhere.
+ */
+async function byDefinition(who: SignedUp, q: string, candidates = q) {
   const rows = await adminQuery<{ id: string }>(
     h.database.adminUrl,
     `select m.id::text as id
-       from (select b.hash, ts_rank(b.search, q) as rank,
+       from (select b.hash, ts_rank(b.search, q) as rank, b.search @@ q as hit,
                     (row_number() over (order by b.created_at desc, b.hash desc) - 1) / 2000 as win
-               from message_bodies b, websearch_to_tsquery('english', $2) q
-              where b.tenant_id = $1 and b.search @@ q) x
+               from message_bodies b, websearch_to_tsquery('english', $2) q,
+                    websearch_to_tsquery('english', $3) c
+              where b.tenant_id = $1 and b.search @@ c) x
        join messages m on m.tenant_id = $1 and m.body_hash = x.hash
+      where x.hit
       order by x.win, x.rank desc, x.hash desc`,
-    [who.tenant.id, q],
+    [who.tenant.id, q, candidates],
   );
   return rows.map((r) => r.id);
+}
+
+/** The window kind each page's cursor names (`c`: texts that may match), page after page. */
+async function cursorKinds(who: SignedUp, q: string) {
+  const kinds = new Set<string>();
+  let cursor: string | null = null;
+  for (let page = 0; page < 3; page++) {
+    const reply: Reply = await who.client.get(
+      `/v1/search/messages?q=${encodeURIComponent(q)}&limit=10${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    cursor = reply.body.nextCursor;
+    if (!cursor) break;
+    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    kinds.add(after.split('|')[5] ?? '');
+  }
+  return [...kinds];
 }
 
 /** Whether the first page of `q` was looked up by day (the function says so at debug level). */
@@ -88,7 +110,7 @@ async function byDay(who: SignedUp, q: string) {
     await client.query('set client_min_messages = debug1');
     const { rows } = await client.query(
       `select count(*)::int as hits
-         from search_message_windows(websearch_to_tsquery('english', $1), 20, null, null, null, null)`,
+         from search_message_windows(websearch_to_tsquery('english', $1), 20, null, null, null, null, null)`,
       [q],
     );
     expect(rows[0]?.hits).toBe(20);
@@ -119,6 +141,75 @@ describe('search by day', () => {
     // The neighbour's texts of the same days are its own to find.
     expect(await everyHit(other, QUERY)).toHaveLength(1000);
   }, 120_000);
+
+  it('gives a phrase the windows of the texts holding its words, each by the phrase’s rank', async () => {
+    // "alpha alpha" is in two thirds of the texts with alpha, so a window of 2,000 texts
+    // with alpha holds about 1,333 of its matches. It is read newest first (half the texts
+    // have alpha). "alpha the beta" (alpha, any word, beta: alpha twice) is looked up by
+    // day (a quarter have both words). The neighbour's 2,000 texts with alpha, of 4,000,
+    // are read from every match.
+    for (const [who, q, candidates, hits] of [
+      [owner, '"alpha alpha"', 'alpha', 6666],
+      [owner, '"alpha the beta"', 'alpha beta', 3333],
+      [other, '"alpha alpha"', 'alpha', 1333],
+    ] as const) {
+      const expected = await byDefinition(who, q, candidates);
+      expect(expected.length, q).toBe(hits);
+      // Not the windows of its matches, when there are more than one: those would hold
+      // other texts.
+      if (hits > 2000) expect(expected).not.toEqual(await byDefinition(who, q));
+      expect(await everyHit(who, q), q).toEqual(expected);
+    }
+    expect(await byDay(owner, '"alpha the beta"')).toBe(true);
+    // Every page of such a search says so in its cursor.
+    expect(await cursorKinds(owner, '"alpha alpha"')).toEqual(['c']);
+  }, 120_000);
+
+  it('gives a phrase rare among the texts holding its words the windows of its matches', async () => {
+    // 30 texts with "zeta eta", older than 3,000 with zeta and eta apart: the newest 2,000
+    // texts with both words hold no match, and the next window would have to be read too.
+    const rare = await signup(h.anonymous, 'rare-phrase');
+    await setTenantTier(h.database.adminUrl, rare.tenant.id, 'enterprise');
+    const session = await rare.client.post('/v1/sessions', { tool: 'claude-code' });
+    const talk = await rare.client.post(`/v1/sessions/${session.body.id}/conversations`, {});
+    for (const [count, text] of [
+      [30, 'zeta eta side by side'],
+      [1000, 'zeta apart from eta'],
+      [1000, 'zeta far from eta'],
+      [1000, 'zeta away from eta'],
+    ] as const) {
+      const messages = Array.from({ length: count }, (_, i) => ({
+        role: 'user',
+        content: `${text} ${i}`,
+      }));
+      const reply = await rare.client.post(`/v1/conversations/${talk.body.id}/messages`, {
+        messages,
+      });
+      expect(reply.status).toBe(201);
+    }
+    const expected = await byDefinition(rare, '"zeta eta"');
+    expect(expected).toHaveLength(30);
+    expect(await everyHit(rare, '"zeta eta"')).toEqual(expected);
+    expect(await cursorKinds(rare, '"zeta eta"')).toEqual(['']);
+  }, 120_000);
+
+  it('joins a phrase’s words by “and” only outside quoted words, and not under a negation', async () => {
+    const relaxed = async (query: string) =>
+      (
+        await adminQuery<{ q: string }>(
+          h.database.adminUrl,
+          'select search_candidates_query($1::tsquery)::text as q',
+          [query],
+        )
+      )[0]?.q;
+    expect(await relaxed(`'tenant' <-> 'session' <2> 'key'`)).toBe(`'tenant' & 'session' & 'key'`);
+    expect(await relaxed(`('a' | 'b') <-> 'c' | 'd' <-> 'e'`)).toBe(
+      `( 'a' | 'b' ) & 'c' | 'd' & 'e'`,
+    );
+    expect(await relaxed(`'a<->b!' <-> 'it''s'`)).toBe(`'a<->b!' & 'it''s'`);
+    expect(await relaxed(`'a' & !( 'b' <-> 'c' )`)).toBe(`'a' & !( 'b' <-> 'c' )`);
+    expect(await relaxed(`'a' & 'b'`)).toBe(`'a' & 'b'`);
+  });
 
   it('reads every match instead when a window spans more days than a look-up takes, and takes a text of no end of time', async () => {
     // A time without end (archives imported before they were refused) is a day too.

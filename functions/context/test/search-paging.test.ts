@@ -161,5 +161,16 @@ describe('search paging', () => {
     ).toString('base64url');
     const reply = await owner.client.get(`/v1/search/messages?q=export&cursor=${forged}`);
     expect(reply.status).toBe(400);
+    // A window of another kind than the texts that may match (c), or more fields.
+    const first = await owner.client.get('/v1/search/messages?q=export&limit=1');
+    const issued = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString());
+    expect(issued.after.split('|')).toHaveLength(5);
+    for (const tail of ['|x', '|c|c', '|']) {
+      const edited = Buffer.from(
+        JSON.stringify({ ...issued, after: `${issued.after}${tail}` }),
+      ).toString('base64url');
+      const refused = await owner.client.get(`/v1/search/messages?q=export&cursor=${edited}`);
+      expect(refused.status, tail).toBe(400);
+    }
   });
 });

@@ -20,16 +20,20 @@ const HASH = /^[\da-f]{64}$/;
 
 /**
  * A search cursor: rank, body hash and time of the last hit, its message id, and the
- * window of recent matches it was ranked in (its newest text's time and hash), if any.
+ * window of recent matches it was ranked in (its newest text's time and hash, and `c` when
+ * the windows are of the texts that may hold the query's phrases), if any.
  */
 function searchPosition(cursor: string | undefined): SearchPosition | undefined {
   const position = decodeCursor(cursor, { after: 'text' });
   if (!position) return undefined;
-  const [rank = '', hash = '', at = '', windowAt, windowHash] = position.after.split('|');
+  const [rank = '', hash = '', at = '', windowAt, windowHash, kind, ...rest] =
+    position.after.split('|');
   if (!RANK.test(rank) || !HASH.test(hash) || !isInstant(at)) throw invalidCursor();
   if (windowAt === undefined) return { rank, hash, at, id: position.id };
   if (!isInstant(windowAt) || !HASH.test(windowHash ?? '')) throw invalidCursor();
-  return { rank, hash, at, id: position.id, window: { at: windowAt, hash: windowHash as string } };
+  if ((kind !== undefined && kind !== 'c') || rest.length > 0) throw invalidCursor();
+  const window = { at: windowAt, hash: windowHash as string, candidates: kind === 'c' };
+  return { rank, hash, at, id: position.id, window };
 }
 
 const encodeCursor = (hit: {
@@ -39,8 +43,10 @@ const encodeCursor = (hit: {
   id: string;
   window_at: string | null;
   window_hash: string | null;
+  candidate_windows: boolean | null;
 }) => {
-  const window = hit.window_at ? `|${hit.window_at}|${hit.window_hash}` : '';
+  const kind = hit.candidate_windows ? '|c' : '';
+  const window = hit.window_at ? `|${hit.window_at}|${hit.window_hash}${kind}` : '';
   const after = `${hit.rank}|${hit.hash}|${hit.at}${window}`;
   return Buffer.from(JSON.stringify({ after, id: hit.id })).toString('base64url');
 };

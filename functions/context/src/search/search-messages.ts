@@ -53,7 +53,14 @@ const GT = '\u0004';
  * body (rank, hash) and message (at, id).
  */
 export interface SearchPosition {
-  window?: { at: string; hash: string } | undefined;
+  window?:
+    | {
+        at: string;
+        hash: string;
+        /** Windows of the texts that may hold the query's phrases (sql/migrations/0035). */
+        candidates: boolean;
+      }
+    | undefined;
   /** PostgreSQL's own text of the real, so it compares equal when it comes back. */
   rank: string;
   hash: string;
@@ -86,18 +93,24 @@ export async function searchMessages(
   );
   const afterHash = after ? Buffer.from(after.hash, 'hex') : null;
   const afterWindow = after?.window
-    ? { at: after.window.at, hash: Buffer.from(after.window.hash, 'hex') }
+    ? {
+        at: after.window.at,
+        hash: Buffer.from(after.window.hash, 'hex'),
+        candidates: after.window.candidates,
+      }
     : undefined;
   // A filtered search ranks every matching body (the filters may leave few of their
   // messages); otherwise matches are ranked a window of recent ones at a time.
   const bodies = filtered
-    ? sql`select f.hash, f.rank, null::timestamptz as window_at, null::bytea as window_hash
+    ? sql`select f.hash, f.rank, null::timestamptz as window_at, null::bytea as window_hash,
+                 null::boolean as candidate_windows
             from q, search_message_bodies(q.tsq, null::text, null::integer,
                                           ${after?.rank ?? null}::real, ${afterHash}::bytea) f`
-    : sql`select f.hash, f.rank, f.window_at, f.window_hash
+    : sql`select f.hash, f.rank, f.window_at, f.window_hash, f.candidate_windows
             from q, search_message_windows(q.tsq, ${query.limit + 2}::integer,
                                            ${afterWindow?.at ?? null}::timestamptz, ${afterWindow?.hash ?? null}::bytea,
-                                           ${after?.rank ?? null}::real, ${afterHash}::bytea) f`;
+                                           ${after?.rank ?? null}::real, ${afterHash}::bytea,
+                                           ${afterWindow?.candidates ?? null}::boolean) f`;
   // After the cursor's body (and, within that body, its message); in a later window, all.
   const afterBody = after
     ? sql`((h.rank, h.hash) < (${after.rank}::real, ${afterHash}::bytea)
@@ -126,6 +139,7 @@ export async function searchMessages(
     at: string;
     window_at: string | null;
     window_hash: string | null;
+    candidate_windows: boolean | null;
     content: string;
     headline: string;
   }>`
@@ -139,7 +153,7 @@ export async function searchMessages(
     page as (
       select m.id, m.session_id, m.conversation_id, m.sequence, m.role, m.occurred_at, m.tags,
              s.title, h.rank, h.hash, coalesce(m.occurred_at, m.created_at) as at,
-             h.window_at, h.window_hash
+             h.window_at, h.window_hash, h.candidate_windows
         from hits h
         join messages m on m.tenant_id = ${tenantId} and m.body_hash = h.hash
         join ai_sessions s on s.tenant_id = m.tenant_id and s.id = m.session_id
@@ -158,7 +172,7 @@ export async function searchMessages(
     select p.id, p.session_id, p.conversation_id, p.sequence, p.role, p.occurred_at, p.tags,
            p.title, p.rank::text as rank, encode(p.hash, 'hex') as hash, p.at::text as at,
            p.window_at::text as window_at, encode(p.window_hash, 'hex') as window_hash,
-           left(b.content, 2000) as content,
+           p.candidate_windows, left(b.content, 2000) as content,
            ts_headline('english', translate(left(b.content, 20000), '<>', ${`${LT}${GT}`}), q.tsq,
                        ${`StartSel=${OPEN}, StopSel=${CLOSE}, MaxFragments=2, MaxWords=24, MinWords=6, FragmentDelimiter=" … "`}) as headline
       from page p

@@ -1,0 +1,278 @@
+-- Search at a million messages, a phrase of common words (issue 23): "tenant session" is
+-- in one text of 1,000, but both words are in 53,000, one in 19. The text index keeps no
+-- word positions, so it gives all 53,000, and each was read from the heap to check its
+-- words' positions: 200 ms alone, 565 ms at p95 with four clients. (The phrase has fewer
+-- than a window, 2,000, of matches, so its first window went back to the tenant's first
+-- text.)
+--
+-- A phrase's windows may now be of the texts that may hold it, those with its words
+-- anywhere (the query with each phrase's words joined by "and"): the 2,000 newest of them
+-- each, with the phrase's matches among them ranked. A page reads as few such windows as
+-- it needs: the first page of "tenant session" comes from its first window, 2,000 texts.
+-- But a phrase rare among texts holding its words ("tenant tenant tenant": 20 of 200,000)
+-- would walk a hundred windows for one page, so the first page looks at the first such
+-- window only: if it holds a page of matches, the search goes on by such windows;
+-- otherwise by windows of the phrase's own matches, as before. The choice is kept in the
+-- search's cursor, so every page of a search has the same windows. Without a phrase, or
+-- with a negation (where a phrase's words apart must not count), a query's windows are
+-- of its matches, as before.
+
+-- The query with every phrase operator (<->, <N>) outside a quoted word made "and": the
+-- texts that may hold its phrases. The query itself when it has none, or has a negation.
+create function search_candidates_query(p_query tsquery) returns tsquery
+  language plpgsql immutable strict parallel safe set search_path = pg_catalog
+as $$
+declare
+  v_text constant text := p_query::text;
+  v_parts text[] := '{}';
+  v_quoted boolean := false;
+  v_phrase boolean := false;
+  v_char text;
+  v_i integer := 1;
+begin
+  while v_i <= length(v_text) loop
+    v_char := substr(v_text, v_i, 1);
+    if v_char = '''' then
+      v_quoted := not v_quoted; -- a doubled quote in a word closes and opens again
+    elsif not v_quoted and v_char = '!' then
+      return p_query;
+    elsif not v_quoted and v_char = '<' then
+      v_i := v_i + strpos(substr(v_text, v_i), '>');
+      v_parts := v_parts || '&'::text;
+      v_phrase := true;
+      continue;
+    end if;
+    v_parts := v_parts || v_char;
+    v_i := v_i + 1;
+  end loop;
+  return case when v_phrase then array_to_string(v_parts, '')::tsquery else p_query end;
+end
+$$;
+revoke all on function search_candidates_query(tsquery) from public;
+
+-- The hits of windows of the texts matching p_windows_of (p_query itself, or the texts that
+-- may hold its phrases), each window's matches of p_query by rank; at most p_max_windows
+-- windows (null: as many as the page needs). With p_windows_of = p_query these are the
+-- windows of 0034.
+create function search_windows(p_query tsquery, p_windows_of tsquery, p_limit integer,
+                               p_top_at timestamptz, p_top_hash bytea,
+                               p_after_rank real, p_after_hash bytea, p_max_windows integer)
+  returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea)
+  language plpgsql volatile security definer set search_path = pg_catalog, public
+  -- The planner switches below stay within this function.
+  set enable_bitmapscan = on set enable_indexscan = on set enable_seqscan = on
+as $$
+declare
+  v_window_size constant integer := 2000;
+  -- Read newest first, at most this many texts look for a window; fewer matches among
+  -- them (the estimate was wrong: `a -a`, a phrase of words never side by side) and the
+  -- window is looked up in the text index instead.
+  v_scan_limit constant integer := 50 * 2000;
+  -- By day, at most this many days in one look-up, and at most three look-ups a window:
+  -- the index's work grows with the days in the query (100 days cost six times 16, and
+  -- more than reading the tenant's whole entry), so a tenant whose window spans more
+  -- days is served by reading every match.
+  v_max_days constant integer := 16;
+  v_window search_candidate[];
+  v_top search_candidate;
+  v_bottom search_candidate;
+  v_at timestamptz := p_top_at;
+  v_hash bytea := p_top_hash;
+  v_bound text := case when p_top_at is null then '' else 'and (b.created_at, b.hash) <= ($3, $4)' end;
+  v_after_rank real := p_after_rank;
+  v_after_hash bytea := p_after_hash;
+  v_left integer := p_limit;
+  v_shown integer;
+  v_matches double precision;
+  v_texts double precision;
+  v_newest_first boolean;
+  v_first_day integer;
+  v_last_day integer;
+  v_top_day integer;
+  v_days integer;
+  v_days_per_window double precision;
+  v_windows integer := 0;
+  -- Every text of a window of p_query's own matches is one; otherwise only those ranked.
+  v_rank constant text := case when p_windows_of = p_query then 'ts_rank(%1$s.search, $1)'
+    else 'case when %1$s.search @@ $1 then ts_rank(%1$s.search, $1) end' end;
+begin
+  -- Which way to find a window, from the planner's own estimates: reading the tenant's
+  -- texts newest first reads about window × texts ÷ matches of them; looking every match
+  -- up in the text index reads every match. The first wins past √(window × texts) matches.
+  -- (Left to itself the planner under-costs checking each text against the query, and
+  -- read a third of a million texts for two words found in one of 150.)
+  v_matches := estimated_rows(format(
+    'select 1 from message_bodies b where b.tenant_id = %L and b.search @@ %L::tsquery',
+    current_tenant_id(), p_windows_of));
+  v_texts := estimated_rows(format(
+    'select 1 from message_bodies b where b.tenant_id = %L', current_tenant_id()));
+  v_newest_first := v_matches > sqrt(v_window_size * greatest(v_texts, 1));
+  -- More than two windows of matches: looked up by day. How many days a window takes,
+  -- if the tenant's texts came at an even pace from its first day to its last; none
+  -- when twice that is more than one look-up takes.
+  if not v_newest_first and v_matches > 2 * v_window_size then
+    select search_day(min(b.created_at)), search_day(max(b.created_at))
+      into v_first_day, v_last_day
+      from message_bodies b where b.tenant_id = current_tenant_id();
+    v_days_per_window := v_window_size / v_matches * (v_last_day::bigint - v_first_day + 1);
+    if 2 * v_days_per_window > v_max_days then
+      v_days_per_window := null;
+    end if;
+  end if;
+  loop
+    v_window := null;
+    if v_newest_first then
+      perform set_config('enable_bitmapscan', 'off', true);
+      perform set_config('enable_indexscan', 'on', true);
+      execute format(
+        $sql$select array_agg(row(c.hash, c.at, %2$s)::search_candidate
+                              order by c.at desc, c.hash desc)
+               from (select s.hash, s.at, s.search
+                       from (select b.hash, b.created_at as at, b.search
+                               from message_bodies b
+                              where b.tenant_id = $2 %1$s
+                              order by b.created_at desc, b.hash desc
+                              limit $6) s
+                      where s.search @@ $7
+                      order by s.at desc, s.hash desc
+                      limit $5) c$sql$,
+        v_bound, format(v_rank, 'c'))
+        into v_window
+        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, v_scan_limit,
+              p_windows_of;
+    end if;
+    if v_window is null and v_days_per_window is not null then
+      perform set_config('enable_bitmapscan', 'on', true);
+      perform set_config('enable_indexscan', 'off', true);
+      perform set_config('enable_seqscan', 'off', true);
+      -- Twice the even pace's days, then four and eight times, while they fall short of
+      -- a window and there are older days. From the bound's day, or the tenant's last
+      -- (a cursor from the future starts there too).
+      v_top_day := least(coalesce(search_day(v_at), v_last_day), v_last_day);
+      v_days := ceil(2 * v_days_per_window);
+      for attempt in 1..3 loop
+        exit when v_days > v_max_days;
+        -- The tenant's own texts only, from the index's search and day columns: the days'
+        -- words are the tenant's (the tenant column would add the tenant's whole entry
+        -- to read). Checked again against the row all the same. The window's
+        -- vectors are read by ctid once it is chosen: sorting the matches with them took
+        -- a third of the time.
+        execute format(
+          $sql$select array_agg(row(c.hash, c.at, %2$s)::search_candidate
+                                order by c.at desc, c.hash desc)
+                 from (select s.id, s.hash, s.at
+                         from (select b.ctid as id, b.tenant_id, b.hash, b.created_at as at
+                                 from message_bodies b
+                                where b.search @@ $7
+                                  and search_day_word(b.tenant_id, b.created_at) @@ $6 %1$s
+                               offset 0) s
+                        where s.tenant_id = $2
+                        order by s.at desc, s.hash desc
+                        limit $5) c
+                 join message_bodies t on t.ctid = c.id$sql$,
+          v_bound, format(v_rank, 't'))
+          into v_window
+          using p_query, current_tenant_id(), v_at, v_hash, v_window_size,
+                search_days_query(v_top_day, v_days), p_windows_of;
+        -- A full window, or every day down to the tenant's first: the window is whole.
+        if cardinality(v_window) >= v_window_size or v_top_day::bigint - v_days < v_first_day then
+          raise debug 'search window by % days', v_days;
+          exit;
+        end if;
+        v_window := null;
+        v_days := v_days * 2;
+      end loop;
+      perform set_config('enable_seqscan', 'on', true);
+    end if;
+    if v_window is null or (v_newest_first and cardinality(v_window) < v_window_size) then
+      perform set_config('enable_bitmapscan', 'on', true);
+      perform set_config('enable_indexscan', 'off', true);
+      execute format(
+        $sql$select array_agg(row(c.hash, c.at, %2$s)::search_candidate
+                              order by c.at desc, c.hash desc)
+               from (select b.hash, b.created_at as at, b.search
+                       from message_bodies b
+                      where b.tenant_id = $2 and b.search @@ $7 %1$s
+                      order by b.created_at desc, b.hash desc
+                      limit $5) c$sql$,
+        v_bound, format(v_rank, 'c'))
+        into v_window
+        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, null::integer,
+              p_windows_of;
+    end if;
+    exit when v_window is null;
+    v_top := v_window[1];
+    return query
+      select c.hash, c.rank, v_top.at, v_top.hash
+        from unnest(v_window) c
+       where c.rank is not null
+         and (v_after_rank is null or (c.rank, c.hash) <= (v_after_rank, v_after_hash))
+       order by c.rank desc, c.hash desc
+       limit v_left;
+    get diagnostics v_shown = row_count;
+    v_left := v_left - v_shown;
+    v_windows := v_windows + 1;
+    exit when v_left <= 0 or cardinality(v_window) < v_window_size
+              or v_windows >= p_max_windows;
+    -- The next window: strictly older than this one's oldest, every hit of it after the cursor.
+    v_bottom := v_window[cardinality(v_window)];
+    v_at := v_bottom.at;
+    v_hash := v_bottom.hash;
+    v_bound := 'and (b.created_at, b.hash) < ($3, $4)';
+    v_after_rank := null;
+    v_after_hash := null;
+  end loop;
+end
+$$;
+revoke all on function search_windows(tsquery, tsquery, integer, timestamptz, bytea, real, bytea, integer) from public;
+
+-- As before this migration, for a release that still calls it while a deploy is under way.
+create or replace function search_message_windows(p_query tsquery, p_limit integer,
+                                                  p_top_at timestamptz, p_top_hash bytea,
+                                                  p_after_rank real, p_after_hash bytea)
+  returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea)
+  language sql volatile security definer set search_path = pg_catalog, public
+begin atomic
+  select * from search_windows(p_query, p_query, p_limit, p_top_at, p_top_hash,
+                               p_after_rank, p_after_hash, null);
+end;
+
+create type search_window_hit as (hash bytea, rank real, window_at timestamptz, window_hash bytea);
+
+-- A page of hits, and whether the search goes by windows of the texts that may hold its
+-- phrases (p_candidate_windows: the cursor's choice, none on the first page).
+create function search_message_windows(p_query tsquery, p_limit integer,
+                                       p_top_at timestamptz, p_top_hash bytea,
+                                       p_after_rank real, p_after_hash bytea,
+                                       p_candidate_windows boolean)
+  returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea,
+                 candidate_windows boolean)
+  language plpgsql volatile security definer set search_path = pg_catalog, public
+as $$
+declare
+  v_candidates constant tsquery := search_candidates_query(p_query);
+  v_by_candidates boolean := p_candidate_windows;
+  v_first search_window_hit[];
+begin
+  if v_candidates = p_query then
+    v_by_candidates := false;
+  elsif v_by_candidates is null then
+    -- The first page: by windows of the texts that may match if the first one holds it.
+    select array_agg(row(w.hash, w.rank, w.window_at, w.window_hash)::search_window_hit)
+      into v_first
+      from search_windows(p_query, v_candidates, p_limit, p_top_at, p_top_hash,
+                          p_after_rank, p_after_hash, 1) w;
+    if cardinality(v_first) >= p_limit then
+      return query select f.hash, f.rank, f.window_at, f.window_hash, true from unnest(v_first) f;
+      return;
+    end if;
+    v_by_candidates := false;
+  end if;
+  return query
+    select w.hash, w.rank, w.window_at, w.window_hash, v_by_candidates
+      from search_windows(p_query, case when v_by_candidates then v_candidates else p_query end,
+                          p_limit, p_top_at, p_top_hash, p_after_rank, p_after_hash, null) w;
+end
+$$;
+revoke all on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean) from public;
+grant execute on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean) to devctx_app;
