@@ -9,13 +9,16 @@
 -- anywhere (the query with each phrase's words joined by "and"): the 2,000 newest of them
 -- each, with the phrase's matches among them ranked. A page reads as few such windows as
 -- it needs: the first page of "tenant session" comes from its first window, 2,000 texts.
--- But a phrase rare among texts holding its words ("tenant tenant tenant": 20 of 200,000)
--- would walk a hundred windows for one page, so the first page looks at the first such
--- window only: if it holds a page of matches, the search goes on by such windows;
--- otherwise by windows of the phrase's own matches, as before. The choice is kept in the
--- search's cursor, so every page of a search has the same windows. Without a phrase, or
--- with a negation (where a phrase's words apart must not count), a query's windows are
--- of its matches, as before.
+-- But such windows may hold few matches, or none ("tenant tenant tenant": 20 of 200,000
+-- texts with the word), and a page would walk a hundred of them. So:
+-- - the first page takes windows of candidates only if the first one holds the page;
+-- - one call takes at most four windows of candidates, and after its first never one that
+--   only reading every candidate finds (each further window would read them all again);
+-- - otherwise the search goes on by windows of the phrase's matches, as before.
+-- A window's kind is chosen when it is first reached, before any of its hits is served,
+-- and each hit's cursor names its window's kind: the next page rebuilds the same window,
+-- so a search's pages never repeat or skip a hit. Without a phrase, or with a negation
+-- (where a phrase's words apart must not count), a query's windows are of its matches.
 
 -- The query with every phrase operator (<->, <N>) outside a quoted word made "and": the
 -- texts that may hold its phrases. The query itself when it has none, or has a negation.
@@ -23,26 +26,28 @@ create function search_candidates_query(p_query tsquery) returns tsquery
   language plpgsql immutable strict parallel safe set search_path = pg_catalog
 as $$
 declare
-  v_text constant text := p_query::text;
+  -- One character an element, split once: substr() on the text would rescan it each time.
+  v_chars constant text[] := string_to_array(p_query::text, null);
   v_parts text[] := '{}';
   v_quoted boolean := false;
   v_phrase boolean := false;
-  v_char text;
   v_i integer := 1;
 begin
-  while v_i <= length(v_text) loop
-    v_char := substr(v_text, v_i, 1);
-    if v_char = '''' then
+  while v_i <= cardinality(v_chars) loop
+    if v_chars[v_i] = '''' then
       v_quoted := not v_quoted; -- a doubled quote in a word closes and opens again
-    elsif not v_quoted and v_char = '!' then
+    elsif not v_quoted and v_chars[v_i] = '!' then
       return p_query;
-    elsif not v_quoted and v_char = '<' then
-      v_i := v_i + strpos(substr(v_text, v_i), '>');
+    elsif not v_quoted and v_chars[v_i] = '<' then
+      while v_chars[v_i] <> '>' loop
+        v_i := v_i + 1;
+      end loop;
       v_parts := v_parts || '&'::text;
       v_phrase := true;
+      v_i := v_i + 1;
       continue;
     end if;
-    v_parts := v_parts || v_char;
+    v_parts := v_parts || v_chars[v_i];
     v_i := v_i + 1;
   end loop;
   return case when v_phrase then array_to_string(v_parts, '')::tsquery else p_query end;
@@ -50,14 +55,15 @@ end
 $$;
 revoke all on function search_candidates_query(tsquery) from public;
 
--- The hits of windows of the texts matching p_windows_of (p_query itself, or the texts that
--- may hold its phrases), each window's matches of p_query by rank; at most p_max_windows
--- windows (null: as many as the page needs). With p_windows_of = p_query these are the
--- windows of 0034.
-create function search_windows(p_query tsquery, p_windows_of tsquery, p_limit integer,
-                               p_top_at timestamptz, p_top_hash bytea,
-                               p_after_rank real, p_after_hash bytea, p_max_windows integer)
-  returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea)
+-- A page of hits, each with its window's newest text (time, hash) and kind: of the texts
+-- that may hold the query's phrases (candidate_windows), or of its matches. p_candidates
+-- is the kind of the cursor's window (none on a first page: decided here).
+create function search_message_windows(p_query tsquery, p_limit integer,
+                                       p_top_at timestamptz, p_top_hash bytea,
+                                       p_after_rank real, p_after_hash bytea,
+                                       p_candidates boolean)
+  returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea,
+                 candidate_windows boolean)
   language plpgsql volatile security definer set search_path = pg_catalog, public
   -- The planner switches below stay within this function.
   set enable_bitmapscan = on set enable_indexscan = on set enable_seqscan = on
@@ -73,6 +79,21 @@ declare
   -- more than reading the tenant's whole entry), so a tenant whose window spans more
   -- days is served by reading every match.
   v_max_days constant integer := 16;
+  -- At most this many windows of candidates in one call: they may hold few matches, and a
+  -- page would walk them all.
+  v_max_candidate_windows constant integer := 4;
+  v_candidates constant tsquery := search_candidates_query(p_query);
+  -- The kind of the window at hand, and the query its texts match.
+  v_by_candidates boolean := v_candidates <> p_query and coalesce(p_candidates, true);
+  v_set tsquery;
+  v_estimated_for tsquery;
+  v_rank text;
+  -- The window at hand is this call's first (found however it must be: the cursor's own,
+  -- or a first page's first, whose kind is still to be chosen).
+  v_first_of_call boolean := true;
+  v_choosing boolean := p_candidates is null and v_candidates <> p_query;
+  v_candidate_windows integer := 0;
+  v_matched integer;
   v_window search_candidate[];
   v_top search_candidate;
   v_bottom search_candidate;
@@ -91,35 +112,41 @@ declare
   v_top_day integer;
   v_days integer;
   v_days_per_window double precision;
-  v_windows integer := 0;
-  -- Every text of a window of p_query's own matches is one; otherwise only those ranked.
-  v_rank constant text := case when p_windows_of = p_query then 'ts_rank(%1$s.search, $1)'
-    else 'case when %1$s.search @@ $1 then ts_rank(%1$s.search, $1) end' end;
 begin
-  -- Which way to find a window, from the planner's own estimates: reading the tenant's
-  -- texts newest first reads about window × texts ÷ matches of them; looking every match
-  -- up in the text index reads every match. The first wins past √(window × texts) matches.
-  -- (Left to itself the planner under-costs checking each text against the query, and
-  -- read a third of a million texts for two words found in one of 150.)
-  v_matches := estimated_rows(format(
-    'select 1 from message_bodies b where b.tenant_id = %L and b.search @@ %L::tsquery',
-    current_tenant_id(), p_windows_of));
   v_texts := estimated_rows(format(
     'select 1 from message_bodies b where b.tenant_id = %L', current_tenant_id()));
-  v_newest_first := v_matches > sqrt(v_window_size * greatest(v_texts, 1));
-  -- More than two windows of matches: looked up by day. How many days a window takes,
-  -- if the tenant's texts came at an even pace from its first day to its last; none
-  -- when twice that is more than one look-up takes.
-  if not v_newest_first and v_matches > 2 * v_window_size then
-    select search_day(min(b.created_at)), search_day(max(b.created_at))
-      into v_first_day, v_last_day
-      from message_bodies b where b.tenant_id = current_tenant_id();
-    v_days_per_window := v_window_size / v_matches * (v_last_day::bigint - v_first_day + 1);
-    if 2 * v_days_per_window > v_max_days then
-      v_days_per_window := null;
-    end if;
-  end if;
+  select search_day(min(b.created_at)), search_day(max(b.created_at))
+    into v_first_day, v_last_day
+    from message_bodies b where b.tenant_id = current_tenant_id();
   loop
+    v_set := case when v_by_candidates then v_candidates else p_query end;
+    -- Every text of a window of matches is one; of candidates, only those ranked.
+    v_rank := case when v_by_candidates
+      then 'case when %1$s.search @@ $1 then ts_rank(%1$s.search, $1) end'
+      else 'ts_rank(%1$s.search, $1)' end;
+    if v_estimated_for is distinct from v_set then
+      v_estimated_for := v_set;
+      -- Which way to find a window, from the planner's own estimates: reading the
+      -- tenant's texts newest first reads about window × texts ÷ matches of them; looking
+      -- every match up in the text index reads every match. The first wins past
+      -- √(window × texts) matches. (Left to itself the planner under-costs checking each
+      -- text against the query, and read a third of a million texts for two words found
+      -- in one of 150.)
+      v_matches := estimated_rows(format(
+        'select 1 from message_bodies b where b.tenant_id = %L and b.search @@ %L::tsquery',
+        current_tenant_id(), v_set));
+      v_newest_first := v_matches > sqrt(v_window_size * greatest(v_texts, 1));
+      -- More than two windows of matches: looked up by day. How many days a window takes,
+      -- if the tenant's texts came at an even pace from its first day to its last; none
+      -- when twice that is more than one look-up takes.
+      v_days_per_window := null;
+      if not v_newest_first and v_matches > 2 * v_window_size then
+        v_days_per_window := v_window_size / v_matches * (v_last_day::bigint - v_first_day + 1);
+        if 2 * v_days_per_window > v_max_days then
+          v_days_per_window := null;
+        end if;
+      end if;
+    end if;
     v_window := null;
     if v_newest_first then
       perform set_config('enable_bitmapscan', 'off', true);
@@ -138,8 +165,7 @@ begin
                       limit $5) c$sql$,
         v_bound, format(v_rank, 'c'))
         into v_window
-        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, v_scan_limit,
-              p_windows_of;
+        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, v_scan_limit, v_set;
     end if;
     if v_window is null and v_days_per_window is not null then
       perform set_config('enable_bitmapscan', 'on', true);
@@ -173,7 +199,7 @@ begin
           v_bound, format(v_rank, 't'))
           into v_window
           using p_query, current_tenant_id(), v_at, v_hash, v_window_size,
-                search_days_query(v_top_day, v_days), p_windows_of;
+                search_days_query(v_top_day, v_days), v_set;
         -- A full window, or every day down to the tenant's first: the window is whole.
         if cardinality(v_window) >= v_window_size or v_top_day::bigint - v_days < v_first_day then
           raise debug 'search window by % days', v_days;
@@ -184,26 +210,46 @@ begin
       end loop;
       perform set_config('enable_seqscan', 'on', true);
     end if;
+    -- A new window of candidates is never found by reading every candidate: each further
+    -- window would read them all again. The search goes on by windows of matches (this
+    -- window is not served yet, so its kind is still free).
+    if v_by_candidates and not v_first_of_call
+       and (v_window is null or (v_newest_first and cardinality(v_window) < v_window_size)) then
+      v_by_candidates := false;
+      v_choosing := false;
+      continue;
+    end if;
     if v_window is null or (v_newest_first and cardinality(v_window) < v_window_size) then
       perform set_config('enable_bitmapscan', 'on', true);
       perform set_config('enable_indexscan', 'off', true);
       execute format(
         $sql$select array_agg(row(c.hash, c.at, %2$s)::search_candidate
                               order by c.at desc, c.hash desc)
-               from (select b.hash, b.created_at as at, b.search
+               from (select b.ctid as id, b.hash, b.created_at as at
                        from message_bodies b
                       where b.tenant_id = $2 and b.search @@ $7 %1$s
                       order by b.created_at desc, b.hash desc
-                      limit $5) c$sql$,
-        v_bound, format(v_rank, 'c'))
+                      limit $5) c
+               join message_bodies t on t.ctid = c.id$sql$,
+        v_bound, format(v_rank, 't'))
         into v_window
-        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, null::integer,
-              p_windows_of;
+        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, null::integer, v_set;
     end if;
     exit when v_window is null;
+    -- The first page's first window of candidates must hold the page; otherwise the
+    -- search goes by windows of matches from the top.
+    if v_choosing then
+      v_choosing := false;
+      select count(*) into v_matched from unnest(v_window) c where c.rank is not null;
+      if v_matched < p_limit and cardinality(v_window) >= v_window_size then
+        v_by_candidates := false;
+        continue;
+      end if;
+    end if;
+    raise debug 'search window of %', case when v_by_candidates then 'candidates' else 'matches' end;
     v_top := v_window[1];
     return query
-      select c.hash, c.rank, v_top.at, v_top.hash
+      select c.hash, c.rank, v_top.at, v_top.hash, v_by_candidates
         from unnest(v_window) c
        where c.rank is not null
          and (v_after_rank is null or (c.rank, c.hash) <= (v_after_rank, v_after_hash))
@@ -211,9 +257,7 @@ begin
        limit v_left;
     get diagnostics v_shown = row_count;
     v_left := v_left - v_shown;
-    v_windows := v_windows + 1;
-    exit when v_left <= 0 or cardinality(v_window) < v_window_size
-              or v_windows >= p_max_windows;
+    exit when v_left <= 0 or cardinality(v_window) < v_window_size;
     -- The next window: strictly older than this one's oldest, every hit of it after the cursor.
     v_bottom := v_window[cardinality(v_window)];
     v_at := v_bottom.at;
@@ -221,58 +265,28 @@ begin
     v_bound := 'and (b.created_at, b.hash) < ($3, $4)';
     v_after_rank := null;
     v_after_hash := null;
+    v_first_of_call := false;
+    if v_by_candidates then
+      v_candidate_windows := v_candidate_windows + 1;
+      if v_candidate_windows >= v_max_candidate_windows then
+        v_by_candidates := false;
+      end if;
+    end if;
   end loop;
 end
 $$;
-revoke all on function search_windows(tsquery, tsquery, integer, timestamptz, bytea, real, bytea, integer) from public;
+revoke all on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean) from public;
+grant execute on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean) to devctx_app;
 
--- As before this migration, for a release that still calls it while a deploy is under way.
+-- As before this migration (windows of matches), for a release that still calls it while
+-- a deploy is under way.
 create or replace function search_message_windows(p_query tsquery, p_limit integer,
                                                   p_top_at timestamptz, p_top_hash bytea,
                                                   p_after_rank real, p_after_hash bytea)
   returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea)
   language sql volatile security definer set search_path = pg_catalog, public
 begin atomic
-  select * from search_windows(p_query, p_query, p_limit, p_top_at, p_top_hash,
-                               p_after_rank, p_after_hash, null);
+  select w.hash, w.rank, w.window_at, w.window_hash
+    from search_message_windows(p_query, p_limit, p_top_at, p_top_hash, p_after_rank,
+                                p_after_hash, false) w;
 end;
-
-create type search_window_hit as (hash bytea, rank real, window_at timestamptz, window_hash bytea);
-
--- A page of hits, and whether the search goes by windows of the texts that may hold its
--- phrases (p_candidate_windows: the cursor's choice, none on the first page).
-create function search_message_windows(p_query tsquery, p_limit integer,
-                                       p_top_at timestamptz, p_top_hash bytea,
-                                       p_after_rank real, p_after_hash bytea,
-                                       p_candidate_windows boolean)
-  returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea,
-                 candidate_windows boolean)
-  language plpgsql volatile security definer set search_path = pg_catalog, public
-as $$
-declare
-  v_candidates constant tsquery := search_candidates_query(p_query);
-  v_by_candidates boolean := p_candidate_windows;
-  v_first search_window_hit[];
-begin
-  if v_candidates = p_query then
-    v_by_candidates := false;
-  elsif v_by_candidates is null then
-    -- The first page: by windows of the texts that may match if the first one holds it.
-    select array_agg(row(w.hash, w.rank, w.window_at, w.window_hash)::search_window_hit)
-      into v_first
-      from search_windows(p_query, v_candidates, p_limit, p_top_at, p_top_hash,
-                          p_after_rank, p_after_hash, 1) w;
-    if cardinality(v_first) >= p_limit then
-      return query select f.hash, f.rank, f.window_at, f.window_hash, true from unnest(v_first) f;
-      return;
-    end if;
-    v_by_candidates := false;
-  end if;
-  return query
-    select w.hash, w.rank, w.window_at, w.window_hash, v_by_candidates
-      from search_windows(p_query, case when v_by_candidates then v_candidates else p_query end,
-                          p_limit, p_top_at, p_top_hash, p_after_rank, p_after_hash, null) w;
-end
-$$;
-revoke all on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean) from public;
-grant execute on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean) to devctx_app;

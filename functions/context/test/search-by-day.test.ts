@@ -1,6 +1,6 @@
-import { adminQuery, type Reply, setTenantTier } from '@devctx/shared/testing';
-import pg from 'pg';
+import { adminQuery, setTenantTier } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchHelpers } from './search-support.ts';
 import { type SignedUp, signup, startContext } from './support.ts';
 
 // A query with many matches, but not among most texts, is asked of the text index with the
@@ -46,79 +46,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => h.close());
 
-/** Every hit's message id, page after page. */
-async function everyHit(who: SignedUp, q: string) {
-  const seen: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const reply: Reply = await who.client.get(
-      `/v1/search/messages?q=${encodeURIComponent(q)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    expect(reply.status).toBe(200);
-    seen.push(...reply.body.items.map((hit: { messageId: string }) => hit.messageId));
-    cursor = reply.body.nextCursor;
-  } while (cursor);
-  return seen;
-}
-
-/**
- * The order by definition: windows of 2,000 texts that may match (newest first), the
- * matches of each ranked. The texts that may match are those of `candidates`: the query
- * itself, or for a phrase the same words anywhere.
- */
-async function byDefinition(who: SignedUp, q: string, candidates = q) {
-  const rows = await adminQuery<{ id: string }>(
-    h.database.adminUrl,
-    `select m.id::text as id
-       from (select b.hash, ts_rank(b.search, q) as rank, b.search @@ q as hit,
-                    (row_number() over (order by b.created_at desc, b.hash desc) - 1) / 2000 as win
-               from message_bodies b, websearch_to_tsquery('english', $2) q,
-                    websearch_to_tsquery('english', $3) c
-              where b.tenant_id = $1 and b.search @@ c) x
-       join messages m on m.tenant_id = $1 and m.body_hash = x.hash
-      where x.hit
-      order by x.win, x.rank desc, x.hash desc`,
-    [who.tenant.id, q, candidates],
-  );
-  return rows.map((r) => r.id);
-}
-
-/** The window kind each page's cursor names (`c`: texts that may match), page after page. */
-async function cursorKinds(who: SignedUp, q: string) {
-  const kinds = new Set<string>();
-  let cursor: string | null = null;
-  for (let page = 0; page < 3; page++) {
-    const reply: Reply = await who.client.get(
-      `/v1/search/messages?q=${encodeURIComponent(q)}&limit=10${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    cursor = reply.body.nextCursor;
-    if (!cursor) break;
-    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    kinds.add(after.split('|')[5] ?? '');
-  }
-  return [...kinds];
-}
-
-/** Whether the first page of `q` was looked up by day (the function says so at debug level). */
-async function byDay(who: SignedUp, q: string) {
-  const client = new pg.Client({ connectionString: h.database.appUrl });
-  await client.connect();
-  try {
-    const notices: string[] = [];
-    client.on('notice', (notice) => notices.push(notice.message ?? ''));
-    await client.query(`select set_config('app.tenant_id', $1, false)`, [who.tenant.id]);
-    await client.query('set client_min_messages = debug1');
-    const { rows } = await client.query(
-      `select count(*)::int as hits
-         from search_message_windows(websearch_to_tsquery('english', $1), 20, null, null, null, null, null)`,
-      [q],
-    );
-    expect(rows[0]?.hits).toBe(20);
-    return notices.some((n) => /^search window by \d+ days?$/.test(n));
-  } finally {
-    await client.end();
-  }
-}
+const { everyHit, byDefinition, cursorKinds, byDay } = searchHelpers(() => h);
 
 /** Moves every text of a tenant back by up to `days` days (the same for a text each time). */
 async function spread(who: SignedUp, days: number) {

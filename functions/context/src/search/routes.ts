@@ -17,22 +17,24 @@ import {
 
 const RANK = /^\d{1,10}(?:\.\d{1,12})?(?:e-\d{1,2})?$/;
 const HASH = /^[\da-f]{64}$/;
+const WINDOW_HASH = /^(c?)([\da-f]{64})$/;
 
 /**
  * A search cursor: rank, body hash and time of the last hit, its message id, and the
- * window of recent matches it was ranked in (its newest text's time and hash, and `c` when
- * the windows are of the texts that may hold the query's phrases), if any.
+ * window of recent matches it was ranked in (its newest text's time and hash), if any. The
+ * hash of a window of texts that may hold the query's phrases has a `c` before it, which
+ * the previous release refuses (it would have read the window as one of matches).
  */
 function searchPosition(cursor: string | undefined): SearchPosition | undefined {
   const position = decodeCursor(cursor, { after: 'text' });
   if (!position) return undefined;
-  const [rank = '', hash = '', at = '', windowAt, windowHash, kind, ...rest] =
+  const [rank = '', hash = '', at = '', windowAt, windowHash = '', ...rest] =
     position.after.split('|');
   if (!RANK.test(rank) || !HASH.test(hash) || !isInstant(at)) throw invalidCursor();
   if (windowAt === undefined) return { rank, hash, at, id: position.id };
-  if (!isInstant(windowAt) || !HASH.test(windowHash ?? '')) throw invalidCursor();
-  if ((kind !== undefined && kind !== 'c') || rest.length > 0) throw invalidCursor();
-  const window = { at: windowAt, hash: windowHash as string, candidates: kind === 'c' };
+  const windowOf = WINDOW_HASH.exec(windowHash);
+  if (!isInstant(windowAt) || !windowOf || rest.length > 0) throw invalidCursor();
+  const window = { at: windowAt, hash: windowOf[2] as string, candidates: windowOf[1] === 'c' };
   return { rank, hash, at, id: position.id, window };
 }
 
@@ -45,8 +47,8 @@ const encodeCursor = (hit: {
   window_hash: string | null;
   candidate_windows: boolean | null;
 }) => {
-  const kind = hit.candidate_windows ? '|c' : '';
-  const window = hit.window_at ? `|${hit.window_at}|${hit.window_hash}${kind}` : '';
+  const kind = hit.candidate_windows ? 'c' : '';
+  const window = hit.window_at ? `|${hit.window_at}|${kind}${hit.window_hash}` : '';
   const after = `${hit.rank}|${hit.hash}|${hit.at}${window}`;
   return Buffer.from(JSON.stringify({ after, id: hit.id })).toString('base64url');
 };

@@ -57,7 +57,7 @@ export interface SearchPosition {
     | {
         at: string;
         hash: string;
-        /** Windows of the texts that may hold the query's phrases (sql/migrations/0035). */
+        /** A window of the texts that may hold the query's phrases (sql/migrations/0035). */
         candidates: boolean;
       }
     | undefined;

@@ -1,0 +1,62 @@
+import { adminQuery, setTenantTier } from '@devctx/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchHelpers } from './search-support.ts';
+import { type SignedUp, signup, startContext } from './support.ts';
+
+// A phrase's windows of candidates may hold no match; one call takes at most four of them
+// (sql/migrations/0035). A database of its own: the planner's estimates are this
+// tenant's, so its windows are found by reading its newest texts.
+let h: Awaited<ReturnType<typeof startContext>>;
+let dry: SignedUp;
+const { everyHit, byDefinition, cursorKinds, windowsOf } = searchHelpers(() => h);
+
+beforeAll(async () => {
+  h = await startContext();
+  // The newest 300 texts hold "omega psi"; 12,000 older ones hold both words apart. The
+  // first window of candidates holds the first page, the next six hold no match.
+  dry = await signup(h.anonymous, 'dry-phrase');
+  await setTenantTier(h.database.adminUrl, dry.tenant.id, 'enterprise');
+  const session = await dry.client.post('/v1/sessions', { tool: 'claude-code' });
+  const talk = await dry.client.post(`/v1/sessions/${session.body.id}/conversations`, {});
+  for (let batch = 0; batch <= 12; batch++) {
+    const messages = Array.from({ length: batch < 12 ? 1000 : 300 }, (_, i) => ({
+      role: 'user',
+      content: batch < 12 ? `omega apart from psi ${batch} ${i}` : `omega psi together ${i}`,
+    }));
+    const reply = await dry.client.post(`/v1/conversations/${talk.body.id}/messages`, {
+      messages,
+    });
+    expect(reply.status).toBe(201);
+  }
+  await adminQuery(h.database.adminUrl, 'analyze message_bodies');
+}, 120_000);
+afterAll(() => h.close());
+
+describe('windows of candidates', () => {
+  const q = '"omega psi"';
+
+  it('give every match once, by the order’s definition, and say so in every cursor', async () => {
+    const expected = await byDefinition(dry, q, 'omega psi');
+    expect(expected).toHaveLength(300);
+    expect(await everyHit(dry, q)).toEqual(expected);
+    expect(await cursorKinds(dry, q)).toEqual(['c']);
+  });
+
+  it('are at most four in one call, then windows of matches', async () => {
+    const first = await windowsOf(dry, q, [300, null, null, null, null, null]);
+    expect(first.rows).toHaveLength(300);
+    // From the first window's last hit: that window again, three more of candidates (no
+    // match in them), then a window of matches (none left).
+    const last = first.rows[299];
+    const rest = await windowsOf(dry, q, [
+      22,
+      last?.window_at,
+      last?.window_hash,
+      last?.rank,
+      last?.hash,
+      true,
+    ]);
+    expect(rest.rows).toHaveLength(1); // the cursor's own hit, as the route expects
+    expect(rest.notices.filter((n) => n === 'search window of candidates')).toHaveLength(4);
+  });
+});
