@@ -115,9 +115,6 @@ declare
 begin
   v_texts := estimated_rows(format(
     'select 1 from message_bodies b where b.tenant_id = %L', current_tenant_id()));
-  select search_day(min(b.created_at)), search_day(max(b.created_at))
-    into v_first_day, v_last_day
-    from message_bodies b where b.tenant_id = current_tenant_id();
   loop
     v_set := case when v_by_candidates then v_candidates else p_query end;
     -- Every text of a window of matches is one; of candidates, only those ranked.
@@ -141,6 +138,11 @@ begin
       -- when twice that is more than one look-up takes.
       v_days_per_window := null;
       if not v_newest_first and v_matches > 2 * v_window_size then
+        if v_last_day is null then
+          select search_day(min(b.created_at)), search_day(max(b.created_at))
+            into v_first_day, v_last_day
+            from message_bodies b where b.tenant_id = current_tenant_id();
+        end if;
         v_days_per_window := v_window_size / v_matches * (v_last_day::bigint - v_first_day + 1);
         if 2 * v_days_per_window > v_max_days then
           v_days_per_window := null;
@@ -225,13 +227,12 @@ begin
       execute format(
         $sql$select array_agg(row(c.hash, c.at, %2$s)::search_candidate
                               order by c.at desc, c.hash desc)
-               from (select b.ctid as id, b.hash, b.created_at as at
+               from (select b.hash, b.created_at as at, b.search
                        from message_bodies b
                       where b.tenant_id = $2 and b.search @@ $7 %1$s
                       order by b.created_at desc, b.hash desc
-                      limit $5) c
-               join message_bodies t on t.ctid = c.id$sql$,
-        v_bound, format(v_rank, 't'))
+                      limit $5) c$sql$,
+        v_bound, format(v_rank, 'c'))
         into v_window
         using p_query, current_tenant_id(), v_at, v_hash, v_window_size, null::integer, v_set;
     end if;
