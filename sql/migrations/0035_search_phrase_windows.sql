@@ -55,15 +55,18 @@ end
 $$;
 revoke all on function search_candidates_query(tsquery) from public;
 
--- A page of hits, each with its window's newest text (time, hash) and kind: of the texts
--- that may hold the query's phrases (candidate_windows), or of its matches. p_candidates
--- is the kind of the cursor's window (none on a first page: decided here).
+-- A page of hits, each with its window's newest and oldest texts (time, hash) and kind: of
+-- the texts that may hold the query's phrases (candidate_windows), or of its matches.
+-- p_candidates is the kind of the cursor's window (none on a first page: decided here).
+-- The cursor's window is rebuilt as the texts between its newest and oldest (when given):
+-- texts deleted since do not move its ends, so the next page neither repeats nor skips.
 create function search_message_windows(p_query tsquery, p_limit integer,
                                        p_top_at timestamptz, p_top_hash bytea,
                                        p_after_rank real, p_after_hash bytea,
-                                       p_candidates boolean)
+                                       p_candidates boolean,
+                                       p_bottom_at timestamptz, p_bottom_hash bytea)
   returns table (hash bytea, rank real, window_at timestamptz, window_hash bytea,
-                 candidate_windows boolean)
+                 candidate_windows boolean, bottom_at timestamptz, bottom_hash bytea)
   language plpgsql volatile security definer set search_path = pg_catalog, public
   -- The planner switches below stay within this function.
   set enable_bitmapscan = on set enable_indexscan = on set enable_seqscan = on
@@ -91,6 +94,11 @@ declare
   -- The window at hand is this call's first (found however it must be: the cursor's own,
   -- or a first page's first, whose kind is still to be chosen).
   v_first_of_call boolean := true;
+  -- Rebuilding the cursor's window between its ends: every text of it, however many.
+  v_rebuild boolean := p_top_at is not null and p_bottom_at is not null;
+  v_range text := case when p_bottom_at is null then ''
+                       else ' and (b.created_at, b.hash) >= ($8, $9)' end;
+  v_rebuilt boolean;
   v_choosing boolean := p_candidates is null and v_candidates <> p_query;
   v_candidate_windows integer := 0;
   v_matched integer;
@@ -150,6 +158,7 @@ begin
       end if;
     end if;
     v_window := null;
+    v_rebuilt := false;
     if v_newest_first then
       perform set_config('enable_bitmapscan', 'off', true);
       perform set_config('enable_indexscan', 'on', true);
@@ -165,11 +174,14 @@ begin
                       where s.search @@ $7
                       order by s.at desc, s.hash desc
                       limit $5) c$sql$,
-        v_bound, format(v_rank, 'c'))
+        v_bound || v_range, format(v_rank, 'c'))
         into v_window
-        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, v_scan_limit, v_set;
+        using p_query, current_tenant_id(), v_at, v_hash,
+              case when v_rebuild then null else v_window_size end,
+              case when v_rebuild then null else v_scan_limit end, v_set, p_bottom_at, p_bottom_hash;
+      v_rebuilt := v_rebuild;
     end if;
-    if v_window is null and v_days_per_window is not null then
+    if v_window is null and not v_rebuilt and v_days_per_window is not null then
       perform set_config('enable_bitmapscan', 'on', true);
       perform set_config('enable_indexscan', 'off', true);
       perform set_config('enable_seqscan', 'off', true);
@@ -177,7 +189,8 @@ begin
       -- a window and there are older days. From the bound's day, or the tenant's last
       -- (a cursor from the future starts there too).
       v_top_day := least(coalesce(search_day(v_at), v_last_day), v_last_day);
-      v_days := ceil(2 * v_days_per_window);
+      v_days := case when v_rebuild then v_top_day - search_day(p_bottom_at) + 1
+                     else ceil(2 * v_days_per_window) end;
       for attempt in 1..3 loop
         exit when v_days > v_max_days;
         -- The tenant's own texts only, from the index's search and day columns: the days'
@@ -198,13 +211,17 @@ begin
                         order by s.at desc, s.hash desc
                         limit $5) c
                  join message_bodies t on t.ctid = c.id$sql$,
-          v_bound, format(v_rank, 't'))
+          v_bound || v_range, format(v_rank, 't'))
           into v_window
-          using p_query, current_tenant_id(), v_at, v_hash, v_window_size,
-                search_days_query(v_top_day, v_days), v_set;
-        -- A full window, or every day down to the tenant's first: the window is whole.
-        if cardinality(v_window) >= v_window_size or v_top_day::bigint - v_days < v_first_day then
+          using p_query, current_tenant_id(), v_at, v_hash,
+                case when v_rebuild then null else v_window_size end,
+                search_days_query(v_top_day, v_days), v_set, p_bottom_at, p_bottom_hash;
+        -- A full window, every day down to the tenant's first, or the cursor's window
+        -- between its ends: the window is whole.
+        if v_rebuild or cardinality(v_window) >= v_window_size
+           or v_top_day::bigint - v_days < v_first_day then
           raise debug 'search window by % days', v_days;
+          v_rebuilt := v_rebuild;
           exit;
         end if;
         v_window := null;
@@ -221,7 +238,8 @@ begin
       v_choosing := false;
       continue;
     end if;
-    if v_window is null or (v_newest_first and cardinality(v_window) < v_window_size) then
+    if (v_window is null and not v_rebuilt)
+       or (v_newest_first and not v_rebuild and cardinality(v_window) < v_window_size) then
       perform set_config('enable_bitmapscan', 'on', true);
       perform set_config('enable_indexscan', 'off', true);
       execute format(
@@ -232,9 +250,15 @@ begin
                       where b.tenant_id = $2 and b.search @@ $7 %1$s
                       order by b.created_at desc, b.hash desc
                       limit $5) c$sql$,
-        v_bound, format(v_rank, 'c'))
+        v_bound || v_range, format(v_rank, 'c'))
         into v_window
-        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, null::integer, v_set;
+        using p_query, current_tenant_id(), v_at, v_hash,
+              case when v_rebuild then null else v_window_size end, null::integer, v_set,
+              p_bottom_at, p_bottom_hash;
+    end if;
+    -- The cursor's window may have lost every text since; the windows below it remain.
+    if v_rebuild then
+      v_window := coalesce(v_window, '{}');
     end if;
     exit when v_window is null;
     -- The first page's first window of candidates must hold the page; otherwise the
@@ -248,9 +272,16 @@ begin
       end if;
     end if;
     raise debug 'search window of %', case when v_by_candidates then 'candidates' else 'matches' end;
-    v_top := v_window[1];
+    -- The cursor's window keeps its ends, whichever of its texts remain.
+    if v_rebuild then
+      v_top := row(p_top_hash, p_top_at, null)::search_candidate;
+      v_bottom := row(p_bottom_hash, p_bottom_at, null)::search_candidate;
+    else
+      v_top := v_window[1];
+      v_bottom := v_window[cardinality(v_window)];
+    end if;
     return query
-      select c.hash, c.rank, v_top.at, v_top.hash, v_by_candidates
+      select c.hash, c.rank, v_top.at, v_top.hash, v_by_candidates, v_bottom.at, v_bottom.hash
         from unnest(v_window) c
        where c.rank is not null
          and (v_after_rank is null or (c.rank, c.hash) <= (v_after_rank, v_after_hash))
@@ -258,15 +289,16 @@ begin
        limit v_left;
     get diagnostics v_shown = row_count;
     v_left := v_left - v_shown;
-    exit when v_left <= 0 or cardinality(v_window) < v_window_size;
+    exit when v_left <= 0 or (not v_rebuild and cardinality(v_window) < v_window_size);
     -- The next window: strictly older than this one's oldest, every hit of it after the cursor.
-    v_bottom := v_window[cardinality(v_window)];
     v_at := v_bottom.at;
     v_hash := v_bottom.hash;
     v_bound := 'and (b.created_at, b.hash) < ($3, $4)';
     v_after_rank := null;
     v_after_hash := null;
     v_first_of_call := false;
+    v_rebuild := false;
+    v_range := '';
     if v_by_candidates then
       v_candidate_windows := v_candidate_windows + 1;
       if v_candidate_windows >= v_max_candidate_windows then
@@ -276,8 +308,8 @@ begin
   end loop;
 end
 $$;
-revoke all on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean) from public;
-grant execute on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean) to devctx_app;
+revoke all on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean, timestamptz, bytea) from public;
+grant execute on function search_message_windows(tsquery, integer, timestamptz, bytea, real, bytea, boolean, timestamptz, bytea) to devctx_app;
 
 -- As before this migration (windows of matches), for a release that still calls it while
 -- a deploy is under way.
@@ -289,5 +321,5 @@ create or replace function search_message_windows(p_query tsquery, p_limit integ
 begin atomic
   select w.hash, w.rank, w.window_at, w.window_hash
     from search_message_windows(p_query, p_limit, p_top_at, p_top_hash, p_after_rank,
-                                p_after_hash, false) w;
+                                p_after_hash, false, null, null) w;
 end;

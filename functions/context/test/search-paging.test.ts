@@ -165,13 +165,20 @@ describe('search paging', () => {
     const first = await owner.client.get('/v1/search/messages?q=export&limit=1');
     const issued = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString());
     const fields: string[] = issued.after.split('|');
-    expect(fields).toHaveLength(5);
+    expect(fields).toHaveLength(7); // … window's newest text (time, hash), oldest (time, hash)
     const window = fields[4] as string;
-    for (const edit of [`${window}|c`, `x${window}`, `cc${window}`, `${window}|`]) {
-      const after = [...fields.slice(0, 4), edit].join('|');
-      const edited = Buffer.from(JSON.stringify({ ...issued, after })).toString('base64url');
-      const refused = await owner.client.get(`/v1/search/messages?q=export&cursor=${edited}`);
-      expect(refused.status, edit).toBe(400);
+    for (const edited of [
+      [...fields.slice(0, 4), `x${window}`, ...fields.slice(5)],
+      [...fields.slice(0, 4), `cc${window}`, ...fields.slice(5)],
+      [...fields.slice(0, 6), 'zz'],
+      [...fields.slice(0, 5), 'yesterday', fields[6]],
+      [...fields, 'c'],
+      [...fields.slice(0, 6)],
+    ]) {
+      const after = edited.join('|');
+      const forgedCursor = Buffer.from(JSON.stringify({ ...issued, after })).toString('base64url');
+      const refused = await owner.client.get(`/v1/search/messages?q=export&cursor=${forgedCursor}`);
+      expect(refused.status, after).toBe(400);
     }
   });
 });

@@ -32,6 +32,57 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => h.close());
 
+describe('a window between pages', () => {
+  it('keeps its ends when texts of it are deleted: no hit skipped or shown twice', async () => {
+    // 500 older texts rank highest; the newest 2,000 are the first window. Ten texts of
+    // the first window are deleted after the first page: rebuilt from its newest text
+    // alone, the window would take ten of the older texts, above the cursor's rank.
+    const shift = await signup(h.anonymous, 'shifting-window');
+    await setTenantTier(h.database.adminUrl, shift.tenant.id, 'enterprise');
+    const session = await shift.client.post('/v1/sessions', { tool: 'claude-code' });
+    const talk = await shift.client.post(`/v1/sessions/${session.body.id}/conversations`, {});
+    for (const [count, text] of [
+      [500, 'kappa kappa kappa older'],
+      [1000, 'kappa newer'],
+      [1000, 'kappa newest'],
+    ] as const) {
+      const messages = Array.from({ length: count }, (_, i) => ({
+        role: 'user',
+        content: `${text} ${i}`,
+      }));
+      expect(
+        (await shift.client.post(`/v1/conversations/${talk.body.id}/messages`, { messages }))
+          .status,
+      ).toBe(201);
+    }
+    const page = (cursor: string | null) =>
+      shift.client.get(`/v1/search/messages?q=kappa&limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+    const first = await page(null);
+    const seen: string[] = first.body.items.map((hit: { messageId: string }) => hit.messageId);
+    const gone = await adminQuery<{ id: string }>(
+      h.database.adminUrl,
+      `with doomed as (
+         select m.id, m.body_hash from messages m join message_bodies b
+             on b.tenant_id = m.tenant_id and b.hash = m.body_hash
+          where m.tenant_id = $1 and b.content like 'kappa newest %' and m.id <> all ($2::uuid[])
+          order by m.id limit 10),
+       deleted as (delete from messages m using doomed d where m.id = d.id returning m.id)
+       select id::text from deleted`,
+      [shift.tenant.id, seen],
+    );
+    expect(gone).toHaveLength(10);
+    let cursor: string | null = first.body.nextCursor;
+    while (cursor) {
+      const next = await page(cursor);
+      expect(next.status).toBe(200);
+      seen.push(...next.body.items.map((hit: { messageId: string }) => hit.messageId));
+      cursor = next.body.nextCursor;
+    }
+    expect(seen).toHaveLength(2490);
+    expect(new Set(seen).size).toBe(2490);
+  }, 120_000);
+});
+
 describe('windows of candidates', () => {
   const q = '"omega psi"';
 
@@ -43,7 +94,7 @@ describe('windows of candidates', () => {
   });
 
   it('are at most four in one call, then windows of matches', async () => {
-    const first = await windowsOf(dry, q, [300, null, null, null, null, null]);
+    const first = await windowsOf(dry, q, [300, ...Array(7).fill(null)]);
     expect(first.rows).toHaveLength(300);
     // From the first window's last hit: that window again, three more of candidates (no
     // match in them), then a window of matches (none left).
@@ -55,6 +106,8 @@ describe('windows of candidates', () => {
       last?.rank,
       last?.hash,
       true,
+      last?.bottom_at,
+      last?.bottom_hash,
     ]);
     expect(rest.rows).toHaveLength(1); // the cursor's own hit, as the route expects
     expect(rest.notices.filter((n) => n === 'search window of candidates')).toHaveLength(4);

@@ -61,7 +61,8 @@ export function searchHelpers(h: () => Harness) {
   }
 
   /**
-   * search_message_windows(q, limit, top at, top hash, after rank, after hash, candidates)
+   * search_message_windows(q, limit, top at, top hash, after rank, after hash, candidates,
+   * bottom at, bottom hash)
    * as the application runs it, as `who`, with the debug notices it raised.
    */
   async function windowsOf(who: SignedUp, q: string, args: unknown[]) {
@@ -77,9 +78,12 @@ export function searchHelpers(h: () => Harness) {
         hash: Buffer;
         window_at: string;
         window_hash: Buffer;
+        bottom_at: string;
+        bottom_hash: Buffer;
       }>(
-        `select rank::text, hash, window_at::text, window_hash
-           from search_message_windows(websearch_to_tsquery('english', $1), $2, $3, $4, $5, $6, $7)`,
+        `select rank::text, hash, window_at::text, window_hash, bottom_at::text, bottom_hash
+           from search_message_windows(websearch_to_tsquery('english', $1),
+                                       $2, $3, $4, $5, $6, $7, $8, $9)`,
         [q, ...args],
       );
       return { rows, notices };
@@ -90,7 +94,7 @@ export function searchHelpers(h: () => Harness) {
 
   /** Whether the first page of `q` was looked up by day (the function says so at debug level). */
   async function byDay(who: SignedUp, q: string) {
-    const { rows, notices } = await windowsOf(who, q, [20, null, null, null, null, null]);
+    const { rows, notices } = await windowsOf(who, q, [20, ...Array(7).fill(null)]);
     expect(rows).toHaveLength(20);
     return notices.some((n) => /^search window by \d+ days?$/.test(n));
   }

@@ -21,20 +21,36 @@ const WINDOW_HASH = /^(c?)([\da-f]{64})$/;
 
 /**
  * A search cursor: rank, body hash and time of the last hit, its message id, and the
- * window of recent matches it was ranked in (its newest text's time and hash), if any. The
- * hash of a window of texts that may hold the query's phrases has a `c` before it, which
- * the previous release refuses (it would have read the window as one of matches).
+ * window of recent matches it was ranked in (its newest and oldest texts' time and hash),
+ * if any. The hash of a window of texts that may hold the query's phrases has a `c` before
+ * it, which the previous release refuses (it would have read the window as one of matches).
  */
 function searchPosition(cursor: string | undefined): SearchPosition | undefined {
   const position = decodeCursor(cursor, { after: 'text' });
   if (!position) return undefined;
-  const [rank = '', hash = '', at = '', windowAt, windowHash = '', ...rest] =
-    position.after.split('|');
+  const [
+    rank = '',
+    hash = '',
+    at = '',
+    windowAt,
+    windowHash = '',
+    bottomAt,
+    bottomHash = '',
+    ...rest
+  ] = position.after.split('|');
   if (!RANK.test(rank) || !HASH.test(hash) || !isInstant(at)) throw invalidCursor();
   if (windowAt === undefined) return { rank, hash, at, id: position.id };
   const windowOf = WINDOW_HASH.exec(windowHash);
   if (!isInstant(windowAt) || !windowOf || rest.length > 0) throw invalidCursor();
-  const window = { at: windowAt, hash: windowOf[2] as string, candidates: windowOf[1] === 'c' };
+  if (bottomAt !== undefined && (!isInstant(bottomAt) || !HASH.test(bottomHash))) {
+    throw invalidCursor();
+  }
+  const window = {
+    at: windowAt,
+    hash: windowOf[2] as string,
+    candidates: windowOf[1] === 'c',
+    bottom: bottomAt === undefined ? undefined : { at: bottomAt, hash: bottomHash },
+  };
   return { rank, hash, at, id: position.id, window };
 }
 
@@ -46,9 +62,13 @@ const encodeCursor = (hit: {
   window_at: string | null;
   window_hash: string | null;
   candidate_windows: boolean | null;
+  bottom_at: string | null;
+  bottom_hash: string | null;
 }) => {
   const kind = hit.candidate_windows ? 'c' : '';
-  const window = hit.window_at ? `|${hit.window_at}|${kind}${hit.window_hash}` : '';
+  const window = hit.window_at
+    ? `|${hit.window_at}|${kind}${hit.window_hash}|${hit.bottom_at}|${hit.bottom_hash}`
+    : '';
   const after = `${hit.rank}|${hit.hash}|${hit.at}${window}`;
   return Buffer.from(JSON.stringify({ after, id: hit.id })).toString('base64url');
 };

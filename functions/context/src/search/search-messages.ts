@@ -20,7 +20,7 @@ export const searchQuery = z.object({
   since: instantSchema().optional(),
   until: instantSchema().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(20),
-  cursor: z.string().max(400).optional(),
+  cursor: z.string().max(600).optional(),
 });
 export type SearchQuery = z.infer<typeof searchQuery>;
 
@@ -59,6 +59,8 @@ export interface SearchPosition {
         hash: string;
         /** A window of the texts that may hold the query's phrases (sql/migrations/0035). */
         candidates: boolean;
+        /** The window's oldest text (cursors before migration 0035 have none). */
+        bottom?: { at: string; hash: string } | undefined;
       }
     | undefined;
   /** PostgreSQL's own text of the real, so it compares equal when it comes back. */
@@ -97,20 +99,26 @@ export async function searchMessages(
         at: after.window.at,
         hash: Buffer.from(after.window.hash, 'hex'),
         candidates: after.window.candidates,
+        bottomAt: after.window.bottom?.at ?? null,
+        bottomHash: after.window.bottom ? Buffer.from(after.window.bottom.hash, 'hex') : null,
       }
     : undefined;
   // A filtered search ranks every matching body (the filters may leave few of their
   // messages); otherwise matches are ranked a window of recent ones at a time.
   const bodies = filtered
     ? sql`select f.hash, f.rank, null::timestamptz as window_at, null::bytea as window_hash,
-                 null::boolean as candidate_windows
+                 null::boolean as candidate_windows, null::timestamptz as bottom_at,
+                 null::bytea as bottom_hash
             from q, search_message_bodies(q.tsq, null::text, null::integer,
                                           ${after?.rank ?? null}::real, ${afterHash}::bytea) f`
-    : sql`select f.hash, f.rank, f.window_at, f.window_hash, f.candidate_windows
+    : sql`select f.hash, f.rank, f.window_at, f.window_hash, f.candidate_windows, f.bottom_at,
+                 f.bottom_hash
             from q, search_message_windows(q.tsq, ${query.limit + 2}::integer,
                                            ${afterWindow?.at ?? null}::timestamptz, ${afterWindow?.hash ?? null}::bytea,
                                            ${after?.rank ?? null}::real, ${afterHash}::bytea,
-                                           ${afterWindow?.candidates ?? null}::boolean) f`;
+                                           ${afterWindow?.candidates ?? null}::boolean,
+                                           ${afterWindow?.bottomAt ?? null}::timestamptz,
+                                           ${afterWindow?.bottomHash ?? null}::bytea) f`;
   // After the cursor's body (and, within that body, its message); in a later window, all.
   const afterBody = after
     ? sql`((h.rank, h.hash) < (${after.rank}::real, ${afterHash}::bytea)
@@ -140,6 +148,8 @@ export async function searchMessages(
     window_at: string | null;
     window_hash: string | null;
     candidate_windows: boolean | null;
+    bottom_at: string | null;
+    bottom_hash: string | null;
     content: string;
     headline: string;
   }>`
@@ -153,7 +163,7 @@ export async function searchMessages(
     page as (
       select m.id, m.session_id, m.conversation_id, m.sequence, m.role, m.occurred_at, m.tags,
              s.title, h.rank, h.hash, coalesce(m.occurred_at, m.created_at) as at,
-             h.window_at, h.window_hash, h.candidate_windows
+             h.window_at, h.window_hash, h.candidate_windows, h.bottom_at, h.bottom_hash
         from hits h
         join messages m on m.tenant_id = ${tenantId} and m.body_hash = h.hash
         join ai_sessions s on s.tenant_id = m.tenant_id and s.id = m.session_id
@@ -172,7 +182,8 @@ export async function searchMessages(
     select p.id, p.session_id, p.conversation_id, p.sequence, p.role, p.occurred_at, p.tags,
            p.title, p.rank::text as rank, encode(p.hash, 'hex') as hash, p.at::text as at,
            p.window_at::text as window_at, encode(p.window_hash, 'hex') as window_hash,
-           p.candidate_windows, left(b.content, 2000) as content,
+           p.candidate_windows, p.bottom_at::text as bottom_at,
+           encode(p.bottom_hash, 'hex') as bottom_hash, left(b.content, 2000) as content,
            ts_headline('english', translate(left(b.content, 20000), '<>', ${`${LT}${GT}`}), q.tsq,
                        ${`StartSel=${OPEN}, StopSel=${CLOSE}, MaxFragments=2, MaxWords=24, MinWords=6, FragmentDelimiter=" … "`}) as headline
       from page p
