@@ -99,6 +99,7 @@ declare
   v_range text := case when p_bottom_at is null then ''
                        else ' and (b.created_at, b.hash) >= ($8, $9)' end;
   v_rebuilt boolean;
+  v_scanned integer;
   v_choosing boolean := p_candidates is null and v_candidates <> p_query;
   v_candidate_windows integer := 0;
   v_matched integer;
@@ -159,7 +160,29 @@ begin
     end if;
     v_window := null;
     v_rebuilt := false;
-    if v_newest_first then
+    if v_newest_first and v_rebuild then
+      -- The cursor's window, from its newest text down to its oldest: whole if the
+      -- texts between them are fewer than a scan reads (otherwise by day or every match).
+      perform set_config('enable_bitmapscan', 'off', true);
+      perform set_config('enable_indexscan', 'on', true);
+      execute format(
+        $sql$select array_agg(row(s.hash, s.at, %2$s)::search_candidate
+                              order by s.at desc, s.hash desc) filter (where s.search @@ $5),
+                    count(*)
+               from (select b.hash, b.created_at as at, b.search
+                       from message_bodies b
+                      where b.tenant_id = $2 %1$s
+                      order by b.created_at desc, b.hash desc
+                      limit $6) s$sql$,
+        v_bound || v_range, format(v_rank, 's'))
+        into v_window, v_scanned
+        using p_query, current_tenant_id(), v_at, v_hash, v_set, v_scan_limit, null::integer,
+              p_bottom_at, p_bottom_hash;
+      v_rebuilt := v_scanned < v_scan_limit;
+      if not v_rebuilt then
+        v_window := null;
+      end if;
+    elsif v_newest_first then
       perform set_config('enable_bitmapscan', 'off', true);
       perform set_config('enable_indexscan', 'on', true);
       execute format(
@@ -174,12 +197,9 @@ begin
                       where s.search @@ $7
                       order by s.at desc, s.hash desc
                       limit $5) c$sql$,
-        v_bound || v_range, format(v_rank, 'c'))
+        v_bound, format(v_rank, 'c'))
         into v_window
-        using p_query, current_tenant_id(), v_at, v_hash,
-              case when v_rebuild then null else v_window_size end,
-              case when v_rebuild then null else v_scan_limit end, v_set, p_bottom_at, p_bottom_hash;
-      v_rebuilt := v_rebuild;
+        using p_query, current_tenant_id(), v_at, v_hash, v_window_size, v_scan_limit, v_set;
     end if;
     if v_window is null and not v_rebuilt and v_days_per_window is not null then
       perform set_config('enable_bitmapscan', 'on', true);
