@@ -167,7 +167,7 @@ begin
       perform set_config('enable_indexscan', 'on', true);
       execute format(
         $sql$select array_agg(row(s.hash, s.at, %2$s)::search_candidate
-                              order by s.at desc, s.hash desc) filter (where s.search @@ $5),
+                              order by s.at desc, s.hash desc) filter (where s.search @@ $7),
                     count(*)
                from (select b.hash, b.created_at as at, b.search
                        from message_bodies b
@@ -176,7 +176,7 @@ begin
                       limit $6) s$sql$,
         v_bound || v_range, format(v_rank, 's'))
         into v_window, v_scanned
-        using p_query, current_tenant_id(), v_at, v_hash, v_set, v_scan_limit, null::integer,
+        using p_query, current_tenant_id(), v_at, v_hash, null::integer, v_scan_limit, v_set,
               p_bottom_at, p_bottom_hash;
       v_rebuilt := v_scanned < v_scan_limit;
       if not v_rebuilt then
