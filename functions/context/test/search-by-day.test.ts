@@ -46,7 +46,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => h.close());
 
-const { everyHit, byDefinition, cursorKinds, byDay } = searchHelpers(() => h);
+const { tenantWithTexts, everyHit, byDefinition, cursorKinds, byDay } = searchHelpers(() => h);
 
 /** Moves every text of a tenant back by up to `days` days (the same for a text each time). */
 async function spread(who: SignedUp, days: number) {
@@ -96,25 +96,12 @@ describe('search by day', () => {
   it('gives a phrase rare among the texts holding its words the windows of its matches', async () => {
     // 30 texts with "zeta eta", older than 3,000 with zeta and eta apart: the newest 2,000
     // texts with both words hold no match, and the next window would have to be read too.
-    const rare = await signup(h.anonymous, 'rare-phrase');
-    await setTenantTier(h.database.adminUrl, rare.tenant.id, 'enterprise');
-    const session = await rare.client.post('/v1/sessions', { tool: 'claude-code' });
-    const talk = await rare.client.post(`/v1/sessions/${session.body.id}/conversations`, {});
-    for (const [count, text] of [
+    const rare = await tenantWithTexts('rare-phrase', [
       [30, 'zeta eta side by side'],
       [1000, 'zeta apart from eta'],
       [1000, 'zeta far from eta'],
       [1000, 'zeta away from eta'],
-    ] as const) {
-      const messages = Array.from({ length: count }, (_, i) => ({
-        role: 'user',
-        content: `${text} ${i}`,
-      }));
-      const reply = await rare.client.post(`/v1/conversations/${talk.body.id}/messages`, {
-        messages,
-      });
-      expect(reply.status).toBe(201);
-    }
+    ]);
     const expected = await byDefinition(rare, '"zeta eta"');
     expect(expected).toHaveLength(30);
     expect(await everyHit(rare, '"zeta eta"')).toEqual(expected);

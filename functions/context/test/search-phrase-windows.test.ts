@@ -1,33 +1,23 @@
-import { adminQuery, setTenantTier } from '@devctx/shared/testing';
+import { adminQuery } from '@devctx/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchHelpers } from './search-support.ts';
-import { type SignedUp, signup, startContext } from './support.ts';
+import { type SignedUp, startContext } from './support.ts';
 
 // A phrase's windows of candidates may hold no match; one call takes at most four of them
 // (sql/migrations/0035). A database of its own: the planner's estimates are this
 // tenant's, so its windows are found by reading its newest texts.
 let h: Awaited<ReturnType<typeof startContext>>;
 let dry: SignedUp;
-const { everyHit, byDefinition, cursorKinds, windowsOf } = searchHelpers(() => h);
+const { tenantWithTexts, everyHit, byDefinition, cursorKinds, windowsOf } = searchHelpers(() => h);
 
 beforeAll(async () => {
   h = await startContext();
   // The newest 300 texts hold "omega psi"; 12,000 older ones hold both words apart. The
   // first window of candidates holds the first page, the next six hold no match.
-  dry = await signup(h.anonymous, 'dry-phrase');
-  await setTenantTier(h.database.adminUrl, dry.tenant.id, 'enterprise');
-  const session = await dry.client.post('/v1/sessions', { tool: 'claude-code' });
-  const talk = await dry.client.post(`/v1/sessions/${session.body.id}/conversations`, {});
-  for (let batch = 0; batch <= 12; batch++) {
-    const messages = Array.from({ length: batch < 12 ? 1000 : 300 }, (_, i) => ({
-      role: 'user',
-      content: batch < 12 ? `omega apart from psi ${batch} ${i}` : `omega psi together ${i}`,
-    }));
-    const reply = await dry.client.post(`/v1/conversations/${talk.body.id}/messages`, {
-      messages,
-    });
-    expect(reply.status).toBe(201);
-  }
+  dry = await tenantWithTexts('dry-phrase', [
+    ...Array.from({ length: 12 }, (_, batch) => [1000, `omega apart from psi ${batch}`] as const),
+    [300, 'omega psi together'],
+  ]);
   await adminQuery(h.database.adminUrl, 'analyze message_bodies');
 }, 120_000);
 afterAll(() => h.close());
@@ -37,24 +27,11 @@ describe('a window between pages', () => {
     // 500 older texts rank highest; the newest 2,000 are the first window. Ten texts of
     // the first window are deleted after the first page: rebuilt from its newest text
     // alone, the window would take ten of the older texts, above the cursor's rank.
-    const shift = await signup(h.anonymous, 'shifting-window');
-    await setTenantTier(h.database.adminUrl, shift.tenant.id, 'enterprise');
-    const session = await shift.client.post('/v1/sessions', { tool: 'claude-code' });
-    const talk = await shift.client.post(`/v1/sessions/${session.body.id}/conversations`, {});
-    for (const [count, text] of [
+    const shift = await tenantWithTexts('shifting-window', [
       [500, 'kappa kappa kappa older'],
       [1000, 'kappa newer'],
       [1000, 'kappa newest'],
-    ] as const) {
-      const messages = Array.from({ length: count }, (_, i) => ({
-        role: 'user',
-        content: `${text} ${i}`,
-      }));
-      expect(
-        (await shift.client.post(`/v1/conversations/${talk.body.id}/messages`, { messages }))
-          .status,
-      ).toBe(201);
-    }
+    ]);
     const page = (cursor: string | null) =>
       shift.client.get(`/v1/search/messages?q=kappa&limit=50${cursor ? `&cursor=${cursor}` : ''}`);
     const first = await page(null);

@@ -1,12 +1,34 @@
-import { adminQuery, type Reply } from '@devctx/shared/testing';
+import { adminQuery, type Reply, setTenantTier } from '@devctx/shared/testing';
 import pg from 'pg';
 import { expect } from 'vitest';
-import type { SignedUp, startContext } from './support.ts';
+import { type SignedUp, signup, type startContext } from './support.ts';
 
 type Harness = Awaited<ReturnType<typeof startContext>>;
 
 /** Search as a client pages through it, and as the order's definition says, over `h()`. */
 export function searchHelpers(h: () => Harness) {
+  /**
+   * A new tenant (enterprise: no quota in the way) with one conversation of texts, a batch
+   * per [count, text]: `count` texts "<text> <i>", each batch newer than the one before.
+   */
+  async function tenantWithTexts(slug: string, batches: (readonly [number, string])[]) {
+    const who = await signup(h().anonymous, slug);
+    await setTenantTier(h().database.adminUrl, who.tenant.id, 'enterprise');
+    const session = await who.client.post('/v1/sessions', { tool: 'claude-code' });
+    const talk = await who.client.post(`/v1/sessions/${session.body.id}/conversations`, {});
+    for (const [count, text] of batches) {
+      const messages = Array.from({ length: count }, (_, i) => ({
+        role: 'user',
+        content: `${text} ${i}`,
+      }));
+      const reply = await who.client.post(`/v1/conversations/${talk.body.id}/messages`, {
+        messages,
+      });
+      expect(reply.status).toBe(201);
+    }
+    return who;
+  }
+
   /** Every hit's message id, page after page. */
   async function everyHit(who: SignedUp, q: string) {
     const seen: string[] = [];
@@ -99,5 +121,5 @@ export function searchHelpers(h: () => Harness) {
     return notices.some((n) => /^search window by \d+ days?$/.test(n));
   }
 
-  return { everyHit, byDefinition, cursorKinds, windowsOf, byDay };
+  return { tenantWithTexts, everyHit, byDefinition, cursorKinds, windowsOf, byDay };
 }
