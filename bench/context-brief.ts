@@ -68,7 +68,7 @@ async function loadTenant(adminUrl: string, tenantId: string, userId: string, se
     );
     await client.query(
       `insert into message_bodies (tenant_id, hash, content, byte_size)
-         select $1, sha256(convert_to('body ' || i, 'UTF8')), 'body ' || i, 10 from generate_series(1, 1000) i`,
+         select $1, sha256(convert_to('body ' || i, 'UTF8')), 'body ' || i, octet_length('body ' || i) from generate_series(1, 1000) i`,
       [tenantId],
     );
     await client.query(

@@ -61,7 +61,7 @@ async function loadMessages(adminUrl: string, tenantId: string, count: number) {
     );
     await client.query(
       `insert into message_bodies (tenant_id, hash, content, byte_size)
-         select $1, sha256(convert_to('body ' || i, 'UTF8')), 'body ' || i, 10 from generate_series(1, 50000) i`,
+         select $1, sha256(convert_to('body ' || i, 'UTF8')), 'body ' || i, octet_length('body ' || i) from generate_series(1, 50000) i`,
       [tenantId],
     );
     await client.query(
