@@ -57,8 +57,7 @@ async function traces(tenantId: string): Promise<string[]> {
       '(?<![a-z.])lovelace',
     ],
   );
-  const found = rows.filter((row) => Number(row.n)).map((row) => `${row.name}: ${row.n}`);
-  return found;
+  return rows.filter((row) => Number(row.n)).map((row) => `${row.name}: ${row.n}`);
 }
 
 beforeAll(async () => {
