@@ -2,8 +2,7 @@
 // Claude Code runs it (a process, JSON on stdin) after each of 20 turns of a transcript that
 // already holds 500, the session-start hook, and MCP tool calls through the SDK's client.
 import { execFile, spawn } from 'node:child_process';
-import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -33,7 +32,7 @@ export async function claudeCodeScenario() {
       permissions: ['sessions:read', 'sessions:write', 'repositories:read'],
     });
 
-    const cwd = await mkdtemp(path.join(tmpdir(), 'devctx-bench-wc-'));
+    const cwd = await env.scratchDirectory('wc');
     await promisify(execFile)('git', ['-C', cwd, 'init', '-q', '-b', 'main']);
     await promisify(execFile)('git', [
       '-C',
@@ -45,7 +44,7 @@ export async function claudeCodeScenario() {
     ]);
     const hookEnv = {
       PATH: process.env.PATH ?? '',
-      HOME: await mkdtemp(path.join(tmpdir(), 'devctx-bench-home-')),
+      HOME: await env.scratchDirectory('home'),
       DEVCTX_URL: env.baseUrl,
       DEVCTX_API_KEY: key as string,
     };

@@ -3,15 +3,14 @@
 // Times the export (to the archive's last byte), the download, the import into a new
 // tenant (checked against the archive), the erasure of that person, and the purge of the
 // tenant after its 30 days. Figures, not assertions.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import {
   type BenchEnvironment,
   bulkLoad,
   projectWithList,
   startEnvironment,
+  temporaryDirectory,
 } from './lib/environment.ts';
 
 const MESSAGES = Number(process.env.BENCH_DATA_MESSAGES ?? 100_000);
@@ -19,7 +18,7 @@ const SESSIONS = 1000;
 const PASSWORD = 'benchmark passphrase 1';
 
 export async function dataRightsScenario() {
-  const storage = await mkdtemp(path.join(tmpdir(), 'devctx-bench-storage-'));
+  const storage = await temporaryDirectory('storage');
   const env = await startEnvironment({ STORAGE_LOCAL_DIR: storage, TASKS_POLL_MS: '50' });
   try {
     const owner = await env.signup('bench-data');
@@ -159,6 +158,7 @@ export async function dataRightsScenario() {
     };
   } finally {
     await env.stop();
+    await rm(storage, { recursive: true, force: true });
   }
 }
 

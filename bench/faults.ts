@@ -6,19 +6,19 @@
 // database afterwards, and the insights counts kept by ingest match a recount of the
 // messages. Prints a table; exits 1 when a promise is broken.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { APP_ROLE } from '@devctx/shared';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../scripts/lib/embedded-postgres.ts';
-import { startEnvironment } from './lib/environment.ts';
+import { startEnvironment, temporaryDirectory } from './lib/environment.ts';
 
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 const SECONDS = Number(process.env.FAULTS_SECONDS ?? 30);
 const CLIENTS = 8;
 
-const dataDir = path.join(await mkdtemp(path.join(tmpdir(), 'devctx-faults-')), 'data');
+const scratch = await temporaryDirectory('faults');
+const dataDir = path.join(scratch, 'data');
 const pgPort = await freePort();
 const start = () =>
   startEmbeddedPostgres({
@@ -187,6 +187,7 @@ const found = rows[0]?.n ?? 0;
 const alive = environment.exitCode() === null;
 await environment.stop();
 await cluster.stop();
+await rm(scratch, { recursive: true, force: true });
 
 const result = {
   seconds: SECONDS,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -28,8 +28,14 @@ export interface BenchEnvironment {
   signup(slug: string): Promise<{ token: string; tenantId: string; userId: string }>;
   /** Moves a tenant to another tier, as the platform operator does (tenants cannot). */
   setTier(slug: string, tier: 'free' | 'pro' | 'enterprise'): Promise<void>;
+  /** A new empty folder for the scenario's files, removed by stop(). */
+  scratchDirectory(name: string): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** A new empty folder under the system's temporary one (the caller removes it). */
+export const temporaryDirectory = (name: string) =>
+  mkdtemp(path.join(tmpdir(), `devctx-bench-${name}-`));
 
 /**
  * A fresh migrated database (on `serverUrl`, else DATABASE_URL's server, else an embedded
@@ -39,10 +45,17 @@ export async function startEnvironment(
   env: Record<string, string>,
   serverUrl = process.env.DATABASE_URL,
 ): Promise<BenchEnvironment> {
+  // Removed by stop(): each run would otherwise leave its folders behind.
+  const scratch: string[] = [];
+  const scratchDirectory = async (name: string) => {
+    const dir = await temporaryDirectory(name);
+    scratch.push(dir);
+    return dir;
+  };
   let stopPostgres = async () => {};
   if (!serverUrl) {
     const cluster = await startEmbeddedPostgres({
-      dataDir: path.join(await mkdtemp(path.join(tmpdir(), 'devctx-bench-pg-')), 'data'),
+      dataDir: path.join(await scratchDirectory('pg'), 'data'),
       port: await freePort(),
       password: 'unused-with-trust',
       authMethod: 'trust',
@@ -123,6 +136,7 @@ export async function startEnvironment(
         adminUrl,
         `update tenants set tier = '${tier}' where slug = '${slug.replaceAll("'", "''")}'`,
       ),
+    scratchDirectory,
     stop: async () => {
       clearInterval(sampler);
       serverPeaksMb.push(Math.round(peakKb / 1024));
@@ -130,6 +144,7 @@ export async function startEnvironment(
       await new Promise((r) => child.once('exit', r));
       await admin(serverUrl as string, `drop database if exists ${name} with (force)`);
       await stopPostgres();
+      for (const dir of scratch) await rm(dir, { recursive: true, force: true });
     },
   };
 }
